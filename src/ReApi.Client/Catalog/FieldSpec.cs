@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+
+namespace ReApi.Client.Catalog;
+
+public enum FieldType
+{
+    Text,
+    Enum,
+    Integer,
+    Number,
+    Boolean,
+    Url,
+    UrlList,
+}
+
+/// <summary>One request field of a model: its JSON name, type and limits, as the contract gives them.</summary>
+public sealed record FieldSpec(string Name, string Label, FieldType Type)
+{
+    public bool Required { get; init; }
+
+    public int? MinLength { get; init; }
+
+    public int? MaxLength { get; init; }
+
+    public double? Min { get; init; }
+
+    public double? Max { get; init; }
+
+    /// <summary>Allowed values of an <see cref="FieldType.Enum"/> field, exactly as reAPI spells them.</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>Most items a <see cref="FieldType.UrlList"/> takes.</summary>
+    public int? MaxItems { get; init; }
+
+    /// <summary>The value reAPI assumes when the field is left out; shown pre-filled in forms.</summary>
+    public JsonNode? Default { get; init; }
+
+    /// <summary>A text field that takes paragraphs (prompts, lyrics).</summary>
+    public bool Multiline { get; init; }
+
+    public string? Help { get; init; }
+}
+
+/// <summary>A rule across fields ("4k needs a wide size"). <see cref="Holds"/> sees the whole request body.</summary>
+public sealed record CrossFieldRule(string Field, string Message, Func<JsonObject, bool> Holds);
+
+public enum OutputKind
+{
+    Image,
+    Video,
+    Audio,
+    Text,
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReApi.Client.RateLimiting;
+
+namespace ReApi.Client;
+
+/// <summary>
+/// The typed reAPI task client. Every call passes the shared <see cref="IUpstreamRateGate"/>; GETs are retried on
+/// transient faults with backoff; a POST is never retried, and when its outcome cannot be known the exception says so.
+/// </summary>
+public sealed class ReApiClient(
+    HttpClient http,
+    IReApiConnectionSource connections,
+    IUpstreamRateGate gate,
+    TimeProvider time,
+    ReApiClientOptions? options = null)
+{
+    private readonly ReApiClientOptions _options = options ?? new ReApiClientOptions();
+
+    /// <summary>Submits a generation. Charged by reAPI when it answers with a task id.</summary>
+    public async Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, CancellationToken cancellationToken)
+    {
+        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+        await gate.AcquireAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
+        using var request = CreateRequest(HttpMethod.Post, connection, endpoint.Path());
+        request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        var (status, text, headers) = await SendAsync(request, isPost: true, cancellationToken).ConfigureAwait(false);
+        if (status is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.Accepted)
+        {
+            try
+            {
+                return ReApiResponseParser.ParseSubmit(text);
+            }
+            catch (ReApiException e)
+            {
+                // reAPI accepted something but we cannot read the task id: the task may exist and be charged.
+                throw new ReApiException(ReApiErrorKind.InvalidResponse, e.Message, (int)status, outcomeUnknown: true, innerException: e);
+            }
+        }
+
+        throw Fail(status, text, headers, isPost: true);
+    }
+
+    public Task<ReApiTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
+    {
+        if (!ReApiResponseParser.TaskIdPattern().IsMatch(taskId))
+        {
+            throw new ArgumentException("Not a reAPI task id.", nameof(taskId));
+        }
+
+        return GetAsync($"tasks/{Uri.EscapeDataString(taskId)}", UpstreamCallKind.Poll, ReApiResponseParser.ParseTask, cancellationToken);
+    }
+
+    public Task<long> GetBalanceAsync(CancellationToken cancellationToken) =>
+        GetAsync("balance", UpstreamCallKind.Balance, ReApiResponseParser.ParseBalance, cancellationToken);
+
+    private async Task<T> GetAsync<T>(string path, UpstreamCallKind kind, Func<string, T> parse, CancellationToken cancellationToken)
+    {
+        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+        var backoff = _options.GetBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            await gate.AcquireAsync(kind, cancellationToken).ConfigureAwait(false);
+            using var request = CreateRequest(HttpMethod.Get, connection, path);
+            ReApiException failure;
+            try
+            {
+                var (status, text, headers) = await SendAsync(request, isPost: false, cancellationToken).ConfigureAwait(false);
+                if (status == HttpStatusCode.OK)
+                {
+                    return parse(text);
+                }
+
+                failure = Fail(status, text, headers, isPost: false);
+            }
+            catch (ReApiException e) when (e.Kind == ReApiErrorKind.Transport)
+            {
+                failure = e;
+            }
+
+            if (!failure.IsTransient || attempt >= _options.GetAttempts)
+            {
+                throw failure;
+            }
+
+            // A 429 already paused the shared gate for Retry-After; other faults back off this call only.
+            if (failure.Kind != ReApiErrorKind.RateLimited)
+            {
+                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+                backoff *= 2;
+            }
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, ReApiConnection connection, string path)
+    {
+        var baseUri = connection.BaseUri.AbsoluteUri.EndsWith('/') ? connection.BaseUri : new Uri(connection.BaseUri.AbsoluteUri + "/");
+        var request = new HttpRequestMessage(method, new Uri(baseUri, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.ApiKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.UserAgent.ParseAdd(_options.UserAgent);
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, string Text, HttpResponseHeaders Headers)> SendAsync(
+        HttpRequestMessage request, bool isPost, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return (response.StatusCode, text, response.Headers);
+        }
+        catch (HttpRequestException e) when (IsConnectionRefused(e))
+        {
+            // Nothing reached reAPI: the outcome is known (no task, no charge).
+            throw new ReApiException(ReApiErrorKind.Transport, "reAPI could not be reached (connection refused).", innerException: e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ReApiException(ReApiErrorKind.Transport, $"The connection to reAPI failed: {e.Message}", outcomeUnknown: isPost, innerException: e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ReApiException(ReApiErrorKind.Transport, "reAPI did not answer in time.", outcomeUnknown: isPost, innerException: e);
+        }
+    }
+
+    private ReApiException Fail(HttpStatusCode status, string text, HttpResponseHeaders headers, bool isPost)
+    {
+        var error = ReApiResponseParser.ParseError(status, text, headers, time, isPost);
+        if (error.Kind == ReApiErrorKind.RateLimited)
+        {
+            gate.Pause(error.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
+        return error;
+    }
+
+    private static bool IsConnectionRefused(HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.ConnectionError
+        && e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound };
+}

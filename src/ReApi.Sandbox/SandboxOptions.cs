@@ -1,0 +1,50 @@
+using ReApi.Client.Catalog;
+
+namespace ReApi.Sandbox;
+
+/// <summary>How the simulated reAPI account behaves. Every number is configurable so tests and benchmarks can shape it.</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandbox";
+
+    /// <summary>Keys the sandbox accepts. Any other <c>Bearer</c> value gets 401 with code 10003.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Keys that answer 401 with code 10004 (revoked).</summary>
+    public List<string> RevokedKeys { get; set; } = [];
+
+    /// <summary>The account's credits at start (1 credit = $0.001).</summary>
+    public long StartingBalance { get; set; } = 100_000;
+
+    /// <summary>Requests allowed per account in each 1-second window (reAPI's default is 10).</summary>
+    public int RequestsPerSecond { get; set; } = 10;
+
+    /// <summary>The share of tasks that fail at random with a provider error (0 to 1).</summary>
+    public double FailureRate { get; set; }
+
+    /// <summary>Seed for the random failures and durations, so a run can be repeated.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>How long tasks run, by output kind, before they reach a terminal state.</summary>
+    public Dictionary<OutputKind, TimeSpan> Durations { get; set; } = new()
+    {
+        [OutputKind.Image] = TimeSpan.FromSeconds(4),
+        [OutputKind.Video] = TimeSpan.FromSeconds(12),
+        [OutputKind.Audio] = TimeSpan.FromSeconds(8),
+        [OutputKind.Text] = TimeSpan.FromSeconds(4),
+    };
+
+    /// <summary>Per-model durations that win over <see cref="Durations"/>.</summary>
+    public Dictionary<string, TimeSpan> ModelDurations { get; set; } = [];
+
+    /// <summary>Random spread of durations, as a share of the duration (0.25 = ±25%).</summary>
+    public double DurationJitter { get; set; } = 0.25;
+
+    /// <summary>Credits charged per submitted task; models not listed cost <see cref="DefaultPrice"/>.</summary>
+    public Dictionary<string, long> Prices { get; set; } = [];
+
+    public long DefaultPrice { get; set; } = 30;
+
+    /// <summary>Picks a task's duration. Replace it to draw from a distribution (the benchmark does).</summary>
+    public Func<ModelSpec, Random, TimeSpan>? DurationSampler { get; set; }
+}
