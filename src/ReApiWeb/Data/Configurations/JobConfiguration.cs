@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ReApiWeb.Data.Configurations;
+
+public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.ModelId).HasMaxLength(100);
+        builder.Property(j => j.TaskId).HasMaxLength(128);
+        builder.Property(j => j.ErrorMessage).HasMaxLength(2000);
+        builder.Property(j => j.LastPollError).HasMaxLength(2000);
+        builder.HasOne(j => j.Owner).WithMany().HasForeignKey(j => j.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(j => j.Outputs).WithOne().HasForeignKey(o => o.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+        builder.HasIndex(j => j.Status);
+        builder.HasIndex(j => j.TaskId).IsUnique();
+        builder.HasIndex(j => new { j.OwnerId, j.SubmissionKey }).IsUnique();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ReApiWeb.Data;
+
+public static class DataExtensions
+{
+    /// <summary>SQLite by default: <c>ConnectionStrings:Default</c>, or a file under <c>Storage:DataDirectory</c>.</summary>
+    public static WebApplicationBuilder AddAppData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Default"), storage.DataDirectory);
+
+        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddDataProtection().SetApplicationName("ReApiWeb").PersistKeysToDbContext<AppDbContext>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations (never EnsureCreated) and turns on WAL, before anything else touches the database.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    private static string SqliteConnectionString(string? configured, string dataDirectory)
+    {
+        var csb = new SqliteConnectionStringBuilder(configured ?? $"Data Source={Path.Combine(dataDirectory, "reapiweb.db")}");
+        if (csb.DataSource != ":memory:" && !string.IsNullOrEmpty(csb.DataSource))
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        // Writers wait for each other instead of failing with SQLITE_BUSY.
+        if (csb.DefaultTimeout < 30)
+        {
+            csb.DefaultTimeout = 30;
+        }
+
+        return csb.ToString();
+    }
+}

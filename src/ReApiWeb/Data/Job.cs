@@ -1,0 +1,49 @@
+namespace ReApiWeb.Data;
+
+/// <summary>One generation a person asked for, and everything learned about it since.</summary>
+public sealed class Job
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid OwnerId { get; set; }
+
+    public User? Owner { get; set; }
+
+    public required string ModelId { get; set; }
+
+    /// <summary>The prompt, kept apart from the request for listing and search.</summary>
+    public string Prompt { get; set; } = "";
+
+    /// <summary>The exact JSON body sent (or to be sent) to reAPI.</summary>
+    public required string RequestJson { get; set; }
+
+    /// <summary>One key per form instance: a double click or a re-sent form finds the first job instead of making a second.</summary>
+    public Guid SubmissionKey { get; set; }
+
+    public JobStatus Status { get; set; }
+
+    /// <summary>reAPI's task id, once reAPI accepted the POST.</summary>
+    public string? TaskId { get; set; }
+
+    public int? ErrorCode { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>reAPI's <c>output</c> object as received, kept whole so no field is lost.</summary>
+    public string? OutputJson { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public DateTimeOffset? LastPolledAt { get; set; }
+
+    public int PollCount { get; set; }
+
+    /// <summary>Why the last poll failed, when it did (shown on the job page, cleared by the next good poll).</summary>
+    public string? LastPollError { get; set; }
+
+    public List<JobOutput> Outputs { get; set; } = [];
+}

@@ -1,0 +1,36 @@
+namespace ReApiWeb.Data;
+
+public enum OutputMediaKind
+{
+    Image,
+    Video,
+    Audio,
+    LastFrame,
+}
+
+/// <summary>One file a job produced: where reAPI put it, and the app's own archived copy.</summary>
+public sealed class JobOutput
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid JobId { get; set; }
+
+    public int Index { get; set; }
+
+    public OutputMediaKind Kind { get; set; }
+
+    public required string UpstreamUrl { get; set; }
+
+    /// <summary>Path of the archived copy, relative to the outputs folder; null until archived.</summary>
+    public string? StoragePath { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public long? SizeBytes { get; set; }
+
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    public int ArchiveAttempts { get; set; }
+
+    public string? ArchiveError { get; set; }
+}

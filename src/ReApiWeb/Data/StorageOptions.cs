@@ -1,0 +1,18 @@
+namespace ReApiWeb.Data;
+
+/// <summary>Where the app keeps its files. The database path is <c>ConnectionStrings:Default</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>The folder for the database (by default) and archived outputs.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Where archived outputs go; defaults to <c>{DataDirectory}/outputs</c>.</summary>
+    public string? OutputsDirectory { get; set; }
+
+    /// <summary>The largest single output file the archive accepts.</summary>
+    public long MaxOutputBytes { get; set; } = 512L * 1024 * 1024;
+
+    public string ResolvedOutputsDirectory => Path.GetFullPath(OutputsDirectory ?? Path.Combine(DataDirectory, "outputs"));
+}

@@ -1,0 +1,16 @@
+using System.Security.Claims;
+
+namespace ReApiWeb.Features.Auth;
+
+/// <summary>The signed-in person as the server sees it, read from the authentication cookie's claims.</summary>
+public sealed record CurrentUser(Guid Id, string Name, bool IsAdmin)
+{
+    public static CurrentUser? From(ClaimsPrincipal principal) =>
+        principal.Identity?.IsAuthenticated == true
+        && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            ? new CurrentUser(id, principal.Identity.Name ?? "", principal.IsInRole(AuthPolicies.AdminRole))
+            : null;
+
+    /// <summary>May this person see a thing owned by <paramref name="ownerId"/>?</summary>
+    public bool CanSee(Guid ownerId) => IsAdmin || ownerId == Id;
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ReApi.Client.Catalog;
+
+namespace ReApiWeb.Features.Jobs;
+
+/// <summary>
+/// The values of a generated model form, keyed by field name: strings for text, enums, URLs and URL lists (one per
+/// line), <c>bool</c> for switches, <c>long?</c> and <c>double?</c> for numbers. Turns them into the request body.
+/// </summary>
+public static class FormValues
+{
+    public static Dictionary<string, object?> Defaults(ModelSpec model) =>
+        model.Fields.ToDictionary(f => f.Name, f => DefaultOf(f));
+
+    public static JsonObject ToJson(ModelSpec model, IReadOnlyDictionary<string, object?> values)
+    {
+        var body = new JsonObject();
+        foreach (var field in model.Fields)
+        {
+            if (values.TryGetValue(field.Name, out var value) && ToNode(field, value) is { } node)
+            {
+                body[field.Name] = node;
+            }
+        }
+
+        return body;
+    }
+
+    private static JsonNode? ToNode(FieldSpec field, object? value) => (field.Type, value) switch
+    {
+        (_, null) => null,
+        (FieldType.UrlList, string text) => SplitLines(text) is { Count: > 0 } urls ? new JsonArray([.. urls.Select(u => (JsonNode)u)]) : null,
+        (FieldType.Text or FieldType.Url or FieldType.Enum, string text) => string.IsNullOrWhiteSpace(text) ? null : JsonValue.Create(field.Type == FieldType.Text ? text : text.Trim()),
+        (FieldType.Boolean, bool flag) => JsonValue.Create(flag),
+        (FieldType.Integer, long number) => JsonValue.Create(number),
+        (FieldType.Integer, int number) => JsonValue.Create((long)number),
+        (FieldType.Number, double number) => JsonValue.Create(number),
+        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
+
+    private static object? DefaultOf(FieldSpec field) => field.Type switch
+    {
+        FieldType.Boolean => field.Default is JsonValue v && v.TryGetValue(out bool b) && b,
+        FieldType.Integer => field.Default is JsonValue v && v.TryGetValue(out long l) ? l : null,
+        FieldType.Number => field.Default is JsonValue v && v.TryGetValue(out double d) ? d : null,
+        _ => field.Default is JsonValue v && v.TryGetValue(out string? s) ? s : "",
+    };
+
+    private static List<string> SplitLines(string text) =>
+        [.. text.Split(['\n', '\r', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}

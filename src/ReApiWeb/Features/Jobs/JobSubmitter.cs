@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ReApi.Client;
+using ReApi.Client.Catalog;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Features.Jobs;
+
+/// <summary>What a person asked for: a model, its parameters, and the form's submission key.</summary>
+public sealed record JobRequest(string ModelId, JsonObject Parameters, Guid SubmissionKey);
+
+/// <summary>
+/// The outcome of a submission. <see cref="Problems"/> lists input errors (no job was made); otherwise
+/// <see cref="JobId"/> names the job and <see cref="Status"/> says where it stands, with <see cref="Error"/> when
+/// reAPI refused it or its fate is unknown.
+/// </summary>
+public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<RequestProblem> Problems, string? Error)
+{
+    public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
+}
+
+/// <summary>
+/// Validates, stores, then submits a job with the shared key: the job row exists before the POST, the POST is sent
+/// once and never repeated when its outcome is unknown.
+/// </summary>
+public sealed partial class JobSubmitter(
+    IDbContextFactory<AppDbContext> dbFactory,
+    ModelCatalog catalog,
+    ReApiClient client,
+    PollSchedule schedule,
+    PollPlanner planner,
+    IJobNotifier notifier,
+    TimeProvider time,
+    ILogger<JobSubmitter> logger)
+{
+    private const int RateLimitedAttempts = 3;
+
+    public async Task<SubmitResult> SubmitAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken)
+    {
+        var model = catalog.Find(request.ModelId);
+        if (model is null)
+        {
+            return SubmitResult.Invalid([new RequestProblem("model", ProblemKind.Invalid, $"'{request.ModelId}' is not a model this dashboard offers.")]);
+        }
+
+        var body = new JsonObject { ["model"] = model.Id };
+        foreach (var (name, value) in request.Parameters)
+        {
+            if (name != "model")
+            {
+                body[name] = value?.DeepClone();
+            }
+        }
+
+        var problems = RequestValidator.Validate(model, body);
+        if (problems.Count > 0)
+        {
+            return SubmitResult.Invalid(problems);
+        }
+
+        var (job, isNew) = await CreateJobAsync(ownerId, model, body, request.SubmissionKey, cancellationToken);
+        if (!isNew)
+        {
+            return new SubmitResult(job.Id, job.Status, [], job.ErrorMessage);
+        }
+
+        await notifier.PublishAsync(new JobEvent(job.Id, ownerId, model.Id, JobStatus.Submitting, job.CreatedAt));
+
+        // The POST must not be abandoned halfway because a browser tab closed: it runs to its own timeout.
+        return await SendAsync(job, model, body, CancellationToken.None);
+    }
+
+    private async Task<(Job Job, bool IsNew)> CreateJobAsync(Guid ownerId, ModelSpec model, JsonObject body, Guid submissionKey, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken);
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        var job = new Job
+        {
+            OwnerId = ownerId,
+            ModelId = model.Id,
+            Prompt = body["prompt"] is JsonValue p && p.TryGetValue(out string? prompt) ? prompt : "",
+            RequestJson = body.ToJsonString(),
+            SubmissionKey = submissionKey,
+            Status = JobStatus.Submitting,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Jobs.Add(job);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return (job, true);
+        }
+        catch (DbUpdateException)
+        {
+            // Two requests with the same submission key raced; the unique index let one through.
+            db.ChangeTracker.Clear();
+            return (await db.Jobs.AsNoTracking().SingleAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken), false);
+        }
+    }
+
+    private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var task = await client.SubmitAsync(model.Endpoint, body, cancellationToken);
+                return await AcceptedAsync(job, task, cancellationToken);
+            }
+            catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited && attempt < RateLimitedAttempts)
+            {
+                // A 429 means reAPI made no task and charged nothing, so sending again is safe; the gate now waits Retry-After.
+                LogRateLimited(job.Id, attempt);
+            }
+            catch (ReApiException e)
+            {
+                var status = e.OutcomeUnknown ? JobStatus.Unconfirmed : JobStatus.Rejected;
+                var message = e.OutcomeUnknown
+                    ? $"It is unknown whether reAPI received this job ({e.Message}). It was not sent again, to avoid paying twice; an admin can check it."
+                    : Explain(e);
+                await SettleAsync(job, status, e.Code, message, cancellationToken);
+                LogSubmitFailed(job.Id, e.Kind, e.HttpStatus, e.Code, e.Message);
+                return new SubmitResult(job.Id, status, [], message);
+            }
+        }
+    }
+
+    private async Task<SubmitResult> AcceptedAsync(Job job, SubmittedTask task, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, JobStatus.Processing)
+            .SetProperty(j => j.TaskId, task.Id)
+            .SetProperty(j => j.SubmittedAt, now), cancellationToken);
+        var target = new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now);
+        var typical = catalog.Find(job.ModelId)?.TypicalDuration ?? TimeSpan.FromSeconds(30);
+        schedule.Schedule(target, now + planner.NextDelay(typical, TimeSpan.Zero, 0));
+        LogAccepted(job.Id, task.Id);
+        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
+        return new SubmitResult(job.Id, JobStatus.Processing, [], null);
+    }
+
+    private async Task SettleAsync(Job job, JobStatus status, int? code, string message, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, status)
+            .SetProperty(j => j.ErrorCode, code)
+            .SetProperty(j => j.ErrorMessage, message)
+            .SetProperty(j => j.FinishedAt, status == JobStatus.Rejected ? now : null), cancellationToken);
+        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, status, now, message));
+    }
+
+    private static string Explain(ReApiException e) => e.Kind switch
+    {
+        ReApiErrorKind.Authentication => $"reAPI refused the team's key: {e.Message} An admin must check the key under Admin → Settings. Nothing was charged.",
+        ReApiErrorKind.InsufficientCredits => $"The team's reAPI account has too few credits: {e.Message} Nothing was charged.",
+        ReApiErrorKind.Validation => $"reAPI refused the request: {e.Message} Nothing was charged.",
+        ReApiErrorKind.RateLimited => "reAPI is busy (rate limit). Nothing was charged; please try again in a moment.",
+        ReApiErrorKind.Transport => $"reAPI could not be reached: {e.Message} Nothing was charged; try again later.",
+        _ => $"reAPI could not take the job: {e.Message} Nothing was charged.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted by reAPI as task {TaskId}")]
+    private partial void LogAccepted(Guid jobId, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting job {JobId} was rate limited (attempt {Attempt}); sending again after Retry-After")]
+    private partial void LogRateLimited(Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting job {JobId} failed: {Kind} HTTP {HttpStatus} code {Code}: {Message}")]
+    private partial void LogSubmitFailed(Guid jobId, ReApi.Client.ReApiErrorKind kind, int? httpStatus, int? code, string message);
+}

@@ -1,0 +1,36 @@
+using ReApi.Client.Catalog;
+
+namespace ReApiWeb.Features.Jobs;
+
+public static class JobsExtensions
+{
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PollingOptions>().Bind(builder.Configuration.GetSection(PollingOptions.SectionName))
+            .Validate(o => o.MinInterval > TimeSpan.Zero && o.MinInterval <= o.MaxInterval && o.MaxInterval <= o.MaxGap, "Polling: MinInterval <= MaxInterval <= MaxGap, all positive.")
+            .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 256, "Polling:MaxConcurrentPolls must be between 1 and 256.")
+            .ValidateOnStart();
+        services.AddSingleton(ModelCatalog.Default);
+        services.AddSingleton<IJobNotifier, InProcessJobNotifier>();
+        services.AddSingleton<PollSchedule>();
+        services.AddSingleton<PollPlanner>();
+        services.AddSingleton<JobFinalizer>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<IJobReader, JobReader>();
+        services.AddSingleton<OutputArchiver>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutputArchiver>());
+        services.AddHostedService<JobPoller>();
+        services.AddHostedService<JobsHubRelay>();
+        services.AddHttpClient(OutputArchiver.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(5));
+        services.AddSignalR();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOutputEndpoints();
+        endpoints.MapHub<JobsHub>(JobsHub.Path);
+        return endpoints;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Features.Jobs;
+
+/// <summary>
+/// Copies every output into the app's storage as soon as a job completes, because upstream URLs may expire.
+/// Failed downloads are retried with backoff and the reason is kept on the output; nothing is dropped silently.
+/// </summary>
+public sealed partial class OutputArchiver(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IHttpClientFactory httpFactory,
+    IJobNotifier notifier,
+    IOptions<StorageOptions> storage,
+    TimeProvider time,
+    ILogger<OutputArchiver> logger) : BackgroundService
+{
+    public const string HttpClientName = "outputs";
+    public const int MaxAttempts = 5;
+
+    private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
+
+    public void Enqueue(IEnumerable<Guid> outputIds)
+    {
+        foreach (var id in outputIds)
+        {
+            _queue.Writer.TryWrite(id);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        {
+            Enqueue(await db.JobOutputs.Where(o => o.StoragePath == null && o.ArchiveAttempts < MaxAttempts).Select(o => o.Id).ToListAsync(stoppingToken));
+        }
+
+        await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await ArchiveAsync(id, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogArchiveCrashed(e, id);
+            }
+        }
+    }
+
+    private async Task ArchiveAsync(Guid outputId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var output = await db.JobOutputs.SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
+        if (output is null || output.StoragePath is not null)
+        {
+            return;
+        }
+
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == output.JobId).Select(j => new { j.OwnerId, j.ModelId, j.Status }).SingleAsync(cancellationToken);
+        output.ArchiveAttempts++;
+        try
+        {
+            var (path, contentType, size) = await DownloadAsync(output, cancellationToken);
+            output.StoragePath = path;
+            output.ContentType = contentType;
+            output.SizeBytes = size;
+            output.ArchivedAt = time.GetUtcNow();
+            output.ArchiveError = null;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            output.ArchiveError = $"Copying the output failed (attempt {output.ArchiveAttempts} of {MaxAttempts}): {e.Message}";
+            LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, e.Message);
+            if (output.ArchiveAttempts < MaxAttempts)
+            {
+                RetryLater(outputId, TimeSpan.FromSeconds(2 * Math.Pow(3, output.ArchiveAttempts - 1)), cancellationToken);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await notifier.PublishAsync(new JobEvent(output.JobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow(), output.ArchiveError));
+    }
+
+    private async Task<(string Path, string? ContentType, long Size)> DownloadAsync(JobOutput output, CancellationToken cancellationToken)
+    {
+        var http = httpFactory.CreateClient(HttpClientName);
+        using var response = await http.GetAsync(output.UpstreamUrl, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var max = storage.Value.MaxOutputBytes;
+        if (response.Content.Headers.ContentLength > max)
+        {
+            throw new InvalidDataException($"The file is larger than the archive's limit of {max} bytes.");
+        }
+
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var relative = Path.Combine(output.JobId.ToString("N"), $"{output.Kind.ToString().ToLowerInvariant()}-{output.Index}{Extension(contentType, output.UpstreamUrl)}");
+        var full = Path.Combine(storage.Value.ResolvedOutputsDirectory, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var partial = full + ".part";
+        long size;
+        await using (var source = await response.Content.ReadAsStreamAsync(cancellationToken))
+        await using (var target = File.Create(partial))
+        {
+            var buffer = new byte[81920];
+            size = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                size += read;
+                if (size > max)
+                {
+                    throw new InvalidDataException($"The file is larger than the archive's limit of {max} bytes.");
+                }
+
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+
+        File.Move(partial, full, overwrite: true);
+        return (relative, contentType, size);
+    }
+
+    private void RetryLater(Guid outputId, TimeSpan delay, CancellationToken cancellationToken) =>
+        _ = Task.Delay(delay, time, cancellationToken).ContinueWith(t =>
+        {
+            if (!t.IsCanceled)
+            {
+                _queue.Writer.TryWrite(outputId);
+            }
+        }, TaskScheduler.Default);
+
+    private static string Extension(string? contentType, string url) => contentType switch
+    {
+        "image/png" => ".png",
+        "image/jpeg" => ".jpg",
+        "image/webp" => ".webp",
+        "image/gif" => ".gif",
+        "video/mp4" => ".mp4",
+        "video/quicktime" => ".mov",
+        "audio/mpeg" => ".mp3",
+        "audio/wav" or "audio/x-wav" => ".wav",
+        "audio/flac" => ".flac",
+        _ => Path.GetExtension(new Uri(url).AbsolutePath) is { Length: > 1 and <= 6 } ext ? ext : ".bin",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving output {Index} of job {JobId} failed (attempt {Attempt}): {Reason}")]
+    private partial void LogArchiveFailed(Guid jobId, int index, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} failed unexpectedly")]
+    private partial void LogArchiveCrashed(Exception exception, Guid outputId);
+}

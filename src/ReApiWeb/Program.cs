@@ -1,0 +1,44 @@
+using MudBlazor.Services;
+using ReApiWeb.Components;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Jobs;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddAppData();
+builder.AddAuth();
+builder.AddUpstream();
+builder.AddJobs();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
+await app.Services.PrepareUpstreamAsync(CancellationToken.None);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapAuthEndpoints();
+app.MapJobs();
+app.MapEmbeddedSandbox();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+
+/// <summary>The app's entry point; public for WebApplicationFactory in tests.</summary>
+public partial class Program;
