@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Jobs;
+
+namespace ReApiWeb.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a loopback port (Kestrel), with its own SQLite file and outputs folder. Several instances may be
+/// started one after the other on the same data folder to test restarts.
+/// </summary>
+public sealed partial class TestApp : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "correct-horse-battery";
+
+    private readonly Factory _factory;
+
+    private TestApp(Factory factory, Uri baseUri)
+    {
+        _factory = factory;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Starts the app. <paramref name="settings"/> override configuration (e.g. <c>ReApi:BaseUrl</c>).</summary>
+    public static TestApp Start(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(dataDirectory, "app.db")}",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Auth:BootstrapAdmin:Email"] = AdminEmail,
+            ["Auth:BootstrapAdmin:Password"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new Factory(all);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestApp(factory, new Uri(address));
+    }
+
+    public static string NewDataDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "reapiweb-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public async Task<Guid> AdminIdAsync()
+    {
+        await using var db = await DbAsync();
+        return await db.Users.Where(u => u.Email == AdminEmail).Select(u => u.Id).SingleAsync();
+    }
+
+    public async Task<AppDbContext> DbAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Waits until the job satisfies <paramref name="condition"/>, re-checking on every job event (no fixed sleeps).</summary>
+    public async Task<Job> WaitForJobAsync(Guid jobId, Func<Job, bool> condition, TimeSpan? timeout = null)
+    {
+        var changed = new SemaphoreSlim(0);
+        using var subscription = Services.GetRequiredService<IJobNotifier>().Subscribe(e =>
+        {
+            if (e.JobId == jobId)
+            {
+                changed.Release();
+            }
+
+            return Task.CompletedTask;
+        });
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await using (var db = await DbAsync())
+            {
+                var job = await db.Jobs.AsNoTracking().Include(j => j.Outputs).SingleAsync(j => j.Id == jobId, deadline.Token);
+                if (condition(job))
+                {
+                    return job;
+                }
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Job {jobId} did not reach the expected state in time.");
+            }
+        }
+    }
+
+    /// <summary>An HTTP client signed in through the real sign-in form (antiforgery token included).</summary>
+    public async Task<HttpClient> SignedInClientAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var client = AnonymousClient();
+        var page = await client.GetStringAsync(new Uri(BaseUri, "/login"));
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Email"] = email,
+            ["Password"] = password,
+            ["ReturnUrl"] = "/jobs",
+        });
+        using var response = await client.PostAsync(new Uri(BaseUri, "/authentication/login"), form);
+        if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/jobs")
+        {
+            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        return client;
+    }
+
+    public HttpClient AnonymousClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = BaseUri };
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
