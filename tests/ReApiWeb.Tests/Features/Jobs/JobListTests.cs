@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using MudBlazor.Services;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Jobs.Components;
+
+namespace ReApiWeb.Tests.Features.Jobs;
+
+public sealed class JobListTests : BunitContext
+{
+    private readonly Guid _me = Guid.NewGuid();
+    private readonly FakeJobReader _reader = new();
+    private readonly InProcessJobNotifier _notifier = new(NullLogger<InProcessJobNotifier>.Instance);
+
+    public JobListTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IJobReader>(_reader);
+        Services.AddSingleton<IJobNotifier>(_notifier);
+        AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, _me.ToString()));
+    }
+
+    [Fact]
+    public async Task A_pushed_status_change_re_renders_the_row_without_a_reload()
+    {
+        var job = Summary(JobStatus.Processing);
+        _reader.Jobs = [job];
+        var list = Render<JobList>();
+        list.WaitForAssertion(() => Assert.Equal("Processing", list.Find($"[data-job-id='{job.Id}'] [data-status]").GetAttribute("data-status")));
+
+        _reader.Jobs = [job with { Status = JobStatus.Completed }];
+        await _notifier.PublishAsync(new JobEvent(job.Id, _me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
+
+        list.WaitForAssertion(() => Assert.Equal("Completed", list.Find($"[data-job-id='{job.Id}'] [data-status]").GetAttribute("data-status")));
+    }
+
+    [Fact]
+    public async Task Events_about_other_peoples_jobs_do_not_reload_the_list()
+    {
+        _reader.Jobs = [Summary(JobStatus.Processing)];
+        var list = Render<JobList>();
+        list.WaitForAssertion(() => Assert.Equal(1, _reader.Loads));
+
+        await _notifier.PublishAsync(new JobEvent(Guid.NewGuid(), Guid.NewGuid(), "flux-2", JobStatus.Completed, DateTimeOffset.UtcNow));
+
+        Assert.Equal(1, _reader.Loads);
+    }
+
+    [Fact]
+    public void Prompts_are_shown_as_text_never_as_html()
+    {
+        _reader.Jobs = [Summary(JobStatus.Completed) with { Prompt = "<script>alert(1)</script>" }];
+        var list = Render<JobList>();
+        list.WaitForAssertion(() => Assert.Contains("&lt;script&gt;", list.Markup, StringComparison.Ordinal));
+        Assert.Empty(list.FindAll("script"));
+    }
+
+    private JobSummary Summary(JobStatus status) =>
+        new(Guid.NewGuid(), _me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, null);
+
+    private sealed class FakeJobReader : IJobReader
+    {
+        public IReadOnlyList<JobSummary> Jobs { get; set; } = [];
+
+        public int Loads { get; private set; }
+
+        public Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken)
+        {
+            Loads++;
+            return Task.FromResult<IReadOnlyList<JobSummary>>(Jobs.Where(j => j.OwnerId == user.Id).ToList());
+        }
+
+        public Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken) => Task.FromResult<JobView?>(null);
+    }
+}
