@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using ReApiWeb.Components;
 using ReApiWeb.Data;
@@ -16,6 +17,8 @@ builder.Services.AddMudServices();
 
 var app = builder.Build();
 
+// Every misconfiguration is reported at once, before anything touches the database.
+app.Services.GetRequiredService<IStartupValidator>().Validate();
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
 await app.Services.PrepareUpstreamAsync(CancellationToken.None);

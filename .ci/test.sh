@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need on a fresh Debian machine, then builds and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# End-to-end tests drive Debian's Chromium (Playwright cannot download its own browser here).
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the end-to-end tests..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+
+dotnet tool restore
+dotnet build ReApiWeb.sln -c Release -warnaserror -nologo
+
+results=artifacts/test-results
+mkdir -p artifacts
+rm -rf "$results"
+status=0
+dotnet test ReApiWeb.sln -c Release --no-build -nologo --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
+
+# One plain closing line for the whole run, summed over the test projects.
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$results.log"
+exit "$status"

@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Configuration;
+
+public sealed class SettingsTests
+{
+    [Fact]
+    public async Task The_documented_example_settings_start_a_healthy_app()
+    {
+        var data = TestApp.NewDataDirectory();
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json")).Build();
+        var settings = example.AsEnumerable().Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value);
+        settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(data, "example.db")}";
+        settings["Storage:DataDirectory"] = data;
+        settings["Storage:OutputsDirectory"] = Path.Combine(data, "outputs");
+        settings["Sandbox:SelfUrl"] = "";
+
+        await using var app = TestApp.Start(data, settings);
+        using var client = app.AnonymousClient();
+        using var health = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public void A_misconfigured_app_refuses_to_start_and_lists_every_problem()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
+        {
+            ["ReApi:BaseUrl"] = "not a url",
+            ["ReApi:RequestsPerSecond"] = "0",
+            ["Auth:BootstrapAdmin:Password"] = "short",
+        }));
+
+        var messages = string.Join("\n", Flatten(error).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        Assert.Contains("ReApi:BaseUrl must be an absolute http(s) URL.", messages, StringComparison.Ordinal);
+        Assert.Contains("ReApi:RequestsPerSecond must be between 1 and 1000.", messages, StringComparison.Ordinal);
+        Assert.Contains("Auth:BootstrapAdmin:Password must have at least 8 characters.", messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e) =>
+        e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : e.InnerException is { } inner ? [e, .. Flatten(inner)] : [e];
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReApiWeb.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
+    }
+}
