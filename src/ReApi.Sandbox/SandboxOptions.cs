@@ -45,6 +45,9 @@ public sealed class SandboxOptions
 
     public long DefaultPrice { get; set; } = 30;
 
+    /// <summary>When set, the account (balance and tasks) is kept in this file and survives restarts.</summary>
+    public string? StateFile { get; set; }
+
     /// <summary>Picks a task's duration. Replace it to draw from a distribution (the benchmark does).</summary>
     public Func<ModelSpec, Random, TimeSpan>? DurationSampler { get; set; }
 }

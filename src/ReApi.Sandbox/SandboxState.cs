@@ -35,6 +35,18 @@ public sealed class SandboxState
         _catalog = catalog;
         _random = new Random(options.Seed);
         _balance = options.StartingBalance;
+        if (options.StateFile is { } file && SandboxSnapshot.Load(file) is { } snapshot)
+        {
+            _balance = snapshot.Balance;
+            foreach (var task in snapshot.Restore(catalog))
+            {
+                _tasks.Add(task.Id, task);
+                if (task.Status == ReApiTaskStatus.Processing)
+                {
+                    _pending.Enqueue(task, task.DueAt);
+                }
+            }
+        }
     }
 
     public long Balance
@@ -180,6 +192,7 @@ public sealed class SandboxState
             };
             _tasks.Add(created.Id, created);
             _pending.Enqueue(created, created.DueAt);
+            Persist();
             task = created;
             return null;
         }
@@ -223,9 +236,11 @@ public sealed class SandboxState
     /// <summary>Moves every task whose time has come to its terminal state and refunds failures, exactly once.</summary>
     private void Settle(DateTimeOffset now)
     {
+        var changed = false;
         while (_pending.TryPeek(out var task, out var due) && due <= now)
         {
             _pending.Dequeue();
+            changed = true;
             task.FinishedAt = due;
             if (task.PlannedFailure is null)
             {
@@ -239,6 +254,20 @@ public sealed class SandboxState
                 task.Refunded = true;
                 _balance += task.Price;
             }
+        }
+
+        if (changed)
+        {
+            Persist();
+        }
+    }
+
+    /// <summary>Writes the account to <see cref="SandboxOptions.StateFile"/> (called under the lock).</summary>
+    private void Persist()
+    {
+        if (_options.StateFile is { } file)
+        {
+            SandboxSnapshot.From(_balance, _tasks.Values).Save(file);
         }
     }
 }

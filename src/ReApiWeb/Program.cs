@@ -29,7 +29,10 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Browsers get a page for a bare status code; API, hub and file clients keep the plain status.
+app.UseWhen(
+    context => HttpMethods.IsGet(context.Request.Method) && !AuthExtensions.IsMachinePath(context.Request.Path),
+    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -122,4 +122,30 @@ public sealed class SandboxStateTests
         Assert.Equal(10, state.Statistics.MaxRequestsInWindow);
         Assert.Equal(1, state.Statistics.RateLimited);
     }
+
+    [Fact]
+    public void With_a_state_file_tasks_and_balance_survive_a_restart()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sandbox-{Guid.NewGuid():N}.json");
+        try
+        {
+            var first = CreateState(o => o.StateFile = file);
+            first.Submit(ReApiEndpoint.Images, Image(), Key, out var running);
+            first.Submit(ReApiEndpoint.Images, Image("a fox [fail]"), Key, out var failing);
+
+            var second = CreateState(o => o.StateFile = file);
+            Assert.Equal(940, second.Balance);
+            Assert.Equal(ReApiTaskStatus.Processing, second.Find(running!.Id)!.Status);
+
+            _time.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(ReApiTaskStatus.Completed, second.Find(running.Id)!.Status);
+            Assert.Equal(ReApiTaskStatus.Failed, second.Find(failing!.Id)!.Status);
+            Assert.Equal(970, second.Balance);
+            Assert.Equal(970, CreateState(o => o.StateFile = file).Balance);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

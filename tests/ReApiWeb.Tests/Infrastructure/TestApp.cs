@@ -109,9 +109,14 @@ public sealed partial class TestApp : IAsyncDisposable
     }
 
     /// <summary>An HTTP client signed in through the real sign-in form (antiforgery token included).</summary>
-    public async Task<HttpClient> SignedInClientAsync(string email = AdminEmail, string password = AdminPassword)
+    public async Task<HttpClient> SignedInClientAsync(string email = AdminEmail, string password = AdminPassword) =>
+        ClientWith(await SignInAsync(email, password));
+
+    /// <summary>Signs in through the real form and returns the cookies (for HTTP and SignalR clients).</summary>
+    public async Task<CookieContainer> SignInAsync(string email = AdminEmail, string password = AdminPassword)
     {
-        var client = AnonymousClient();
+        var cookies = new CookieContainer();
+        using var client = ClientWith(cookies);
         var page = await client.GetStringAsync(new Uri(BaseUri, "/login"));
         var token = AntiforgeryField().Match(page).Groups[1].Value;
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -127,11 +132,13 @@ public sealed partial class TestApp : IAsyncDisposable
             throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {response.Headers.Location}");
         }
 
-        return client;
+        return cookies;
     }
 
-    public HttpClient AnonymousClient() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = BaseUri };
+    public HttpClient AnonymousClient() => ClientWith(new CookieContainer());
+
+    private HttpClient ClientWith(CookieContainer cookies) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = BaseUri };
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 

@@ -41,7 +41,12 @@ public static class UpstreamExtensions
         });
 
         var sandboxSection = builder.Configuration.GetSection(SandboxModeOptions.SectionName);
-        services.AddReApiSandbox(options => sandboxSection.Bind(options));
+        var dataDirectory = builder.Configuration[$"{ReApiWeb.Data.StorageOptions.SectionName}:DataDirectory"] ?? "data";
+        services.AddReApiSandbox(options =>
+        {
+            sandboxSection.Bind(options);
+            options.StateFile ??= Path.Combine(dataDirectory, "sandbox-state.json");
+        });
         return builder;
     }
 

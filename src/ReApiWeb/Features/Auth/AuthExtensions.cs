@@ -36,11 +36,14 @@ public static class AuthExtensions
         return builder;
     }
 
+    /// <summary>Paths called by programs (API, hub, file downloads) rather than browsed to.</summary>
+    public static bool IsMachinePath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/outputs") || path.StartsWithSegments("/sandbox");
+
     /// <summary>Browsers are sent to the sign-in page; API and hub clients get a plain status code.</summary>
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/outputs"))
+        if (IsMachinePath(context.Request.Path))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

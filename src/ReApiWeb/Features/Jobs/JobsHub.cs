@@ -15,15 +15,21 @@ public sealed class JobsHub : Hub
     public const string AdminsGroup = "admins";
     public const string JobUpdated = "jobUpdated";
 
+    /// <summary>Each connection joins exactly one group, so nobody receives an event twice.</summary>
     public override async Task OnConnectedAsync()
     {
-        if (Context.User?.IsInRole(AuthPolicies.AdminRole) == true)
+        var user = Context.User is { } principal ? CurrentUser.From(principal) : null;
+        if (user is null)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, AdminsGroup);
+            Context.Abort();
+            return;
         }
 
+        await Groups.AddToGroupAsync(Context.ConnectionId, user.IsAdmin ? AdminsGroup : OwnerGroup(user.Id));
         await base.OnConnectedAsync();
     }
+
+    public static string OwnerGroup(Guid ownerId) => $"user:{ownerId}";
 }
 
 /// <summary>Forwards the in-process notifier's events to the hub's connected clients.</summary>
@@ -34,8 +40,7 @@ public sealed class JobsHubRelay(IJobNotifier notifier, IHubContext<JobsHub> hub
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = notifier.Subscribe(e =>
-            hub.Clients.Users(e.OwnerId.ToString()).SendAsync(JobsHub.JobUpdated, e)
-                .ContinueWith(_ => hub.Clients.Group(JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, e), TaskScheduler.Default).Unwrap());
+            hub.Clients.Groups(JobsHub.OwnerGroup(e.OwnerId), JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, e));
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Jobs;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Jobs;
+
+/// <summary><c>/hubs/jobs</c> over a real SignalR connection: authenticated, and delivering the owner's job events.</summary>
+public sealed class JobsHubTests
+{
+    private const string Key = "rk_live_hub_test";
+
+    [Fact]
+    public async Task A_signed_in_client_receives_every_status_change_of_its_job()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(500);
+        });
+        await using var app = TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
+        {
+            ["ReApi:BaseUrl"] = sandbox.BaseUri.AbsoluteUri,
+            ["ReApi:ApiKey"] = Key,
+            ["Sandbox:Enabled"] = "false",
+        });
+        var cookies = await app.SignInAsync();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseUri, JobsHub.Path), o => o.Cookies = cookies)
+            .Build();
+        var completed = new TaskCompletionSource<JobEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new List<JobStatus>();
+        hub.On<JobEvent>(JobsHub.JobUpdated, e =>
+        {
+            lock (seen)
+            {
+                seen.Add(e.Status);
+            }
+
+            if (e.Status == JobStatus.Completed)
+            {
+                completed.TrySetResult(e);
+            }
+        });
+        await hub.StartAsync(ct);
+
+        var result = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(
+            await app.AdminIdAsync(), new JobRequest("z-image", new JsonObject { ["prompt"] = "hub" }, Guid.NewGuid()), ct);
+        var done = await completed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(result.JobId, done.JobId);
+        lock (seen)
+        {
+            Assert.Equal([JobStatus.Submitting, JobStatus.Processing, JobStatus.Completed], seen.Take(3));
+        }
+    }
+
+    [Fact]
+    public async Task An_anonymous_client_cannot_connect()
+    {
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(app.BaseUri, JobsHub.Path)).Build();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+}
