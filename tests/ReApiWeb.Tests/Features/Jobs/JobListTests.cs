@@ -63,19 +63,4 @@ public sealed class JobListTests : BunitContext
 
     private JobSummary Summary(JobStatus status) =>
         new(Guid.NewGuid(), _me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, null);
-
-    private sealed class FakeJobReader : IJobReader
-    {
-        public IReadOnlyList<JobSummary> Jobs { get; set; } = [];
-
-        public int Loads { get; private set; }
-
-        public Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken)
-        {
-            Loads++;
-            return Task.FromResult<IReadOnlyList<JobSummary>>(Jobs.Where(j => j.OwnerId == user.Id).ToList());
-        }
-
-        public Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken) => Task.FromResult<JobView?>(null);
-    }
 }
