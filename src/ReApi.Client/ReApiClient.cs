@@ -44,26 +44,36 @@ public sealed class ReApiClient(
         throw Fail(status, text, headers, isPost: true);
     }
 
-    public Task<ReApiTask> GetTaskAsync(string taskId, CancellationToken cancellationToken)
-    {
-        if (!ReApiResponseParser.TaskIdPattern().IsMatch(taskId))
-        {
-            throw new ArgumentException("Not a reAPI task id.", nameof(taskId));
-        }
+    /// <summary>Reads a task, retrying transient faults with backoff.</summary>
+    public Task<ReApiTask> GetTaskAsync(string taskId, CancellationToken cancellationToken) =>
+        GetAsync(TaskPath(taskId), UpstreamCallKind.Poll, ReApiResponseParser.ParseTask, slotTaken: false, _options.GetAttempts, cancellationToken);
 
-        return GetAsync($"tasks/{Uri.EscapeDataString(taskId)}", UpstreamCallKind.Poll, ReApiResponseParser.ParseTask, cancellationToken);
-    }
+    /// <summary>
+    /// Reads a task once, with a gate slot the caller already took: for a scheduler that takes the slot first and then
+    /// decides which task deserves it, and that owns the retry itself.
+    /// </summary>
+    public Task<ReApiTask> GetTaskOnceAsync(string taskId, CancellationToken cancellationToken) =>
+        GetAsync(TaskPath(taskId), UpstreamCallKind.Poll, ReApiResponseParser.ParseTask, slotTaken: true, attempts: 1, cancellationToken);
 
     public Task<long> GetBalanceAsync(CancellationToken cancellationToken) =>
-        GetAsync("balance", UpstreamCallKind.Balance, ReApiResponseParser.ParseBalance, cancellationToken);
+        GetAsync("balance", UpstreamCallKind.Balance, ReApiResponseParser.ParseBalance, slotTaken: false, _options.GetAttempts, cancellationToken);
 
-    private async Task<T> GetAsync<T>(string path, UpstreamCallKind kind, Func<string, T> parse, CancellationToken cancellationToken)
+    private static string TaskPath(string taskId) =>
+        ReApiResponseParser.TaskIdPattern().IsMatch(taskId)
+            ? $"tasks/{Uri.EscapeDataString(taskId)}"
+            : throw new ArgumentException("Not a reAPI task id.", nameof(taskId));
+
+    private async Task<T> GetAsync<T>(string path, UpstreamCallKind kind, Func<string, T> parse, bool slotTaken, int attempts, CancellationToken cancellationToken)
     {
         var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         var backoff = _options.GetBackoff;
         for (var attempt = 1; ; attempt++)
         {
-            await gate.AcquireAsync(kind, cancellationToken).ConfigureAwait(false);
+            if (attempt > 1 || !slotTaken)
+            {
+                await gate.AcquireAsync(kind, cancellationToken).ConfigureAwait(false);
+            }
+
             using var request = CreateRequest(HttpMethod.Get, connection, path);
             ReApiException failure;
             try
@@ -81,7 +91,7 @@ public sealed class ReApiClient(
                 failure = e;
             }
 
-            if (!failure.IsTransient || attempt >= _options.GetAttempts)
+            if (!failure.IsTransient || attempt >= attempts)
             {
                 throw failure;
             }

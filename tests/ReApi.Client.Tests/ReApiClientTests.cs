@@ -131,6 +131,8 @@ public sealed class ReApiClientTests
     {
         public List<TimeSpan> Pauses { get; } = [];
 
+        public int Available => 10;
+
         public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public void Pause(TimeSpan duration) => Pauses.Add(duration);

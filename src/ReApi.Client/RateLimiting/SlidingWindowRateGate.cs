@@ -37,6 +37,19 @@ public sealed class SlidingWindowRateGate : IUpstreamRateGate
         }
     }
 
+    public int Available
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                Trim(now);
+                return _pausedUntil > now ? 0 : _limit - _granted.Count;
+            }
+        }
+    }
+
     public async ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
     {
         var waitingCounted = false;

@@ -40,6 +40,9 @@ public sealed class Job
 
     public DateTimeOffset? LastPolledAt { get; set; }
 
+    /// <summary>How long the task ran upstream (estimated between the last two polls); feeds the scheduler's duration models.</summary>
+    public double? UpstreamSeconds { get; set; }
+
     public int PollCount { get; set; }
 
     /// <summary>Why the last poll failed, when it did (shown on the job page, cleared by the next good poll).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -13,9 +14,24 @@ public sealed partial class JobFinalizer(
     IJobNotifier notifier,
     OutputArchiver archiver,
     TimeProvider time,
-    ILogger<JobFinalizer> logger)
+    ILogger<JobFinalizer> logger) : IPollOutcomes
 {
-    public async Task<bool> CompleteAsync(PollTarget target, ReApiTask task, CancellationToken cancellationToken)
+    Task IPollOutcomes.CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken) =>
+        CompleteAsync(target, task, upstreamDuration, cancellationToken);
+
+    Task IPollOutcomes.FailedAsync(PollTarget target, ReApiTask task, CancellationToken cancellationToken) =>
+        FailAsync(target, task.Error, cancellationToken);
+
+    Task IPollOutcomes.RunningAsync(PollTarget target, bool stalled, CancellationToken cancellationToken) =>
+        RecordRunningAsync(target, stalled, cancellationToken);
+
+    /// <summary>A single hiccup is routine (the next poll is soon); repeated failures, a refused key or an unknown task are shown.</summary>
+    Task IPollOutcomes.PollFailedAsync(PollTarget target, ReApiException error, int consecutiveErrors, CancellationToken cancellationToken) =>
+        consecutiveErrors >= 2 || error.Kind is ReApiErrorKind.Authentication or ReApiErrorKind.NotFound
+            ? RecordPollErrorAsync(target, $"Checking this job with reAPI failed {consecutiveErrors} time(s): {error.Message} It will be checked again.", cancellationToken)
+            : Task.CompletedTask;
+
+    public async Task<bool> CompleteAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var outputs = OutputsOf(target.JobId, task);
@@ -24,6 +40,7 @@ public sealed partial class JobFinalizer(
         var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, JobStatus.Completed)
             .SetProperty(j => j.FinishedAt, now)
+            .SetProperty(j => j.UpstreamSeconds, upstreamDuration.TotalSeconds)
             .SetProperty(j => j.OutputJson, task.Output == null ? null : task.Output.ToJsonString())
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.PollCount, j => j.PollCount + 1)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -27,8 +28,7 @@ public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
     ModelCatalog catalog,
     ReApiClient client,
-    PollSchedule schedule,
-    PollPlanner planner,
+    PollBoard board,
     IJobNotifier notifier,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
@@ -138,9 +138,7 @@ public sealed partial class JobSubmitter(
             .SetProperty(j => j.Status, JobStatus.Processing)
             .SetProperty(j => j.TaskId, task.Id)
             .SetProperty(j => j.SubmittedAt, now), cancellationToken);
-        var target = new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now);
-        var typical = catalog.Find(job.ModelId)?.TypicalDuration ?? TimeSpan.FromSeconds(30);
-        schedule.Schedule(target, now + planner.NextDelay(typical, TimeSpan.Zero, 0));
+        board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
         LogAccepted(job.Id, task.Id);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);

@@ -1,4 +1,5 @@
 using ReApi.Client.Catalog;
+using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -8,13 +9,19 @@ public static class JobsExtensions
     {
         var services = builder.Services;
         services.AddOptions<PollingOptions>().Bind(builder.Configuration.GetSection(PollingOptions.SectionName))
-            .Validate(o => o.MinInterval > TimeSpan.Zero && o.MinInterval <= o.MaxInterval && o.MaxInterval <= o.MaxGap, "Polling: MinInterval <= MaxInterval <= MaxGap, all positive.")
+            .Validate(o => o.MinInterval > TimeSpan.Zero && o.MinInterval <= o.MaxGap, "Polling: MinInterval must be positive and at most MaxGap.")
+            .Validate(o => o.Tick > TimeSpan.Zero && o.PollWorthSeconds >= 0, "Polling: Tick must be positive and PollWorthSeconds not negative.")
             .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 256, "Polling:MaxConcurrentPolls must be between 1 and 256.")
             .ValidateOnStart();
         services.AddSingleton(ModelCatalog.Default);
         services.AddSingleton<IJobNotifier, InProcessJobNotifier>();
-        services.AddSingleton<PollSchedule>();
-        services.AddSingleton<PollPlanner>();
+        services.AddSingleton(sp =>
+        {
+            var catalog = sp.GetRequiredService<ModelCatalog>();
+            return new DurationBook(id => catalog.Find(id)?.TypicalDuration ?? TimeSpan.FromSeconds(30));
+        });
+        services.AddSingleton<PollBoard>();
+        services.AddSingleton<PollScheduler>();
         services.AddSingleton<JobFinalizer>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<IJobReader, JobReader>();

@@ -15,7 +15,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
@@ -117,6 +117,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<string>("TaskId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("UpstreamSeconds")
+                        .HasColumnType("REAL");
 
                     b.HasKey("Id");
 

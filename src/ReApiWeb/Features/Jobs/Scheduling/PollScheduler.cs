@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Options;
+using ReApi.Client;
+using ReApi.Client.RateLimiting;
+
+namespace ReApiWeb.Features.Jobs.Scheduling;
+
+/// <summary>What the scheduler learned from one poll; the app books it in the database, the benchmark records it.</summary>
+public interface IPollOutcomes
+{
+    Task RunningAsync(PollTarget target, bool stalled, CancellationToken cancellationToken);
+
+    /// <param name="upstreamDuration">Best estimate of how long the task ran upstream (midpoint of the last two polls).</param>
+    Task CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken);
+
+    Task FailedAsync(PollTarget target, ReApiTask task, CancellationToken cancellationToken);
+
+    Task PollFailedAsync(PollTarget target, ReApiException error, int consecutiveErrors, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The one place that decides every poll: it waits for a slot in the shared upstream budget (submissions are served
+/// first by the gate), then spends it on the task the <see cref="PollBoard"/> values most at that moment.
+/// </summary>
+public sealed partial class PollScheduler(
+    PollBoard board,
+    DurationBook durations,
+    ReApiClient client,
+    IUpstreamRateGate gate,
+    IOptions<PollingOptions> options,
+    TimeProvider time,
+    ILogger<PollScheduler> logger)
+{
+    public async Task RunAsync(IPollOutcomes outcomes, CancellationToken stoppingToken)
+    {
+        using var concurrency = new SemaphoreSlim(options.Value.MaxConcurrentPolls);
+        var running = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var worth = gate.Available >= options.Value.SpareSlots ? 0 : options.Value.PollWorthSeconds;
+                if (board.PickNext(out var nextCheck, take: false, worth) is null)
+                {
+                    await WaitAsync(nextCheck, stoppingToken);
+                    continue;
+                }
+
+                await concurrency.WaitAsync(stoppingToken);
+                await gate.AcquireAsync(UpstreamCallKind.Poll, stoppingToken);
+                var target = board.PickNext(out _, take: true, worth);
+                if (target is null)
+                {
+                    concurrency.Release();
+                    continue;
+                }
+
+                running.Add(PollAsync(target, outcomes, stoppingToken).ContinueWith(_ => concurrency.Release(), TaskScheduler.Default));
+                running.RemoveAll(t => t.IsCompleted);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: in-flight tasks are resumed from the database at the next start.
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(board.Changed, Task.Delay(delay, time, linked.Token));
+        await linked.CancelAsync();
+    }
+
+    private async Task PollAsync(PollTarget target, IPollOutcomes outcomes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lastSeenRunning = board.LastPolledAt(target.JobId) ?? target.SubmittedAt;
+            var task = await client.GetTaskOnceAsync(target.TaskId, cancellationToken);
+            var now = time.GetUtcNow();
+            switch (task.Status)
+            {
+                case ReApiTaskStatus.Completed:
+                    var duration = (lastSeenRunning - target.SubmittedAt) + ((now - lastSeenRunning) / 2);
+                    durations.Observe(target.ModelId, duration);
+                    board.Remove(target.JobId);
+                    await outcomes.CompletedAsync(target, task, duration, cancellationToken);
+                    break;
+                case ReApiTaskStatus.Failed:
+                    board.Remove(target.JobId);
+                    await outcomes.FailedAsync(target, task, cancellationToken);
+                    break;
+                default:
+                    var stalled = IsStalled(target, now);
+                    board.PolledRunning(target.JobId, stalled);
+                    await outcomes.RunningAsync(target, stalled, cancellationToken);
+                    break;
+            }
+        }
+        catch (ReApiException e)
+        {
+            var errors = board.PollFailed(target.JobId);
+            LogPollFailed(target.JobId, target.TaskId, e.Kind, e.Message);
+            await outcomes.PollFailedAsync(target, e, errors, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            board.PollFailed(target.JobId);
+            LogPollCrashed(e, target.JobId);
+        }
+    }
+
+    private bool IsStalled(PollTarget target, DateTimeOffset now)
+    {
+        var typical = durations.For(target.ModelId);
+        var limit = TimeSpan.FromSeconds(options.Value.StallFactor * Median(typical));
+        var age = now - target.SubmittedAt;
+        return age > (limit > options.Value.StallAfterMinimum ? limit : options.Value.StallAfterMinimum);
+    }
+
+    private static double Median(DurationModel model)
+    {
+        // The age at which half the tasks are done, found by bisection on the learned distribution.
+        double low = 0, high = 86_400;
+        for (var i = 0; i < 40; i++)
+        {
+            var mid = (low + high) / 2;
+            if (model.Cdf(TimeSpan.FromSeconds(mid)) < 0.5)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return high;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling job {JobId} (task {TaskId}) failed: {Kind} {Message}")]
+    private partial void LogPollFailed(Guid jobId, string taskId, ReApiErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Polling job {JobId} failed unexpectedly")]
+    private partial void LogPollCrashed(Exception exception, Guid jobId);
+}
