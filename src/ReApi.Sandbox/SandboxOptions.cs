@@ -45,6 +45,9 @@ public sealed class SandboxOptions
 
     public long DefaultPrice { get; set; } = 30;
 
+    /// <summary>Keeps the arrival time of every request (benchmarks measure request windows from it).</summary>
+    public bool RecordRequests { get; set; }
+
     /// <summary>When set, the account (balance and tasks) is kept in this file and survives restarts.</summary>
     public string? StateFile { get; set; }
 

@@ -19,6 +19,7 @@ public sealed class SandboxState
     private readonly TimeProvider _time;
     private readonly ModelCatalog _catalog;
     private readonly Random _random;
+    private readonly List<DateTimeOffset> _requestLog = [];
     private long _balance;
     private long _windowSecond = long.MinValue;
     private int _windowCount;
@@ -68,6 +69,18 @@ public sealed class SandboxState
             lock (_lock)
             {
                 return new SandboxStatistics(_requests, _submissions, _polls, _rateLimited, _maxInWindow);
+            }
+        }
+    }
+
+    /// <summary>When each request arrived, if <see cref="SandboxOptions.RecordRequests"/> is on (a snapshot).</summary>
+    public IReadOnlyList<DateTimeOffset> RequestLog
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requestLog];
             }
         }
     }
@@ -122,6 +135,11 @@ public sealed class SandboxState
             }
 
             _requests++;
+            if (_options.RecordRequests)
+            {
+                _requestLog.Add(now);
+            }
+
             if (_windowCount >= _options.RequestsPerSecond)
             {
                 _rateLimited++;

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ReApi.Client;
+using ReApi.Client.Catalog;
+using ReApi.Client.RateLimiting;
+using ReApi.Sandbox;
+
+namespace ReApiWeb.Benchmarks;
+
+/// <summary>
+/// One side of the comparison: its own sandbox account, the same arrivals, and a way of following tasks. Submissions
+/// are sent at their arrival times; a task counts as seen when the arm's polling learns it completed.
+/// </summary>
+public abstract class Arm(BenchmarkOptions options, string name)
+{
+    protected const string Key = "rk_live_benchmark";
+    protected const string Model = "imagen-4-0";
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
+    private readonly ConcurrentBag<double> _submissionWaits = [];
+    private int _inFlight;
+    private int _peakInFlight;
+    private int _submitted;
+
+    protected BenchmarkOptions Options => options;
+
+    public async Task<ArmResult> RunAsync(IReadOnlyList<TimeSpan> arrivals)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.StartingBalance = long.MaxValue / 2;
+            o.RequestsPerSecond = options.RequestsPerSecond;
+            o.RecordRequests = true;
+            o.Seed = options.Seed;
+            o.DurationSampler = (_, random) => TimeSpan.FromSeconds(options.MedianSeconds * Math.Exp(options.Sigma * Gaussian(random)));
+        });
+        using var stop = new CancellationTokenSource();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var following = StartFollowing(http, new FixedConnectionSource(new ReApiConnection(sandbox.BaseUri, Key)), stop.Token);
+
+        var clock = Stopwatch.StartNew();
+        var submissions = new List<Task>();
+        foreach (var arrival in arrivals)
+        {
+            var wait = arrival - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            submissions.Add(SubmitAsync());
+        }
+
+        await Task.WhenAll(submissions);
+        var drainUntil = clock.Elapsed + options.Drain;
+        while (Volatile.Read(ref _inFlight) > 0 && clock.Elapsed < drainUntil)
+        {
+            await Task.Delay(200);
+        }
+
+        await stop.CancelAsync();
+        await following;
+        return Measure(sandbox.State);
+    }
+
+    /// <summary>Starts following tasks; the returned task ends when <paramref name="stop"/> fires.</summary>
+    protected abstract Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop);
+
+    /// <summary>Sends one submission (the arm decides how it passes the budget) and returns its task id.</summary>
+    protected abstract Task<SubmittedTask> SendAsync(JsonObject body);
+
+    /// <summary>Starts following a newly accepted task.</summary>
+    protected abstract void Follow(SubmittedTask task, DateTimeOffset submittedAt);
+
+    protected void Seen(string taskId)
+    {
+        if (_seen.TryAdd(taskId, DateTimeOffset.UtcNow))
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task SubmitAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = new JsonObject { ["model"] = Model, ["prompt"] = "benchmark job" };
+        var task = await SendAsync(body);
+        _submissionWaits.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Interlocked.Increment(ref _submitted);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _peakInFlight, inFlight);
+        Follow(task, DateTimeOffset.UtcNow);
+    }
+
+    private ArmResult Measure(SandboxState state)
+    {
+        var tasks = state.Tasks;
+        var delays = tasks
+            .Where(t => t.FinishedAt is not null && _seen.ContainsKey(t.Id))
+            .Select(t => Math.Max(0, (_seen[t.Id] - t.FinishedAt!.Value).TotalSeconds))
+            .ToList();
+        var log = state.RequestLog;
+        var stats = state.Statistics;
+        return new ArmResult(
+            name,
+            _submitted,
+            delays.Count,
+            delays,
+            stats.RateLimited,
+            log.GroupBy(t => t.ToUnixTimeMilliseconds() / 1000).Select(g => g.Count()).DefaultIfEmpty().Max(),
+            MaxInSlidingSecond(log),
+            tasks.Count == 0 ? 0 : (double)stats.Polls / tasks.Count,
+            [.. _submissionWaits],
+            _peakInFlight);
+    }
+
+    private static int MaxInSlidingSecond(IReadOnlyList<DateTimeOffset> log)
+    {
+        var max = 0;
+        var start = 0;
+        for (var end = 0; end < log.Count; end++)
+        {
+            while (log[end] - log[start] >= TimeSpan.FromSeconds(1))
+            {
+                start++;
+            }
+
+            max = Math.Max(max, end - start + 1);
+        }
+
+        return max;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    /// <summary>A gate that lets everything through at once: the baseline has no budget of its own.</summary>
+    protected sealed class NoGate : IUpstreamRateGate
+    {
+        public int Available => int.MaxValue;
+
+        public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public void Pause(TimeSpan duration)
+        {
+        }
+    }
+
+    protected static ModelCatalog Catalog => ModelCatalog.Default;
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using ReApi.Client;
+
+namespace ReApiWeb.Benchmarks;
+
+/// <summary>
+/// What reAPI's docs suggest, done naively: each task is polled every 1.5 s on its own timer, with no shared budget.
+/// A 429 on a poll counts as "still processing"; a 429 on a submission is sent again after Retry-After (no task was made).
+/// </summary>
+public sealed class BaselineArm(BenchmarkOptions options) : Arm(options, "baseline (every 1.5 s)")
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.5);
+    private ReApiClient? _client;
+    private CancellationToken _stop;
+
+    protected override Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop)
+    {
+        _client = new ReApiClient(http, connection, new NoGate(), TimeProvider.System, new ReApiClientOptions { GetAttempts = 1 });
+        _stop = stop;
+        var stopped = new TaskCompletionSource();
+        stop.Register(() => stopped.TrySetResult());
+        return stopped.Task;
+    }
+
+    protected override async Task<SubmittedTask> SendAsync(JsonObject body)
+    {
+        while (true)
+        {
+            try
+            {
+                return await _client!.SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
+            }
+            catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited)
+            {
+                await Task.Delay(e.RetryAfter ?? TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt) => _ = FollowAsync(task.Id);
+
+    private async Task FollowAsync(string taskId)
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await Task.Delay(Interval, _stop);
+                try
+                {
+                    var task = await _client!.GetTaskAsync(taskId, _stop);
+                    if (task.Status != ReApiTaskStatus.Processing)
+                    {
+                        Seen(taskId);
+                        return;
+                    }
+                }
+                catch (ReApiException)
+                {
+                    // 429 or a fault: still processing as far as this poller knows; try again next interval.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

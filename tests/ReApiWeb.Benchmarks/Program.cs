@@ -1,0 +1,64 @@
+using System.Globalization;
+using ReApiWeb.Benchmarks;
+
+// Runs the app's poll scheduler and a naive baseline (every task polled every 1.5 s) side by side, each against its own
+// sandbox account limited to 10 requests per second, under the same job arrivals, and prints what each achieved.
+var options = BenchmarkOptions.Parse(args);
+Console.WriteLine(options.Describe());
+
+var arrivals = Arrivals.Poisson(options.ArrivalsPerSecond, options.Duration, options.Seed);
+var results = await Task.WhenAll(
+    new SchedulerArm(options).RunAsync(arrivals),
+    new BaselineArm(options).RunAsync(arrivals));
+
+Report.Print(results, Console.Out);
+return 0;
+
+namespace ReApiWeb.Benchmarks
+{
+    public sealed record BenchmarkOptions(TimeSpan Duration, double ArrivalsPerSecond, double MedianSeconds, double Sigma, int RequestsPerSecond, int Seed, TimeSpan Drain)
+    {
+        public static BenchmarkOptions Parse(string[] args)
+        {
+            double Arg(string name, double fallback)
+            {
+                var index = Array.IndexOf(args, "--" + name);
+                return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+            }
+
+            return new BenchmarkOptions(
+                TimeSpan.FromMinutes(Arg("minutes", 10)),
+                Arg("rate", 1.5),
+                Arg("median", 60),
+                Arg("sigma", 0.45),
+                (int)Arg("limit", 10),
+                (int)Arg("seed", 7),
+                TimeSpan.FromMinutes(Arg("drain-minutes", 5)));
+        }
+
+        public string Describe() => string.Create(CultureInfo.InvariantCulture,
+            $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), " +
+            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), limit {RequestsPerSecond} requests/s per account in 1-s windows.");
+    }
+
+    public static class Arrivals
+    {
+        /// <summary>Offsets from the start at which jobs arrive.</summary>
+        public static IReadOnlyList<TimeSpan> Poisson(double perSecond, TimeSpan duration, int seed)
+        {
+            var random = new Random(seed);
+            var list = new List<TimeSpan>();
+            var at = 0.0;
+            while (true)
+            {
+                at += -Math.Log(1 - random.NextDouble()) / perSecond;
+                if (at >= duration.TotalSeconds)
+                {
+                    return list;
+                }
+
+                list.Add(TimeSpan.FromSeconds(at));
+            }
+        }
+    }
+}
