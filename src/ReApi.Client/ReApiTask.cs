@@ -27,7 +27,19 @@ public sealed record ReApiTask(
 
     public IReadOnlyList<string> AudioUrls => StringArray("audio_urls");
 
+    /// <summary>Labels of audio tracks by URL, from <c>tracks[]</c> (<c>label</c>, else <c>type</c>, else <c>title</c>).</summary>
+    public IReadOnlyDictionary<string, string> TrackLabels =>
+        Output?["tracks"] is JsonArray tracks
+            ? tracks.OfType<JsonObject>()
+                .Select(t => (Url: Str(t, "url"), Label: Str(t, "label") ?? Str(t, "type") ?? Str(t, "title")))
+                .Where(t => t.Url is not null && t.Label is not null)
+                .GroupBy(t => t.Url!)
+                .ToDictionary(g => g.Key, g => g.First().Label!)
+            : new Dictionary<string, string>();
+
     public string? LastFrameUrl => Output?["last_frame_url"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    private static string? Str(JsonObject node, string name) => node[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     private string[] StringArray(string name) =>
         Output?[name] is JsonArray array

@@ -43,9 +43,9 @@ public static class SandboxEndpoints
         group.MapGet("/media/tasks/{hex}/{file}", (SandboxState state, string hex, string file) =>
         {
             var task = state.Find("task_" + hex);
-            return task is null || task.Status != ReApiTaskStatus.Completed || !TryParseIndex(file, out var index) || index >= task.ImageCount
+            return task is null || task.Status != ReApiTaskStatus.Completed || !TryParseIndex(file, out var index)
                 ? Results.NotFound()
-                : Results.File(SandboxMedia.RenderImage(task, index), "image/png");
+                : Media(task, index, Path.GetExtension(file));
         });
         return group;
     }
@@ -104,19 +104,20 @@ public static class SandboxEndpoints
             _ => "processing",
         },
         ["created_at"] = task.CreatedAt.ToUnixTimeSeconds(),
-        ["output"] = task.Status == ReApiTaskStatus.Completed ? Output(task, mediaBase) : null,
+        ["output"] = task.Status == ReApiTaskStatus.Completed ? SandboxOutputs.For(task, mediaBase) : null,
         ["error"] = task.Status == ReApiTaskStatus.Failed && task.PlannedFailure is { } failure
             ? new JsonObject { ["code"] = failure.Code, ["message"] = failure.Message }
             : null,
     };
 
-    private static JsonObject Output(SandboxTask task, string mediaBase) => task.Model.Output switch
+    /// <summary>The file behind an output URL: PNG images (and video last frames), the sandbox clip, generated WAV tracks.</summary>
+    private static IResult Media(SandboxTask task, int index, string extension) => (task.Model.Output, extension) switch
     {
-        OutputKind.Image => new JsonObject
-        {
-            ["image_urls"] = new JsonArray([.. Enumerable.Range(0, task.ImageCount).Select(i => (JsonNode)$"{mediaBase}/tasks/{task.Hex}/{i}.png")]),
-        },
-        _ => throw new NotSupportedException($"The sandbox has no media for {task.Model.Output} models yet."),
+        (OutputKind.Image, ".png") when index < SandboxOutputs.ImageCount(task) => Results.File(SandboxMedia.RenderImage(task, index), "image/png"),
+        (OutputKind.Video, ".png") when index == 0 => Results.File(SandboxMedia.RenderImage(task, index), "image/png"),
+        (OutputKind.Video, ".mp4") when index == 0 => Results.File(SandboxMedia.Clip(), "video/mp4", enableRangeProcessing: true),
+        (OutputKind.Audio, ".wav") when index < SandboxOutputs.AudioTracks(task).Count => Results.File(SandboxAudio.RenderWav(task, index, TimeSpan.FromSeconds(3)), "audio/wav"),
+        _ => Results.NotFound(),
     };
 
     private static string MediaBase(HttpContext context, string prefix) =>
@@ -125,19 +126,7 @@ public static class SandboxEndpoints
     private static bool TryParseIndex(string file, out int index) =>
         int.TryParse(Path.GetFileNameWithoutExtension(file), out index) && index >= 0;
 
-    private static IResult Error(SandboxError error)
-    {
-        var body = new JsonObject
-        {
-            ["error"] = new JsonObject
-            {
-                ["code"] = error.Code,
-                ["message"] = error.Message,
-                ["request_id"] = "req_" + Guid.NewGuid().ToString("D"),
-            },
-        };
-        return new SandboxErrorResult(error, body);
-    }
+    private static IResult Error(SandboxError error) => new SandboxErrorResult(error, ReApiErrorEnvelope.Create(error.Code, error.Message));
 
     private sealed class SandboxErrorResult(SandboxError error, JsonObject body) : IResult
     {

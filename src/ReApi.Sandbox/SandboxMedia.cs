@@ -5,9 +5,21 @@ namespace ReApi.Sandbox;
 /// <summary>Draws the PNG a sandbox image task "generated": a gradient in the task's colours with the prompt written on it.</summary>
 public static class SandboxMedia
 {
+    private static readonly Lazy<byte[]> ClipBytes = new(() =>
+    {
+        using var stream = typeof(SandboxMedia).Assembly.GetManifestResourceStream("ReApi.Sandbox.Media.sandbox-clip.mp4")
+            ?? throw new InvalidOperationException("The sandbox clip is missing from the assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>A short H.264 test clip (made with ffmpeg's test pattern) served for every sandbox video.</summary>
+    public static byte[] Clip() => ClipBytes.Value;
+
     public static byte[] RenderImage(SandboxTask task, int index)
     {
-        var (width, height) = Dimensions(task.Request["size"]?.ToString() ?? task.Request["aspect_ratio"]?.ToString());
+        var (width, height) = Dimensions(task.Request["size"]?.ToString() ?? task.Request["aspect_ratio"]?.ToString() ?? task.Request["image_size"]?.ToString());
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         var hue = (float)(Math.Abs(StringComparer.Ordinal.GetHashCode(task.Id + index)) % 360);
@@ -24,7 +36,8 @@ public static class SandboxMedia
         using var small = new SKFont(SKTypeface.Default, 16);
         using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
         var y = 48f;
-        foreach (var line in Wrap(task.Prompt, font, width - 48).Take((height - 96) / 32))
+        var text = task.Prompt.Length > 0 ? task.Prompt : task.Model.DisplayName;
+        foreach (var line in Wrap(text, font, width - 48).Take((height - 96) / 32))
         {
             canvas.DrawText(line, 24, y, SKTextAlign.Left, font, ink);
             y += 32;

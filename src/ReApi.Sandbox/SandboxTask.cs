@@ -33,7 +33,5 @@ public sealed class SandboxTask
 
     public string Hex => Id["task_".Length..];
 
-    public int ImageCount => Request["n"] is JsonValue v && v.TryGetValue(out int n) && n > 0 ? n : 1;
-
     public string Prompt => Request["prompt"] is JsonValue v && v.TryGetValue(out string? p) ? p : "";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using ReApiWeb.Components;
+using ReApiWeb.Features.Api;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
@@ -41,6 +42,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAuthEndpoints();
 app.MapJobs();
+app.MapReApiCompatibleApi();
 app.MapEmbeddedSandbox();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -11,4 +11,5 @@ public sealed record ArmResult(
     int MaxInSlidingSecond,
     double PollsPerTask,
     IReadOnlyList<double> SubmissionWaitsSeconds,
-    int PeakInFlight);
+    int PeakInFlight,
+    int NotSubmittedInTime);

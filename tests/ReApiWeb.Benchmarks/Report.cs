@@ -8,7 +8,8 @@ public static class Report
     {
         var rows = new (string Label, Func<ArmResult, string> Value)[]
         {
-            ("jobs submitted", r => r.Submitted.ToString(CultureInfo.InvariantCulture)),
+            ("jobs accepted by reAPI", r => r.Submitted.ToString(CultureInfo.InvariantCulture)),
+            ("jobs still not accepted at the end", r => r.NotSubmittedInTime.ToString(CultureInfo.InvariantCulture)),
             ("completions seen", r => r.Detected.ToString(CultureInfo.InvariantCulture)),
             ("peak tasks in flight", r => r.PeakInFlight.ToString(CultureInfo.InvariantCulture)),
             ("mean delay completion -> seen (s)", r => F(Mean(r.DelaysSeconds))),

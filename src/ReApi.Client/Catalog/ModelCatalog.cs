@@ -13,7 +13,7 @@ public sealed class ModelCatalog
         _byId = Models.ToFrozenDictionary(m => m.Id, StringComparer.Ordinal);
     }
 
-    public static ModelCatalog Default { get; } = new(ImageModels.All());
+    public static ModelCatalog Default { get; } = new([.. ImageModels.All(), .. VideoModels.All(), .. AudioModels.All(), .. TextModels.All()]);
 
     public IReadOnlyList<ModelSpec> Models { get; }
 

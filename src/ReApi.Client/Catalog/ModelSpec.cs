@@ -16,5 +16,8 @@ public sealed record ModelSpec(
     /// <summary>How long a task of this model usually runs upstream; a first guess before history is learned.</summary>
     public TimeSpan TypicalDuration { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>A small request (without <c>model</c>) this model accepts: shown to people and checked by the tests.</summary>
+    public System.Text.Json.Nodes.JsonObject Example { get; init; } = new() { ["prompt"] = "a lighthouse on a cliff at dawn" };
+
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 }

@@ -83,6 +83,12 @@ public static class RequestValidator
             ? null
             : $"{field.Label} must be a public http(s) URL.",
         FieldType.UrlList => CheckUrlList(field, value),
+        FieldType.Json => (field.Shape, value) switch
+        {
+            (JsonShape.Object, JsonObject) => null,
+            (JsonShape.Array, JsonArray array) => CheckCount(field, array.Count, "items"),
+            _ => $"{field.Label} must be a JSON {(field.Shape == JsonShape.Object ? "object" : "array")}.",
+        },
         _ => null,
     };
 
@@ -98,8 +104,13 @@ public static class RequestValidator
             return $"{field.Label} must be at most {max} characters (it has {text.Length}).";
         }
 
-        return field.MinLength is { } min && text.Trim().Length < min
-            ? $"{field.Label} must be at least {min} characters."
+        if (field.MinLength is { } min && text.Trim().Length < min)
+        {
+            return $"{field.Label} must be at least {min} characters.";
+        }
+
+        return field.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
+            ? $"{field.Label} has the wrong format."
             : null;
     }
 
@@ -120,15 +131,25 @@ public static class RequestValidator
             return $"{field.Label} must be a list of URLs.";
         }
 
-        if (field.MaxItems is { } max && items.Count > max)
+        if (CheckCount(field, items.Count, "URLs") is { } countProblem)
         {
-            return $"{field.Label} takes at most {max} URLs (it has {items.Count}).";
+            return countProblem;
         }
 
         var bad = items.FirstOrDefault(item => item is not JsonValue v || !v.TryGetValue(out string? url) || !IsPublicHttpUrl(url));
         return bad is null && items.All(item => item is not null)
             ? null
             : $"{field.Label}: '{bad}' is not a public http(s) URL (reAPI takes no uploads or data: URIs).";
+    }
+
+    private static string? CheckCount(FieldSpec field, int count, string noun)
+    {
+        if (field.MaxItems is { } max && count > max)
+        {
+            return $"{field.Label} takes at most {max} {noun} (it has {count}).";
+        }
+
+        return field.MinItems is { } min && count < min ? $"{field.Label} needs at least {min} {noun} (it has {count})." : null;
     }
 
     /// <summary>reAPI fetches inputs itself, so only absolute http(s) URLs are accepted.</summary>

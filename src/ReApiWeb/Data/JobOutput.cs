@@ -21,6 +21,9 @@ public sealed class JobOutput
 
     public required string UpstreamUrl { get; set; }
 
+    /// <summary>What reAPI called this file (an audio track's label, type or title), when it said.</summary>
+    public string? Label { get; set; }
+
     /// <summary>Path of the archived copy, relative to the outputs folder; null until archived.</summary>
     public string? StoragePath { get; set; }
 

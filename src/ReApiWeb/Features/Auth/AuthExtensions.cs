@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Auth.Tokens;
 
 namespace ReApiWeb.Features.Auth;
 
@@ -26,13 +27,19 @@ public static class AuthExtensions
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
-            });
+            })
+            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireRole(AuthPolicies.AdminRole));
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireRole(AuthPolicies.AdminRole))
+            .AddPolicy(AuthPolicies.PersonalToken, policy => policy.AddAuthenticationSchemes(PersonalTokenHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(AuthPolicies.CookieOrToken, policy => policy
+                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, PersonalTokenHandler.SchemeName)
+                .RequireAuthenticatedUser());
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<LocalSignIn>();
         builder.Services.AddSingleton<BootstrapAdmin>();
+        builder.Services.AddSingleton<PersonalTokens>();
         return builder;
     }
 

@@ -30,6 +30,7 @@ public static class FormValues
     private static JsonNode? ToNode(FieldSpec field, object? value) => (field.Type, value) switch
     {
         (_, null) => null,
+        (FieldType.Json, string text) => string.IsNullOrWhiteSpace(text) ? null : ParseJsonOrKeepText(text),
         (FieldType.UrlList, string text) => SplitLines(text) is { Count: > 0 } urls ? new JsonArray([.. urls.Select(u => (JsonNode)u)]) : null,
         (FieldType.Text or FieldType.Url or FieldType.Enum, string text) => string.IsNullOrWhiteSpace(text) ? null : JsonValue.Create(field.Type == FieldType.Text ? text : text.Trim()),
         (FieldType.Boolean, bool flag) => JsonValue.Create(flag),
@@ -39,11 +40,26 @@ public static class FormValues
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
 
+    /// <summary>Text that is not valid JSON stays text, so the validator tells the person instead of dropping it.</summary>
+    private static JsonNode? ParseJsonOrKeepText(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
     private static object? DefaultOf(FieldSpec field) => field.Type switch
     {
-        FieldType.Boolean => field.Default is JsonValue v && v.TryGetValue(out bool b) && b,
+        // A switch without a documented default starts unset, so an untouched switch is not sent at all.
+        FieldType.Boolean => field.Default is JsonValue v && v.TryGetValue(out bool b) ? b : null,
         FieldType.Integer => field.Default is JsonValue v && v.TryGetValue(out long l) ? l : null,
         FieldType.Number => field.Default is JsonValue v && v.TryGetValue(out double d) ? d : null,
+        FieldType.Json => field.Default?.ToJsonString() ?? "",
         _ => field.Default is JsonValue v && v.TryGetValue(out string? s) ? s : "",
     };
 

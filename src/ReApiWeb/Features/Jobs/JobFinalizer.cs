@@ -115,8 +115,9 @@ public sealed partial class JobFinalizer(
     private static List<JobOutput> OutputsOf(Guid jobId, ReApiTask task)
     {
         var outputs = new List<JobOutput>();
+        var labels = task.TrackLabels;
         void Add(IEnumerable<string> urls, OutputMediaKind kind) =>
-            outputs.AddRange(urls.Select((url, i) => new JobOutput { JobId = jobId, Index = i, Kind = kind, UpstreamUrl = url }));
+            outputs.AddRange(urls.Select((url, i) => new JobOutput { JobId = jobId, Index = i, Kind = kind, UpstreamUrl = url, Label = labels.GetValueOrDefault(url) }));
         Add(task.ImageUrls, OutputMediaKind.Image);
         Add(task.VideoUrls, OutputMediaKind.Video);
         Add(task.AudioUrls, OutputMediaKind.Audio);

@@ -6,7 +6,7 @@ namespace ReApiWeb.Features.Jobs;
 
 public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Prompt, JobStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? ErrorMessage);
 
-public sealed record OutputView(Guid Id, OutputMediaKind Kind, int Index, string UpstreamUrl, bool Archived, string? ContentType, string? ArchiveError)
+public sealed record OutputView(Guid Id, OutputMediaKind Kind, int Index, string UpstreamUrl, bool Archived, string? ContentType, string? ArchiveError, string? Label = null)
 {
     public string Url => $"/outputs/{Id}";
 }
@@ -67,6 +67,6 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
             job.PollCount,
             job.LastPollError,
             [.. job.Outputs.OrderBy(o => o.Kind).ThenBy(o => o.Index)
-                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError))]);
+                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label))]);
     }
 }

@@ -15,7 +15,8 @@ public sealed record JobRequest(string ModelId, JsonObject Parameters, Guid Subm
 /// <see cref="JobId"/> names the job and <see cref="Status"/> says where it stands, with <see cref="Error"/> when
 /// reAPI refused it or its fate is unknown.
 /// </summary>
-public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<RequestProblem> Problems, string? Error)
+/// <see cref="UpstreamError"/> is reAPI's answer when it refused the POST or its outcome is unknown.
+public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<RequestProblem> Problems, string? Error, ReApiException? UpstreamError = null)
 {
     public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
 }
@@ -125,7 +126,7 @@ public sealed partial class JobSubmitter(
                     : Explain(e);
                 await SettleAsync(job, status, e.Code, message, cancellationToken);
                 LogSubmitFailed(job.Id, e.Kind, e.HttpStatus, e.Code, e.Message);
-                return new SubmitResult(job.Id, status, [], message);
+                return new SubmitResult(job.Id, status, [], message, e);
             }
         }
     }

@@ -30,7 +30,7 @@ public static class OutputEndpoints
 
             var path = Path.GetFullPath(Path.Combine(storage.Value.ResolvedOutputsDirectory, output.StoragePath));
             return Results.File(path, output.ContentType ?? "application/octet-stream", enableRangeProcessing: true);
-        }).RequireAuthorization();
+        }).RequireAuthorization(AuthPolicies.CookieOrToken);
         return endpoints;
     }
 }

@@ -27,4 +27,20 @@ public sealed class FormValuesTests
 
         Assert.Equal("""{"prompt":"  a fox  ","size":"1:1","resolution":"1k","image_urls":["https://x.example/a.png","https://x.example/b.png"]}""", body.ToJsonString());
     }
+
+    [Fact]
+    public void Untouched_switches_without_a_documented_default_are_not_sent()
+    {
+        var model = ModelCatalog.Default.Models.First(m => m.Fields.Any(f => f.Type == FieldType.Boolean && f.Default is null));
+        var values = FormValues.Defaults(model);
+        foreach (var (name, value) in model.Example)
+        {
+            values[name] = value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? text) ? text : value?.ToJsonString();
+        }
+
+        var body = FormValues.ToJson(model, values);
+
+        Assert.All(model.Fields.Where(f => f.Type == FieldType.Boolean && f.Default is null && !model.Example.ContainsKey(f.Name)),
+            f => Assert.False(body.ContainsKey(f.Name), f.Name));
+    }
 }

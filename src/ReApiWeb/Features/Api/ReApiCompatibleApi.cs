@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReApi.Client;
+using ReApi.Client.Catalog;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Jobs;
+
+namespace ReApiWeb.Features.Api;
+
+/// <summary>
+/// reAPI's own routes under <c>/api/v1</c>, with reAPI's request and response shapes and error envelope, authenticated by
+/// a member's personal access token: a reAPI client works by changing only its base URL and key. Jobs made here are the
+/// member's jobs, validated and submitted exactly as from the form; <c>/tasks/{id}</c> answers from the app's database.
+/// </summary>
+public static class ReApiCompatibleApi
+{
+    public const string Prefix = "/api/v1";
+
+    public static IEndpointRouteBuilder MapReApiCompatibleApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(Prefix).RequireAuthorization(AuthPolicies.PersonalToken).DisableAntiforgery().WithTags("reAPI-compatible API");
+        foreach (var endpoint in Enum.GetValues<ReApiEndpoint>())
+        {
+            api.MapPost("/" + endpoint.Path(), (HttpContext context, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader) =>
+                SubmitAsync(context, endpoint, submitter, catalog, reader));
+        }
+
+        api.MapGet("/tasks/{id}", GetTaskAsync);
+        api.MapGet("/balance", async (UpstreamBalance balance, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Json(new JsonObject { ["balance"] = await balance.GetAsync(cancellationToken) });
+            }
+            catch (ReApiException e)
+            {
+                return UpstreamFailure(e, e.Message);
+            }
+        });
+        return endpoints;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, ReApiEndpoint endpoint, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader)
+    {
+        var user = CurrentUser.From(context.User)!;
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body is null)
+        {
+            return ApiErrors.Result(400, 20001, "Request body must be a JSON object");
+        }
+
+        var modelId = body["model"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;
+        if (string.IsNullOrEmpty(modelId))
+        {
+            return ApiErrors.Result(400, 20002, "Missing required parameter: model");
+        }
+
+        if (catalog.Find(modelId) is not { } model || model.Endpoint != endpoint)
+        {
+            return ApiErrors.Result(400, 20004, $"Unknown model '{modelId}' for /{endpoint.Path()}");
+        }
+
+        var parameters = (JsonObject)body.DeepClone();
+        parameters.Remove("model");
+        var result = await submitter.SubmitAsync(user.Id, new JobRequest(model.Id, parameters, SubmissionKey(context)), context.RequestAborted);
+        if (result.Problems.FirstOrDefault() is { } problem)
+        {
+            return problem.Kind switch
+            {
+                ProblemKind.Missing => ApiErrors.Result(400, 20002, $"Missing required parameter: {problem.Field}"),
+                ProblemKind.Unknown => ApiErrors.Result(400, 20005, $"Unknown parameter: {problem.Field}"),
+                _ => ApiErrors.Result(400, 20003, $"Invalid parameter {problem.Field}: {problem.Message}"),
+            };
+        }
+
+        if (result.Status is JobStatus.Rejected or JobStatus.Unconfirmed && result.UpstreamError is { } upstream)
+        {
+            return UpstreamFailure(upstream, $"{result.Error} (job {TaskId(result.JobId!.Value)})");
+        }
+
+        var view = await reader.GetAsync(user, result.JobId!.Value, context.RequestAborted);
+        return Results.Json(TaskJson(view!, BaseUrl(context)));
+    }
+
+    private static async Task<IResult> GetTaskAsync(string id, HttpContext context, IJobReader reader)
+    {
+        var user = CurrentUser.From(context.User)!;
+        var view = TryParseTaskId(id, out var jobId) ? await reader.GetAsync(user, jobId, context.RequestAborted) : null;
+        return view is null ? ApiErrors.Result(404, 40401, "Task not found") : Results.Json(TaskJson(view, BaseUrl(context)));
+    }
+
+    /// <summary>The task shape reAPI returns, with outputs pointing at the app's archived copies once they exist.</summary>
+    public static JsonObject TaskJson(JobView view, string baseUrl)
+    {
+        var job = view.Summary;
+        var status = job.Status switch
+        {
+            JobStatus.Completed => "completed",
+            JobStatus.Failed or JobStatus.Rejected or JobStatus.Unconfirmed => "failed",
+            _ => "processing",
+        };
+        return new JsonObject
+        {
+            ["id"] = TaskId(job.Id),
+            ["model"] = job.ModelId,
+            ["status"] = status,
+            ["created_at"] = job.CreatedAt.ToUnixTimeSeconds(),
+            ["output"] = job.Status == JobStatus.Completed ? Output(view, baseUrl) : null,
+            ["error"] = status == "failed"
+                ? new JsonObject { ["code"] = view.ErrorCode ?? 60098, ["message"] = job.ErrorMessage ?? "The job did not run." }
+                : null,
+        };
+    }
+
+    public static string TaskId(Guid jobId) => "task_" + jobId.ToString("N");
+
+    public static bool TryParseTaskId(string id, out Guid jobId)
+    {
+        jobId = Guid.Empty;
+        return id.StartsWith("task_", StringComparison.Ordinal) && Guid.TryParseExact(id["task_".Length..], "N", out jobId);
+    }
+
+    private static JsonNode? Output(JobView view, string baseUrl)
+    {
+        if (view.OutputJson is null || JsonNode.Parse(view.OutputJson) is not JsonObject output)
+        {
+            return null;
+        }
+
+        var archived = view.Outputs.Where(o => o.Archived).GroupBy(o => o.UpstreamUrl).ToDictionary(g => g.Key, g => baseUrl + g.First().Url);
+        Rewrite(output, archived);
+        return output;
+    }
+
+    /// <summary>Replaces every upstream URL that has an archived copy, wherever it sits in the output.</summary>
+    private static void Rewrite(JsonNode node, Dictionary<string, string> archived)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[key] is JsonValue value && value.TryGetValue(out string? text) && archived.TryGetValue(text, out var local))
+                    {
+                        obj[key] = local;
+                    }
+                    else if (obj[key] is { } child)
+                    {
+                        Rewrite(child, archived);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue value && value.TryGetValue(out string? text) && archived.TryGetValue(text, out var local))
+                    {
+                        array[i] = local;
+                    }
+                    else if (array[i] is { } child)
+                    {
+                        Rewrite(child, archived);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>reAPI ignores Idempotency-Key; this API honours it: the same key from the same member never makes a second job.</summary>
+    private static Guid SubmissionKey(HttpContext context)
+    {
+        var header = context.Request.Headers["Idempotency-Key"].ToString();
+        return string.IsNullOrWhiteSpace(header) ? Guid.NewGuid() : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(header))[..16]);
+    }
+
+    private static IResult UpstreamFailure(ReApiException e, string message) => e.Kind switch
+    {
+        ReApiErrorKind.Validation => ApiErrors.Result(400, e.Code ?? 20003, message),
+        ReApiErrorKind.InsufficientCredits => ApiErrors.Result(402, e.Code ?? 30001, message),
+        ReApiErrorKind.RateLimited => ApiErrors.Result(429, 50001, message, e.RetryAfter),
+        _ => ApiErrors.Result(502, e.Code ?? 60099, message),
+    };
+
+    private static string BaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+}

@@ -1,0 +1,56 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using ReApiWeb.Features.Api;
+
+namespace ReApiWeb.Features.Auth.Tokens;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer rwp_…</c> on the reAPI-compatible API, and answers failures the way reAPI
+/// does: 401 with the error envelope and codes 10001 (no header), 10002 (not Bearer), 10003 (unknown), 10004 (revoked).
+/// </summary>
+public sealed class PersonalTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    PersonalTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "PersonalToken";
+    private const string RejectionItem = "ReApiWeb.TokenRejection";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return Reject(10001, "Missing Authorization header");
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Length <= "Bearer ".Length)
+        {
+            return Reject(10002, "Authorization header must be 'Bearer <token>'");
+        }
+
+        var (principal, rejection) = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), SchemeName, Context.RequestAborted);
+        return principal is not null
+            ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
+            : rejection == TokenRejection.Revoked
+                ? Reject(10004, "Token revoked or expired")
+                : Reject(10003, "Token invalid");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var (code, message) = Context.Items[RejectionItem] as (int, string)? ?? (10001, "Missing Authorization header");
+        return ApiErrors.Write(Context, StatusCodes.Status401Unauthorized, code, message);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiErrors.Write(Context, StatusCodes.Status403Forbidden, 10005, "This token may not do that");
+
+    private AuthenticateResult Reject(int code, string message)
+    {
+        Context.Items[RejectionItem] = (code, message);
+        return AuthenticateResult.Fail(message);
+    }
+}

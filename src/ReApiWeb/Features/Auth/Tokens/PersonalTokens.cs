@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Features.Auth.Tokens;
+
+public sealed record TokenView(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+{
+    public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}
+
+/// <summary>Why a presented token was not accepted, in reAPI's 401 codes.</summary>
+public enum TokenRejection
+{
+    Invalid = 10003,
+    Revoked = 10004,
+}
+
+/// <summary>Creates, lists, revokes and checks personal access tokens.</summary>
+public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+{
+    public const string TokenPrefix = "rwp_";
+    public const int MaxNameLength = 100;
+
+    /// <summary>Makes a token and returns it in clear: the only time it is ever available.</summary>
+    public async Task<(TokenView Token, string Secret)> CreateAsync(Guid userId, string name, TimeSpan? lifetime, CancellationToken cancellationToken)
+    {
+        var trimmed = name.Trim();
+        if (trimmed.Length is 0 or > MaxNameLength)
+        {
+            throw new ArgumentException($"A token needs a name of 1 to {MaxNameLength} characters.", nameof(name));
+        }
+
+        var secret = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        var token = new PersonalAccessToken
+        {
+            UserId = userId,
+            Name = trimmed,
+            Prefix = secret[..12],
+            Hash = HashOf(secret),
+            CreatedAt = now,
+            ExpiresAt = lifetime is { } l ? now + l : null,
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.PersonalAccessTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        return (View(token), secret);
+    }
+
+    public async Task<IReadOnlyList<TokenView>> ListAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var tokens = await db.PersonalAccessTokens.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
+        return [.. tokens.Select(View)];
+    }
+
+    /// <summary>Revokes one of the person's own tokens (admins may revoke anyone's). False when there is no such token.</summary>
+    public async Task<bool> RevokeAsync(CurrentUser user, Guid tokenId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.PersonalAccessTokens
+            .Where(t => t.Id == tokenId && (t.UserId == user.Id || user.IsAdmin) && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken) == 1;
+    }
+
+    /// <summary>Checks a presented token; on success returns the principal of its (active) owner.</summary>
+    public async Task<(ClaimsPrincipal? Principal, TokenRejection? Rejection)> AuthenticateAsync(string presented, string scheme, CancellationToken cancellationToken)
+    {
+        if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return (null, TokenRejection.Invalid);
+        }
+
+        var now = time.GetUtcNow();
+        var hash = HashOf(presented);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.PersonalAccessTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+        if (token?.User is null)
+        {
+            return (null, TokenRejection.Invalid);
+        }
+
+        if (token.RevokedAt is not null || token.ExpiresAt <= now || token.User.IsDisabled)
+        {
+            return (null, TokenRejection.Revoked);
+        }
+
+        // Record use at most once a minute, to keep scripts that poll from writing on every request.
+        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            token.LastUsedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var principal = LocalSignIn.CreatePrincipal(token.User);
+        return (new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, scheme, ClaimTypes.Name, ClaimTypes.Role)), null);
+    }
+
+    private static TokenView View(PersonalAccessToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
+
+    private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
