@@ -7,9 +7,13 @@ var options = BenchmarkOptions.Parse(args);
 Console.WriteLine(options.Describe());
 
 var arrivals = Arrivals.Poisson(options.ArrivalsPerSecond, options.Duration, options.Seed);
-var results = await Task.WhenAll(
-    new SchedulerArm(options).RunAsync(arrivals),
-    new BaselineArm(options).RunAsync(arrivals));
+var arms = new List<Task<ArmResult>> { new SchedulerArm(options).RunAsync(arrivals) };
+if (!options.SkipBaseline)
+{
+    arms.Add(new BaselineArm(options).RunAsync(arrivals));
+}
+
+var results = await Task.WhenAll(arms);
 
 Report.Print(results, Console.Out);
 return 0;
@@ -18,6 +22,11 @@ namespace ReApiWeb.Benchmarks
 {
     public sealed record BenchmarkOptions(TimeSpan Duration, double ArrivalsPerSecond, double MedianSeconds, double Sigma, int RequestsPerSecond, int Seed, TimeSpan Drain)
     {
+        /// <summary>The scheduler's settings, as the app's defaults unless overridden (<c>--max-gap</c> seconds).</summary>
+        public ReApiWeb.Features.Jobs.PollingOptions Polling { get; init; } = new();
+
+        public bool SkipBaseline { get; init; }
+
         public static BenchmarkOptions Parse(string[] args)
         {
             double Arg(string name, double fallback)
@@ -33,12 +42,17 @@ namespace ReApiWeb.Benchmarks
                 Arg("sigma", 0.45),
                 (int)Arg("limit", 10),
                 (int)Arg("seed", 7),
-                TimeSpan.FromMinutes(Arg("drain-minutes", 5)));
+                TimeSpan.FromMinutes(Arg("drain-minutes", 5)))
+            {
+                Polling = new ReApiWeb.Features.Jobs.PollingOptions { MaxGap = TimeSpan.FromSeconds(Arg("max-gap", new ReApiWeb.Features.Jobs.PollingOptions().MaxGap.TotalSeconds)) },
+                SkipBaseline = args.Contains("--skip-baseline"),
+            };
         }
 
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
             $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), " +
-            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), limit {RequestsPerSecond} requests/s per account in 1-s windows.");
+            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
+            $"scheduler cap {Polling.MaxGap.TotalSeconds} s.");
     }
 
     public static class Arrivals

@@ -20,7 +20,7 @@ public sealed class SchedulerArm(BenchmarkOptions options) : Arm(options, "sched
 
     protected override Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop)
     {
-        var polling = Microsoft.Extensions.Options.Options.Create(new PollingOptions());
+        var polling = Microsoft.Extensions.Options.Options.Create(Options.Polling);
         _board = new PollBoard(_durations, polling, TimeProvider.System);
         _client = new ReApiClient(http, connection, _gate, TimeProvider.System);
         var scheduler = new PollScheduler(_board, _durations, _client, _gate, polling, TimeProvider.System, NullLogger<PollScheduler>.Instance);

@@ -84,7 +84,7 @@ public sealed partial class JobSubmitter(
         {
             OwnerId = ownerId,
             ModelId = model.Id,
-            Prompt = body["prompt"] is JsonValue p && p.TryGetValue(out string? prompt) ? prompt : "",
+            Prompt = MainText(model, body),
             RequestJson = body.ToJsonString(),
             SubmissionKey = submissionKey,
             Status = JobStatus.Submitting,
@@ -102,6 +102,13 @@ public sealed partial class JobSubmitter(
             db.ChangeTracker.Clear();
             return (await db.Jobs.AsNoTracking().SingleAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken), false);
         }
+    }
+
+    /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
+    private static string MainText(ModelSpec model, JsonObject body)
+    {
+        var field = model.Field("prompt") ?? model.Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
+        return field is not null && body[field.Name] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
     }
 
     private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)

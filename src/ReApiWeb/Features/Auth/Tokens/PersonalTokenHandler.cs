@@ -23,7 +23,8 @@ public sealed class PersonalTokenHandler(
         var header = Request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
-            return Reject(10001, "Missing Authorization header");
+            // No credentials is not a failure of this scheme (a browser may be using its cookie); the challenge says 10001.
+            return AuthenticateResult.NoResult();
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Length <= "Bearer ".Length)
