@@ -41,6 +41,12 @@ public sealed class ReApiClient(
             }
         }
 
+        if ((int)status is >= 200 and < 400)
+        {
+            // An answer reAPI does not document for a submission: a task may exist and be charged.
+            throw new ReApiException(ReApiErrorKind.InvalidResponse, $"reAPI answered the submission with HTTP {(int)status}.", (int)status, outcomeUnknown: true);
+        }
+
         throw Fail(status, text, headers, isPost: true);
     }
 

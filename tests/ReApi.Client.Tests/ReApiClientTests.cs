@@ -37,6 +37,16 @@ public sealed class ReApiClientTests
     }
 
     [Fact]
+    public async Task An_undocumented_success_status_on_a_post_leaves_the_outcome_unknown()
+    {
+        var transport = new ScriptedHandler(_ => new HttpResponseMessage(HttpStatusCode.NoContent));
+        var error = await Assert.ThrowsAsync<ReApiException>(() =>
+            CreateClient(transport).SubmitAsync(ReApiEndpoint.Images, new JsonObject { ["model"] = "gpt-image-2" }, TestContext.Current.CancellationToken));
+        Assert.True(error.OutcomeUnknown);
+        Assert.Equal(1, transport.Calls);
+    }
+
+    [Fact]
     public async Task A_rejected_post_is_a_known_outcome()
     {
         var transport = new ScriptedHandler(_ => Json(HttpStatusCode.BadRequest, """{"error":{"code":20002,"message":"Missing required parameter: prompt"}}"""));

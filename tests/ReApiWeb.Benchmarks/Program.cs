@@ -27,6 +27,9 @@ namespace ReApiWeb.Benchmarks
 
         public bool SkipBaseline { get; init; }
 
+        /// <summary>The scheduler's rate window (<c>--window-ms</c>), as <c>ReApi:RateWindowMilliseconds</c>.</summary>
+        public int WindowMilliseconds { get; init; } = 1050;
+
         public static BenchmarkOptions Parse(string[] args)
         {
             double Arg(string name, double fallback)
@@ -46,13 +49,14 @@ namespace ReApiWeb.Benchmarks
             {
                 Polling = new ReApiWeb.Features.Jobs.PollingOptions { MaxGap = TimeSpan.FromSeconds(Arg("max-gap", new ReApiWeb.Features.Jobs.PollingOptions().MaxGap.TotalSeconds)) },
                 SkipBaseline = args.Contains("--skip-baseline"),
+                WindowMilliseconds = (int)Arg("window-ms", 1050),
             };
         }
 
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
             $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), " +
             $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
-            $"scheduler cap {Polling.MaxGap.TotalSeconds} s.");
+            $"scheduler cap {Polling.MaxGap.TotalSeconds} s, window {WindowMilliseconds} ms.");
     }
 
     public static class Arrivals

@@ -13,7 +13,7 @@ public sealed class SchedulerArm(BenchmarkOptions options) : Arm(options, "sched
 {
     // Cold start, as in a fresh install: the prior is the catalog's typical duration; the rest is learned.
     private readonly DurationBook _durations = new(id => Catalog.Find(id)?.TypicalDuration ?? TimeSpan.FromSeconds(30));
-    private readonly SlidingWindowRateGate _gate = new(options.RequestsPerSecond, TimeSpan.FromMilliseconds(1050), TimeProvider.System);
+    private readonly SlidingWindowRateGate _gate = new(options.RequestsPerSecond, TimeSpan.FromMilliseconds(options.WindowMilliseconds), TimeProvider.System);
     private ReApiClient? _client;
 
     private PollBoard? _board;

@@ -61,4 +61,18 @@ public sealed class SlidingWindowRateGateTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await poll.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public async Task Available_counts_free_slots_and_is_zero_while_paused()
+    {
+        var gate = new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), _time);
+        await gate.AcquireAsync(UpstreamCallKind.Poll, TestContext.Current.CancellationToken);
+        await gate.AcquireAsync(UpstreamCallKind.Submit, TestContext.Current.CancellationToken);
+        Assert.Equal(8, gate.Available);
+
+        gate.Pause(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, gate.Available);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, gate.Available);
+    }
 }

@@ -13,6 +13,13 @@ public sealed class ReApiOptions
     /// <summary>The account's request budget (reAPI: 10 per second, polls included).</summary>
     public int RequestsPerSecond { get; set; } = 10;
 
+    /// <summary>
+    /// The span in which at most <see cref="RequestsPerSecond"/> calls are made, measured as a sliding window. A little
+    /// over reAPI's 1-second window, so that however reAPI aligns its windows and however latency varies, it never
+    /// counts more than its limit.
+    /// </summary>
+    public int RateWindowMilliseconds { get; set; } = 1050;
+
     public int RequestTimeoutSeconds { get; set; } = 60;
 }
 

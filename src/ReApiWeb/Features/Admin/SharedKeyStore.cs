@@ -15,9 +15,14 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
 {
     public const string SettingKey = "ReApi.SharedKey";
 
+    /// <summary>Set once a key was first stored, so a key an admin removed is never seeded again from configuration.</summary>
+    public const string SeededKey = "ReApi.SharedKey.Seeded";
+
     private readonly IDataProtector _protector = protection.CreateProtector("ReApiWeb.SharedKey.v1");
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (bool Loaded, string? Key, DateTimeOffset? UpdatedAt) _cache;
+
+    // Replaced whole, never mutated: readers outside the lock see either the old or the new snapshot.
+    private volatile Snapshot? _cache;
 
     public event Action? Changed;
 
@@ -26,8 +31,20 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
 
     public async Task<SharedKeyInfo> DescribeAsync(CancellationToken cancellationToken)
     {
-        var (_, key, updatedAt) = await LoadAsync(cancellationToken);
-        return new SharedKeyInfo(key is not null, key is { Length: >= 4 } ? key[^4..] : null, updatedAt);
+        var snapshot = await LoadAsync(cancellationToken);
+        return new SharedKeyInfo(snapshot.Key is not null, snapshot.Key is { Length: >= 4 } key ? key[^4..] : null, snapshot.UpdatedAt);
+    }
+
+    /// <summary>Stores <paramref name="key"/> only if no key was ever stored before (configuration seeds the first one).</summary>
+    public async Task SeedAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Settings.AnyAsync(s => s.Key == SeededKey || s.Key == SettingKey, cancellationToken))
+        {
+            return;
+        }
+
+        await SetAsync(key, by: null, cancellationToken);
     }
 
     public async Task SetAsync(string key, Guid? by, CancellationToken cancellationToken)
@@ -56,6 +73,10 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
             else if (setting is null)
             {
                 db.Settings.Add(new AppSetting { Key = SettingKey, Value = protectedValue, UpdatedAt = time.GetUtcNow(), UpdatedBy = by });
+                if (await db.Settings.FindAsync([SeededKey], cancellationToken) is null)
+                {
+                    db.Settings.Add(new AppSetting { Key = SeededKey, Value = "true", UpdatedAt = time.GetUtcNow(), UpdatedBy = by });
+                }
             }
             else
             {
@@ -65,7 +86,7 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            _cache = default;
+            _cache = null;
         }
         finally
         {
@@ -75,28 +96,34 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
         Changed?.Invoke();
     }
 
-    private async ValueTask<(bool Loaded, string? Key, DateTimeOffset? UpdatedAt)> LoadAsync(CancellationToken cancellationToken)
+    private async ValueTask<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        if (_cache.Loaded)
+        if (_cache is { } cached)
         {
-            return _cache;
+            return cached;
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (!_cache.Loaded)
+            if (_cache is not { } snapshot)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var setting = await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
-                _cache = (true, setting is null ? null : _protector.Unprotect(setting.Value), setting?.UpdatedAt);
+                snapshot = new Snapshot(setting is null ? null : _protector.Unprotect(setting.Value), setting?.UpdatedAt);
+                _cache = snapshot;
             }
 
-            return _cache;
+            return snapshot;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private sealed record Snapshot(string? Key, DateTimeOffset? UpdatedAt)
+    {
+        public override string ToString() => $"Snapshot {{ IsSet = {Key is not null} }}";
     }
 }

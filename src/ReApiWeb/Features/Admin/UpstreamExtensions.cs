@@ -15,6 +15,7 @@ public static class UpstreamExtensions
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https", "ReApi:BaseUrl must be an absolute http(s) URL.")
             .Validate(o => o.RequestsPerSecond is >= 1 and <= 1000, "ReApi:RequestsPerSecond must be between 1 and 1000.")
             .Validate(o => o.RequestTimeoutSeconds is >= 5 and <= 600, "ReApi:RequestTimeoutSeconds must be between 5 and 600.")
+            .Validate(o => o.RateWindowMilliseconds is >= 1000 and <= 5000, "ReApi:RateWindowMilliseconds must be between 1000 and 5000.")
             .ValidateOnStart();
         services.AddOptions<SandboxModeOptions>().Bind(builder.Configuration.GetSection(SandboxModeOptions.SectionName))
             .Validate(o => string.IsNullOrEmpty(o.SelfUrl) || Uri.TryCreate(o.SelfUrl, UriKind.Absolute, out _), "Sandbox:SelfUrl must be an absolute URL.")
@@ -26,11 +27,11 @@ public static class UpstreamExtensions
         services.AddSingleton<UpstreamBalance>();
         services.AddSingleton(new SandboxKey("rk_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
         services.AddSingleton<IReApiConnectionSource, AppConnectionSource>();
-        services.AddSingleton<IUpstreamRateGate>(sp => new SlidingWindowRateGate(
-            sp.GetRequiredService<IOptions<ReApiOptions>>().Value.RequestsPerSecond,
-            // A little over one second, so that however reAPI aligns its windows and however latency varies we stay under its count.
-            TimeSpan.FromMilliseconds(1050),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IUpstreamRateGate>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReApiOptions>>().Value;
+            return new SlidingWindowRateGate(options.RequestsPerSecond, TimeSpan.FromMilliseconds(options.RateWindowMilliseconds), sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReApiOptions>>().Value;
@@ -51,16 +52,15 @@ public static class UpstreamExtensions
         return builder;
     }
 
-    /// <summary>Seeds the key from configuration when none is stored, and lets the embedded sandbox accept this process's key.</summary>
+    /// <summary>Seeds the key from configuration on the very first run only, and lets the embedded sandbox accept this process's key.</summary>
     public static async Task PrepareUpstreamAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         var sandbox = services.GetRequiredService<SandboxOptions>();
         sandbox.ApiKeys.Add(services.GetRequiredService<SandboxKey>().Value);
         var seed = services.GetRequiredService<IOptions<ReApiOptions>>().Value.ApiKey;
-        var keys = services.GetRequiredService<SharedKeyStore>();
-        if (!string.IsNullOrWhiteSpace(seed) && !(await keys.DescribeAsync(cancellationToken)).IsSet)
+        if (!string.IsNullOrWhiteSpace(seed))
         {
-            await keys.SetAsync(seed, by: null, cancellationToken);
+            await services.GetRequiredService<SharedKeyStore>().SeedAsync(seed, cancellationToken);
         }
     }
 

@@ -106,7 +106,8 @@ public sealed partial class JobFinalizer(
         await db.Jobs.Where(j => j.Id == target.JobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.LastPollError, message), cancellationToken);
-        await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Processing, now, message));
+        var status = await db.Jobs.Where(j => j.Id == target.JobId).Select(j => j.Status).SingleAsync(cancellationToken);
+        await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, status, now, message));
     }
 
     private static IQueryable<Job> InFlight(AppDbContext db, Guid jobId) =>

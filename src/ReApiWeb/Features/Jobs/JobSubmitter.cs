@@ -115,15 +115,16 @@ public sealed partial class JobSubmitter(
     {
         for (var attempt = 1; ; attempt++)
         {
+            SubmittedTask task;
             try
             {
-                var task = await client.SubmitAsync(model.Endpoint, body, cancellationToken);
-                return await AcceptedAsync(job, task, cancellationToken);
+                task = await client.SubmitAsync(model.Endpoint, body, cancellationToken);
             }
             catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited && attempt < RateLimitedAttempts)
             {
                 // A 429 means reAPI made no task and charged nothing, so sending again is safe; the gate now waits Retry-After.
                 LogRateLimited(job.Id, attempt);
+                continue;
             }
             catch (ReApiException e)
             {
@@ -135,6 +136,40 @@ public sealed partial class JobSubmitter(
                 LogSubmitFailed(job.Id, e.Kind, e.HttpStatus, e.Code, e.Message);
                 return new SubmitResult(job.Id, status, [], message, e);
             }
+            catch (Exception e)
+            {
+                // Failed before anything reached reAPI (e.g. the stored key could not be read): nothing was charged.
+                LogSubmitCrashed(e, job.Id);
+                const string message = "The job could not be sent to reAPI because of an internal error (logged). Nothing was charged.";
+                await SettleAsync(job, JobStatus.Rejected, null, message, cancellationToken);
+                return new SubmitResult(job.Id, JobStatus.Rejected, [], message);
+            }
+
+            // reAPI accepted (and charged) the task: from here on its id must never be lost.
+            LogAccepted(job.Id, task.Id);
+            return await RecordAcceptedAsync(job, task);
+        }
+    }
+
+    /// <summary>Stores the accepted task id, retrying; if the database keeps failing the job is left for a person, with the id.</summary>
+    private async Task<SubmitResult> RecordAcceptedAsync(Job job, SubmittedTask task)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AcceptedAsync(job, task, CancellationToken.None);
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                LogRecordRetry(e, job.Id, task.Id, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                LogRecordFailed(e, job.Id, task.Id);
+                return new SubmitResult(job.Id, JobStatus.Unconfirmed, [], $"reAPI accepted this job as task {task.Id}, but the app could not record it. An admin must attach the task id.");
+            }
         }
     }
 
@@ -142,12 +177,20 @@ public sealed partial class JobSubmitter(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Processing)
-            .SetProperty(j => j.TaskId, task.Id)
-            .SetProperty(j => j.SubmittedAt, now), cancellationToken);
+        // Submitting normally; Unconfirmed when another instance's start-up sweep got there first. Either way the id is known now.
+        var updated = await db.Jobs
+            .Where(j => j.Id == job.Id && j.TaskId == null && (j.Status == JobStatus.Submitting || j.Status == JobStatus.Unconfirmed))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Processing)
+                .SetProperty(j => j.TaskId, task.Id)
+                .SetProperty(j => j.ErrorMessage, (string?)null)
+                .SetProperty(j => j.SubmittedAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            throw new InvalidOperationException($"Job {job.Id} was no longer waiting for its task id.");
+        }
+
         board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
-        LogAccepted(job.Id, task.Id);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);
     }
@@ -176,6 +219,15 @@ public sealed partial class JobSubmitter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted by reAPI as task {TaskId}")]
     private partial void LogAccepted(Guid jobId, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Submitting job {JobId} failed before reaching reAPI")]
+    private partial void LogSubmitCrashed(Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording task {TaskId} of job {JobId} failed (attempt {Attempt}); retrying")]
+    private partial void LogRecordRetry(Exception exception, Guid jobId, string taskId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "reAPI accepted job {JobId} as task {TaskId}, but it could not be recorded; attach the task id by hand")]
+    private partial void LogRecordFailed(Exception exception, Guid jobId, string taskId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting job {JobId} was rate limited (attempt {Attempt}); sending again after Retry-After")]
     private partial void LogRateLimited(Guid jobId, int attempt);

@@ -32,21 +32,39 @@ public sealed class JobsHub : Hub
     public static string OwnerGroup(Guid ownerId) => $"user:{ownerId}";
 }
 
-/// <summary>Forwards the in-process notifier's events to the hub's connected clients.</summary>
-public sealed class JobsHubRelay(IJobNotifier notifier, IHubContext<JobsHub> hub) : IHostedService
+/// <summary>
+/// Forwards the in-process notifier's events to the hub's clients through a bounded queue, so a slow or dead connection
+/// never holds up the poller or a submission that published the event. When the queue is full the oldest event goes.
+/// </summary>
+public sealed partial class JobsHubRelay(IJobNotifier notifier, IHubContext<JobsHub> hub, ILogger<JobsHubRelay> logger) : BackgroundService
 {
-    private IDisposable? _subscription;
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    private readonly System.Threading.Channels.Channel<JobEvent> _queue = System.Threading.Channels.Channel.CreateBounded<JobEvent>(
+        new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _subscription = notifier.Subscribe(e =>
-            hub.Clients.Groups(JobsHub.OwnerGroup(e.OwnerId), JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, e));
-        return Task.CompletedTask;
+        using var subscription = notifier.Subscribe(e =>
+        {
+            _queue.Writer.TryWrite(e);
+            return Task.CompletedTask;
+        });
+        await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(SendTimeout);
+                await hub.Clients.Groups(JobsHub.OwnerGroup(e.OwnerId), JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, e, timeout.Token);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSendFailed(ex, e.JobId);
+            }
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _subscription?.Dispose();
-        return Task.CompletedTask;
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the event of job {JobId} to hub clients failed")]
+    private partial void LogSendFailed(Exception exception, Guid jobId);
 }

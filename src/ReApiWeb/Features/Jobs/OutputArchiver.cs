@@ -70,7 +70,7 @@ public sealed partial class OutputArchiver(
             output.ArchivedAt = time.GetUtcNow();
             output.ArchiveError = null;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             output.ArchiveError = $"Copying the output failed (attempt {output.ArchiveAttempts} of {MaxAttempts}): {e.Message}";
             LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, e.Message);

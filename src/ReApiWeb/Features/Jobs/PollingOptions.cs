@@ -8,16 +8,17 @@ public sealed class PollingOptions
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>The longest any in-flight task goes unpolled, whatever its model's statistics say (stalled tasks: exactly this).</summary>
-    public TimeSpan MaxGap { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxGap { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A poll is spent only when it is expected to reveal at least this much hidden waiting (seconds).</summary>
     public double PollWorthSeconds { get; set; } = 0.2;
 
     /// <summary>
-    /// While at least this many slots of the shared budget are free, tasks are polled every <see cref="MinInterval"/>
-    /// whatever their worth (idle budget is lost anyway); the rest is kept for submissions and valuable polls.
+    /// While polling every task in flight at <see cref="MinInterval"/> costs at most this many requests per second, and
+    /// that many slots are free, tasks are polled at <see cref="MinInterval"/> whatever their worth (a light load gets
+    /// the fastest answers); under a heavier load every poll must be worth <see cref="PollWorthSeconds"/>.
     /// </summary>
-    public int SpareSlots { get; set; } = 5;
+    public int EagerPollsPerSecond { get; set; } = 5;
 
     /// <summary>How often the scheduler looks again when no poll is worth a request yet.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -18,7 +18,17 @@ public sealed class RefreshCoalescer(Func<Task> refresh)
         while (true)
         {
             var seen = Volatile.Read(ref _pending);
-            await refresh();
+            try
+            {
+                await refresh();
+            }
+            catch
+            {
+                // A failed run must not leave the counter raised, or no refresh would ever run again.
+                Interlocked.Add(ref _pending, -seen);
+                throw;
+            }
+
             if (Interlocked.Add(ref _pending, -seen) == 0)
             {
                 return;

@@ -38,7 +38,7 @@ public sealed partial class PollScheduler(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var worth = gate.Available >= options.Value.SpareSlots ? 0 : options.Value.PollWorthSeconds;
+                var worth = Eager() ? 0 : options.Value.PollWorthSeconds;
                 if (board.PickNext(out var nextCheck, take: false, worth) is null)
                 {
                     await WaitAsync(nextCheck, stoppingToken);
@@ -66,6 +66,12 @@ public sealed partial class PollScheduler(
         await Task.WhenAll(running);
     }
 
+    private bool Eager()
+    {
+        var eager = options.Value.EagerPollsPerSecond;
+        return board.Count / options.Value.MinInterval.TotalSeconds <= eager && gate.Available >= eager;
+    }
+
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -85,12 +91,12 @@ public sealed partial class PollScheduler(
                 case ReApiTaskStatus.Completed:
                     var duration = (lastSeenRunning - target.SubmittedAt) + ((now - lastSeenRunning) / 2);
                     durations.Observe(target.ModelId, duration);
-                    board.Remove(target.JobId);
                     await outcomes.CompletedAsync(target, task, duration, cancellationToken);
+                    board.Remove(target.JobId); // only once the outcome is saved: a failed save leaves it to be polled again
                     break;
                 case ReApiTaskStatus.Failed:
-                    board.Remove(target.JobId);
                     await outcomes.FailedAsync(target, task, cancellationToken);
+                    board.Remove(target.JobId);
                     break;
                 default:
                     var stalled = IsStalled(target, now);
