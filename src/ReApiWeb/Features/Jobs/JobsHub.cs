@@ -5,10 +5,11 @@ using ReApiWeb.Features.Auth;
 namespace ReApiWeb.Features.Jobs;
 
 /// <summary>
-/// <c>/hubs/jobs</c>: job events for scripts and other clients. A person receives the events of their own jobs
+/// <c>/hubs/jobs</c>: job events for scripts and other clients (a browser's cookie, or a personal token as
+/// <c>Authorization: Bearer</c> or, for WebSockets, SignalR's <c>access_token</c> query parameter). A person receives the events of their own jobs
 /// (message <c>jobUpdated</c>); admins receive everyone's.
 /// </summary>
-[Authorize]
+[Authorize(Policy = AuthPolicies.CookieOrToken)]
 public sealed class JobsHub : Hub
 {
     public const string Path = "/hubs/jobs";

@@ -61,6 +61,21 @@ public sealed class JobsHubTests
     }
 
     [Fact]
+    public async Task A_script_connects_with_its_personal_token()
+    {
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        var (_, token) = await app.Services.GetRequiredService<ReApiWeb.Features.Auth.Tokens.PersonalTokens>()
+            .CreateAsync(await app.AdminIdAsync(), "hub script", null, CancellationToken.None);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseUri, JobsHub.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+
+        await hub.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+    }
+
+    [Fact]
     public async Task An_anonymous_client_cannot_connect()
     {
         await using var app = TestApp.Start(TestApp.NewDataDirectory());

@@ -21,6 +21,12 @@ public sealed class PersonalTokenHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+        {
+            // Browsers' WebSocket API cannot set headers, so SignalR clients send the token in the query string.
+            header = "Bearer " + queryToken;
+        }
+
         if (string.IsNullOrWhiteSpace(header))
         {
             // No credentials is not a failure of this scheme (a browser may be using its cookie); the challenge says 10001.
