@@ -25,6 +25,7 @@ public static class UpstreamExtensions
         services.AddSingleton<SharedKeyStore>();
         services.AddSingleton<UpstreamMode>();
         services.AddSingleton<UpstreamBalance>();
+        services.AddSingleton<UnconfirmedJobs>();
         services.AddSingleton(new SandboxKey("rk_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
         services.AddSingleton<IReApiConnectionSource, AppConnectionSource>();
         services.AddSingleton<IUpstreamRateGate>(sp =>

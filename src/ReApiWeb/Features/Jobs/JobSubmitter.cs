@@ -130,7 +130,7 @@ public sealed partial class JobSubmitter(
             {
                 var status = e.OutcomeUnknown ? JobStatus.Unconfirmed : JobStatus.Rejected;
                 var message = e.OutcomeUnknown
-                    ? $"It is unknown whether reAPI received this job ({e.Message}). It was not sent again, to avoid paying twice; an admin can check it."
+                    ? $"It is unknown whether reAPI received this job ({e.Message.TrimEnd('.')}). It was not sent again, to avoid paying twice; an admin can check it under Admin → Unconfirmed jobs."
                     : Explain(e);
                 await SettleAsync(job, status, e.Code, message, cancellationToken);
                 LogSubmitFailed(job.Id, e.Kind, e.HttpStatus, e.Code, e.Message);
