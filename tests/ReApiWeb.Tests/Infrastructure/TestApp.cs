@@ -56,6 +56,14 @@ public sealed partial class TestApp : IAsyncDisposable
         return new TestApp(factory, new Uri(address));
     }
 
+    /// <summary>Settings that point the app at a sandbox server as if it were reAPI, with <paramref name="key"/> as the shared key.</summary>
+    public static Dictionary<string, string?> UpstreamSettings(Uri sandboxBase, string? key) => new()
+    {
+        ["ReApi:BaseUrl"] = sandboxBase.AbsoluteUri,
+        ["ReApi:ApiKey"] = key,
+        ["Sandbox:Enabled"] = "false",
+    };
+
     public static string NewDataDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), "reapiweb-tests", Guid.NewGuid().ToString("N"));

@@ -22,12 +22,7 @@ public sealed class UnconfirmedJobsTests : IAsyncLifetime
             o.ApiKeys.Add(Key);
             o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(300);
         });
-        _app = TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
-        {
-            ["ReApi:BaseUrl"] = _sandbox.BaseUri.AbsoluteUri,
-            ["ReApi:ApiKey"] = Key,
-            ["Sandbox:Enabled"] = "false",
-        });
+        _app = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(_sandbox.BaseUri, Key));
     }
 
     public async ValueTask DisposeAsync()

@@ -28,12 +28,7 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
             o.ApiKeys.Add(SharedKey);
             o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(500);
         });
-        _app = TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
-        {
-            ["ReApi:BaseUrl"] = _sandbox.BaseUri.AbsoluteUri,
-            ["ReApi:ApiKey"] = SharedKey,
-            ["Sandbox:Enabled"] = "false",
-        });
+        _app = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(_sandbox.BaseUri, SharedKey));
     }
 
     public async ValueTask DisposeAsync()

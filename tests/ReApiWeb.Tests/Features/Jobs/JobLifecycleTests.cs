@@ -25,12 +25,8 @@ public sealed class JobLifecycleTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
 
-    private TestApp StartApp(string? key = SharedKey, string? baseUrl = null) => TestApp.Start(_data, new Dictionary<string, string?>
-    {
-        ["ReApi:BaseUrl"] = baseUrl ?? _sandbox.BaseUri.AbsoluteUri,
-        ["ReApi:ApiKey"] = key,
-        ["Sandbox:Enabled"] = "false",
-    });
+    private TestApp StartApp(string? key = SharedKey, string? baseUrl = null) =>
+        TestApp.Start(_data, TestApp.UpstreamSettings(baseUrl is null ? _sandbox.BaseUri : new Uri(baseUrl), key));
 
     private static JobRequest Request(string prompt, string model = "gpt-image-2") =>
         new(model, new JsonObject { ["prompt"] = prompt, ["size"] = "16:9" }, Guid.NewGuid());
@@ -132,8 +128,8 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Guid jobId;
         await using (var first = StartApp())
         {
-            // A long task, so it is certainly still running when this instance stops.
-            _sandbox.State.GetType(); // the sandbox outlives both app instances
+            // This instance stops right after reAPI accepted the task, before its first poll (the earliest comes
+            // MinInterval after submission); the sandbox, a separate server, outlives both instances.
             var request = new JobRequest("flux-2", new JsonObject { ["prompt"] = "slow fox" }, Guid.NewGuid());
             var result = await first.Services.GetRequiredService<JobSubmitter>().SubmitAsync(await first.AdminIdAsync(), request, CancellationToken.None);
             jobId = result.JobId!.Value;

@@ -23,12 +23,7 @@ public sealed class JobsHubTests
             o.ApiKeys.Add(Key);
             o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(500);
         });
-        await using var app = TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
-        {
-            ["ReApi:BaseUrl"] = sandbox.BaseUri.AbsoluteUri,
-            ["ReApi:ApiKey"] = Key,
-            ["Sandbox:Enabled"] = "false",
-        });
+        await using var app = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(sandbox.BaseUri, Key));
         var cookies = await app.SignInAsync();
         await using var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(app.BaseUri, JobsHub.Path), o => o.Cookies = cookies)
