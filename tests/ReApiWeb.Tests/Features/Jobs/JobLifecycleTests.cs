@@ -21,6 +21,8 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     {
         o.ApiKeys.Add(SharedKey);
         o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(1);
+        o.ModelDurations["flux-2"] = TimeSpan.FromSeconds(6); // the restart test's task outlives the first app instance
+        o.DurationJitter = 0;
     });
 
     public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
@@ -128,12 +130,17 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Guid jobId;
         await using (var first = StartApp())
         {
-            // This instance stops right after reAPI accepted the task, before its first poll (the earliest comes
-            // MinInterval after submission); the sandbox, a separate server, outlives both instances.
+            // flux-2 runs 6 s in this sandbox, so the task is still running upstream when this instance stops;
+            // the sandbox, a separate server, outlives both instances.
             var request = new JobRequest("flux-2", new JsonObject { ["prompt"] = "slow fox" }, Guid.NewGuid());
             var result = await first.Services.GetRequiredService<JobSubmitter>().SubmitAsync(await first.AdminIdAsync(), request, CancellationToken.None);
             jobId = result.JobId!.Value;
             Assert.Equal(JobStatus.Processing, result.Status);
+        }
+
+        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "app.db")}").Options))
+        {
+            Assert.Equal(JobStatus.Processing, (await db.Jobs.SingleAsync(j => j.Id == jobId, TestContext.Current.CancellationToken)).Status);
         }
 
         await using var second = StartApp();
