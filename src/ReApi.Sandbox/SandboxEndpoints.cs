@@ -29,12 +29,23 @@ public static class SandboxEndpoints
         var group = endpoints.MapGroup(prefix).ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
         foreach (var endpoint in Enum.GetValues<ReApiEndpoint>())
         {
-            group.MapPost("/" + endpoint.Path(), (HttpContext context, SandboxState state) => SubmitAsync(context, state, endpoint));
+            group.MapPost("/" + endpoint.Path(), (HttpContext context, SandboxState state, SandboxOptions options) => SubmitAsync(context, state, options, endpoint));
         }
 
-        group.MapGet("/tasks/{id}", (HttpContext context, SandboxState state, string id) =>
+        group.MapGet("/tasks/{id}", (HttpContext context, SandboxState state, SandboxOptions options, string id) =>
             Guarded(context, state, () =>
             {
+                if (state.Chance(options.Faults.PollResetRate))
+                {
+                    context.Abort();
+                    return Results.Empty;
+                }
+
+                if (state.Chance(options.Faults.PollServerErrorRate))
+                {
+                    return Error(new SandboxError(500, 60099, "Unexpected server error"));
+                }
+
                 var task = state.Find(id);
                 return task is null ? Error(SandboxError.TaskNotFound) : Results.Json(TaskJson(task, MediaBase(context, prefix)));
             }));
@@ -50,7 +61,7 @@ public static class SandboxEndpoints
         return group;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, SandboxState state, ReApiEndpoint endpoint)
+    private static async Task<IResult> SubmitAsync(HttpContext context, SandboxState state, SandboxOptions options, ReApiEndpoint endpoint)
     {
         JsonObject? body;
         try
@@ -65,6 +76,13 @@ public static class SandboxEndpoints
         return Guarded(context, state, () =>
         {
             var error = state.Submit(endpoint, body, Key(context), out var task);
+            if (error is null && state.Chance(options.Faults.SubmitResetAfterCreateRate))
+            {
+                // The task exists and is charged, but the client never hears of it.
+                context.Abort();
+                return Results.Empty;
+            }
+
             return error is not null
                 ? Error(error)
                 : Results.Json(new JsonObject

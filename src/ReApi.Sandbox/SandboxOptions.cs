@@ -45,6 +45,9 @@ public sealed class SandboxOptions
 
     public long DefaultPrice { get; set; } = 30;
 
+    /// <summary>Injected faults, for fault tests: all off by default.</summary>
+    public SandboxFaults Faults { get; set; } = new();
+
     /// <summary>Keeps the arrival time of every request (benchmarks measure request windows from it).</summary>
     public bool RecordRequests { get; set; }
 
@@ -53,4 +56,20 @@ public sealed class SandboxOptions
 
     /// <summary>Picks a task's duration. Replace it to draw from a distribution (the benchmark does).</summary>
     public Func<ModelSpec, Random, TimeSpan>? DurationSampler { get; set; }
+}
+
+/// <summary>Trouble the sandbox can cause on purpose, each as a share of requests (0 to 1), drawn from the seeded random.</summary>
+public sealed class SandboxFaults
+{
+    /// <summary>Polls answered 500 (code 60099).</summary>
+    public double PollServerErrorRate { get; set; }
+
+    /// <summary>Polls whose connection is dropped without an answer.</summary>
+    public double PollResetRate { get; set; }
+
+    /// <summary>Submissions that create (and charge) the task, then drop the connection without answering.</summary>
+    public double SubmitResetAfterCreateRate { get; set; }
+
+    /// <summary>Requests answered 429 whatever the window says (bursts from other users of the same account).</summary>
+    public double SpuriousRateLimitRate { get; set; }
 }

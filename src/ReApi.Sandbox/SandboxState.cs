@@ -121,6 +121,20 @@ public sealed class SandboxState
         return _options.ApiKeys.Contains(key) ? null : SandboxError.InvalidKey;
     }
 
+    /// <summary>Draws whether an injected fault happens now (seeded, so runs repeat).</summary>
+    public bool Chance(double rate)
+    {
+        if (rate <= 0)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return _random.NextDouble() < rate;
+        }
+    }
+
     /// <summary>Counts a request against the account's 1-second window; past the limit answers 429 / 50001.</summary>
     public SandboxError? TakeRequestSlot()
     {
@@ -140,7 +154,7 @@ public sealed class SandboxState
                 _requestLog.Add(now);
             }
 
-            if (_windowCount >= _options.RequestsPerSecond)
+            if (_windowCount >= _options.RequestsPerSecond || (_options.Faults.SpuriousRateLimitRate > 0 && _random.NextDouble() < _options.Faults.SpuriousRateLimitRate))
             {
                 _rateLimited++;
                 var untilNextWindow = DateTimeOffset.FromUnixTimeMilliseconds((second + 1) * 1000) - now;

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReApi.Client;
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Jobs.Scheduling;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Jobs;
+
+/// <summary>
+/// The app against a sandbox that misbehaves on purpose (5xx and dropped connections on polls, connections dropped
+/// after a task was created, 429 bursts), with a restart in the middle: every job must settle, reAPI must have
+/// received at most one task per job, and no job may be finalised twice.
+/// </summary>
+public sealed class FaultTests
+{
+    private const string Key = "rk_live_fault_tests";
+    private static readonly JobStatus[] Settled = [JobStatus.Completed, JobStatus.Failed, JobStatus.Rejected, JobStatus.Unconfirmed];
+
+    [Fact]
+    public async Task Under_faults_and_a_restart_every_job_settles_with_at_most_one_task_each()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.Seed = 11;
+            o.FailureRate = 0.1;
+            o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(2);
+            o.DurationJitter = 0.5;
+            o.Faults = new SandboxFaults
+            {
+                PollServerErrorRate = 0.2,
+                PollResetRate = 0.1,
+                SubmitResetAfterCreateRate = 0.3,
+                SpuriousRateLimitRate = 0.1,
+            };
+        });
+        var data = TestApp.NewDataDirectory();
+        var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
+        settings["ReApi:RequestTimeoutSeconds"] = "5";
+        var prompts = Enumerable.Range(0, 24).Select(i => $"fault job {i}").ToList();
+
+        List<Guid> jobIds;
+        await using (var first = TestApp.Start(data, settings))
+        {
+            var submitter = first.Services.GetRequiredService<JobSubmitter>();
+            var owner = await first.AdminIdAsync();
+            var results = await Task.WhenAll(prompts.Select(p =>
+                submitter.SubmitAsync(owner, new JobRequest("z-image", new JsonObject { ["prompt"] = p }, Guid.NewGuid()), CancellationToken.None)));
+            jobIds = [.. results.Select(r => r.JobId!.Value)];
+        }
+
+        // Restarted while tasks are still running upstream.
+        await using var second = TestApp.Start(data, settings);
+        foreach (var id in jobIds)
+        {
+            await second.WaitForJobAsync(id, j => Settled.Contains(j.Status) && (j.Status != JobStatus.Completed || j.Outputs.All(o => o.StoragePath != null)), TimeSpan.FromSeconds(120));
+        }
+
+        await using var db = await second.DbAsync();
+        var jobs = await db.Jobs.AsNoTracking().Include(j => j.Outputs).ToListAsync(TestContext.Current.CancellationToken);
+        var tasksByPrompt = sandbox.State.Tasks.GroupBy(t => t.Prompt).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.All(jobs, job =>
+        {
+            var created = tasksByPrompt.GetValueOrDefault(job.Prompt) ?? [];
+            Assert.True(created.Count <= 1, $"{job.Prompt}: reAPI received {created.Count} tasks");
+            if (job.TaskId is not null)
+            {
+                Assert.Equal(job.TaskId, Assert.Single(created).Id);
+            }
+
+            switch (job.Status)
+            {
+                case JobStatus.Completed:
+                    Assert.Single(job.Outputs);
+                    break;
+                case JobStatus.Failed:
+                    Assert.True(created.Single().Refunded);
+                    break;
+                case JobStatus.Rejected:
+                    Assert.Empty(created);
+                    break;
+            }
+        });
+        Assert.Contains(jobs, j => j.Status == JobStatus.Completed);
+        Assert.Contains(jobs, j => j.Status == JobStatus.Unconfirmed); // the resets after create
+    }
+
+    [Fact]
+    public async Task Concurrent_finalisations_of_one_job_book_it_exactly_once()
+    {
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        var job = new Job
+        {
+            OwnerId = await app.AdminIdAsync(),
+            ModelId = "z-image",
+            Prompt = "raced",
+            RequestJson = """{"model":"z-image","prompt":"raced"}""",
+            SubmissionKey = Guid.NewGuid(),
+            Status = JobStatus.Processing,
+            TaskId = "task_00000000000000000000000000000001",
+            CreatedAt = DateTimeOffset.UtcNow,
+            SubmittedAt = DateTimeOffset.UtcNow,
+        };
+        await using (var db = await app.DbAsync())
+        {
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var finalizer = app.Services.GetRequiredService<JobFinalizer>();
+        var target = new PollTarget(job.Id, job.OwnerId, job.TaskId, job.ModelId, job.SubmittedAt.Value);
+        var completed = new ReApiTask(job.TaskId, job.ModelId, ReApiTaskStatus.Completed, null,
+            new JsonObject { ["image_urls"] = new JsonArray("https://cdn.example/0.png") }, null);
+
+        var wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0
+            ? finalizer.CompleteAsync(target, completed, TimeSpan.FromSeconds(3), CancellationToken.None)
+            : finalizer.FailAsync(target, new ReApiTaskError(80003, "late"), CancellationToken.None)));
+
+        Assert.Equal(1, wins.Count(w => w));
+        await using var check = await app.DbAsync();
+        var stored = await check.Jobs.Include(j => j.Outputs).SingleAsync(j => j.Id == job.Id, TestContext.Current.CancellationToken);
+        Assert.True(stored.Status is JobStatus.Completed or JobStatus.Failed);
+        Assert.Equal(stored.Status == JobStatus.Completed ? 1 : 0, stored.Outputs.Count);
+    }
+}
