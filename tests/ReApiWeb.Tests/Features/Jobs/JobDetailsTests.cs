@@ -1,32 +1,14 @@
-using System.Security.Claims;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor;
-using MudBlazor.Services;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Pages;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
-public sealed class JobDetailsTests : BunitContext
+public sealed class JobDetailsTests : JobComponentTestContext
 {
-    private readonly Guid _me = Guid.NewGuid();
-    private readonly FakeJobReader _reader = new();
-    private readonly InProcessJobNotifier _notifier = new(NullLogger<InProcessJobNotifier>.Instance);
-
-    public JobDetailsTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton<IJobReader>(_reader);
-        Services.AddSingleton<IJobNotifier>(_notifier);
-        AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, _me.ToString()));
-    }
-
     [Fact]
-    public void A_failed_job_shows_reapis_message_and_code_and_no_raw_output()
+    public void A_failed_job_shows_reapisMessage_and_code_and_no_raw_output()
     {
         var view = View(JobStatus.Failed, error: "Request violates content policy", code: 80006, outputJson: null);
         var page = Render<JobDetails>(p => p.Add(c => c.JobId, view.Summary.Id));
@@ -42,13 +24,13 @@ public sealed class JobDetailsTests : BunitContext
         var page = Render<JobDetails>(p => p.Add(c => c.JobId, view.Summary.Id));
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-status=Processing]")));
 
-        _reader.Views[view.Summary.Id] = view with
+        Reader.Views[view.Summary.Id] = view with
         {
             Summary = view.Summary with { Status = JobStatus.Completed },
             OutputJson = """{"image_urls":["https://cdn.example/0.png"],"seed":7}""",
             Outputs = [new OutputView(Guid.NewGuid(), OutputMediaKind.Image, 0, "https://cdn.example/0.png", true, "image/png", null)],
         };
-        await _notifier.PublishAsync(new JobEvent(view.Summary.Id, _me, "gpt-image-2", JobStatus.Completed, DateTimeOffset.UtcNow));
+        await Notifier.PublishAsync(new JobEvent(view.Summary.Id, Me, "gpt-image-2", JobStatus.Completed, DateTimeOffset.UtcNow));
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-status=Completed]")));
         Assert.NotNull(page.Find("img.output-image"));
@@ -59,7 +41,7 @@ public sealed class JobDetailsTests : BunitContext
     public void Someone_elses_job_is_not_shown()
     {
         var view = View(JobStatus.Completed) with { };
-        _reader.Views[view.Summary.Id] = view with { Summary = view.Summary with { OwnerId = Guid.NewGuid() } };
+        Reader.Views[view.Summary.Id] = view with { Summary = view.Summary with { OwnerId = Guid.NewGuid() } };
 
         var page = Render<JobDetails>(p => p.Add(c => c.JobId, view.Summary.Id));
 
@@ -68,9 +50,9 @@ public sealed class JobDetailsTests : BunitContext
 
     private JobView View(JobStatus status, string? error = null, int? code = null, string? outputJson = null)
     {
-        var summary = new JobSummary(Guid.NewGuid(), _me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, error);
+        var summary = new JobSummary(Guid.NewGuid(), Me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, error);
         var view = new JobView(summary, "Member", """{"model":"gpt-image-2"}""", "task_0123456789abcdef", code, outputJson, null, null, 0, null, []);
-        _reader.Views[summary.Id] = view;
+        Reader.Views[summary.Id] = view;
         return view;
     }
 }

@@ -1,9 +1,4 @@
-using System.Security.Claims;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor;
-using MudBlazor.Services;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Jobs;
@@ -11,31 +6,18 @@ using ReApiWeb.Features.Jobs.Components;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
-public sealed class JobListTests : BunitContext
+public sealed class JobListTests : JobComponentTestContext
 {
-    private readonly Guid _me = Guid.NewGuid();
-    private readonly FakeJobReader _reader = new();
-    private readonly InProcessJobNotifier _notifier = new(NullLogger<InProcessJobNotifier>.Instance);
-
-    public JobListTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton<IJobReader>(_reader);
-        Services.AddSingleton<IJobNotifier>(_notifier);
-        AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, _me.ToString()));
-    }
-
     [Fact]
     public async Task A_pushed_status_change_re_renders_the_row_without_a_reload()
     {
         var job = Summary(JobStatus.Processing);
-        _reader.Jobs = [job];
+        Reader.Jobs = [job];
         var list = Render<JobList>();
         list.WaitForAssertion(() => Assert.Equal("Processing", list.Find($"[data-job-id='{job.Id}'] [data-status]").GetAttribute("data-status")));
 
-        _reader.Jobs = [job with { Status = JobStatus.Completed }];
-        await _notifier.PublishAsync(new JobEvent(job.Id, _me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
+        Reader.Jobs = [job with { Status = JobStatus.Completed }];
+        await Notifier.PublishAsync(new JobEvent(job.Id, Me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
 
         list.WaitForAssertion(() => Assert.Equal("Completed", list.Find($"[data-job-id='{job.Id}'] [data-status]").GetAttribute("data-status")));
     }
@@ -43,24 +25,24 @@ public sealed class JobListTests : BunitContext
     [Fact]
     public async Task Events_about_other_peoples_jobs_do_not_reload_the_list()
     {
-        _reader.Jobs = [Summary(JobStatus.Processing)];
+        Reader.Jobs = [Summary(JobStatus.Processing)];
         var list = Render<JobList>();
-        list.WaitForAssertion(() => Assert.Equal(1, _reader.Loads));
+        list.WaitForAssertion(() => Assert.Equal(1, Reader.Loads));
 
-        await _notifier.PublishAsync(new JobEvent(Guid.NewGuid(), Guid.NewGuid(), "flux-2", JobStatus.Completed, DateTimeOffset.UtcNow));
+        await Notifier.PublishAsync(new JobEvent(Guid.NewGuid(), Guid.NewGuid(), "flux-2", JobStatus.Completed, DateTimeOffset.UtcNow));
 
-        Assert.Equal(1, _reader.Loads);
+        Assert.Equal(1, Reader.Loads);
     }
 
     [Fact]
     public void Prompts_are_shown_as_text_never_as_html()
     {
-        _reader.Jobs = [Summary(JobStatus.Completed) with { Prompt = "<script>alert(1)</script>" }];
+        Reader.Jobs = [Summary(JobStatus.Completed) with { Prompt = "<script>alert(1)</script>" }];
         var list = Render<JobList>();
         list.WaitForAssertion(() => Assert.Contains("&lt;script&gt;", list.Markup, StringComparison.Ordinal));
         Assert.Empty(list.FindAll("script"));
     }
 
     private JobSummary Summary(JobStatus status) =>
-        new(Guid.NewGuid(), _me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, null);
+        new(Guid.NewGuid(), Me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, null);
 }

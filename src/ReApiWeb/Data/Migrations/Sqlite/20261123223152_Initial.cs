@@ -76,6 +76,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastPolledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UpstreamSeconds = table.Column<double>(type: "REAL", nullable: true),
                     PollCount = table.Column<int>(type: "INTEGER", nullable: false),
                     LastPollError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
@@ -91,6 +92,31 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PersonalAccessTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PersonalAccessTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PersonalAccessTokens_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobOutputs",
                 columns: table => new
                 {
@@ -99,6 +125,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     Index = table.Column<int>(type: "INTEGER", nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     UpstreamUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     StoragePath = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     SizeBytes = table.Column<long>(type: "INTEGER", nullable: true),
@@ -146,6 +173,17 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_Hash",
+                table: "PersonalAccessTokens",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_UserId",
+                table: "PersonalAccessTokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_Email",
                 table: "Users",
                 column: "Email",
@@ -160,6 +198,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "JobOutputs");
+
+            migrationBuilder.DropTable(
+                name: "PersonalAccessTokens");
 
             migrationBuilder.DropTable(
                 name: "Settings");

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+using ReApiWeb.Features.Jobs;
+
+namespace ReApiWeb.Tests.Features.Jobs;
+
+/// <summary>bUnit with MudBlazor, a signed-in member, jobs held in memory and a real in-process notifier to push events.</summary>
+public abstract class JobComponentTestContext : BunitContext
+{
+    protected JobComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IJobReader>(Reader);
+        Services.AddSingleton<IJobNotifier>(Notifier);
+        AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, Me.ToString()));
+    }
+
+    protected Guid Me { get; } = Guid.NewGuid();
+
+    internal FakeJobReader Reader { get; } = new();
+
+    protected InProcessJobNotifier Notifier { get; } = new(NullLogger<InProcessJobNotifier>.Instance);
+}
