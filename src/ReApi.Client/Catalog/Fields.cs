@@ -63,4 +63,8 @@ internal static class Fields
 
     public static FieldSpec JsonArray(string name, string label, string help, int? maxItems = null, int? minItems = null) =>
         new(name, label, FieldType.Json) { Shape = JsonShape.Array, MaxItems = maxItems, MinItems = minItems, Help = help };
+
+    /// <summary>The prompt may be left out only when <paramref name="mediaField"/> carries the input instead.</summary>
+    public static CrossFieldRule PromptUnless(string mediaField, string message) =>
+        new("prompt", message, body => Body.Has(body, "prompt") || Body.Has(body, mediaField));
 }

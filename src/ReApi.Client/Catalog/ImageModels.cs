@@ -229,8 +229,7 @@ internal static class ImageModels
     {
         List<CrossFieldRule> rules =
         [
-            new("prompt", "A prompt is required when no input images are given.",
-                body => Body.Has(body, "prompt") || Body.Has(body, "image_urls")),
+            Fields.PromptUnless("image_urls", "A prompt is required when no input images are given."),
             new("n", "More than 4 images needs sequential mode.",
                 body => (Body.Long(body, "n") ?? 1) <= 4 || Body.IsTrue(body, "enable_sequential")),
             new("bbox_list", "Boxes need one entry per input image.",

@@ -258,8 +258,7 @@ internal static class VideoModels
             TypicalDuration = TimeSpan.FromSeconds(90),
             Rules =
             [
-                new CrossFieldRule("prompt", "A prompt is required unless a first frame is given.",
-                    body => Body.Has(body, "prompt") || Body.Has(body, "first_frame_image")),
+                Fields.PromptUnless("first_frame_image", "A prompt is required unless a first frame is given."),
                 new CrossFieldRule("aspect_ratio", "The aspect ratio is for text to video only; a first frame sets its own.",
                     body => !Body.Has(body, "aspect_ratio") || !Body.Has(body, "first_frame_image")),
             ],
@@ -438,8 +437,7 @@ internal static class VideoModels
             TypicalDuration = TimeSpan.FromSeconds(seconds),
             Rules =
             [
-                new CrossFieldRule("prompt", "A prompt is required when no images are given.",
-                    body => Body.Has(body, "prompt") || Body.Has(body, "image_urls")),
+                Fields.PromptUnless("image_urls", "A prompt is required when no images are given."),
                 new CrossFieldRule("aspect_ratio", "The aspect ratio is for text to video only.",
                     body => !Body.Has(body, "aspect_ratio") || !Body.Has(body, "image_urls")),
             ],
@@ -461,8 +459,7 @@ internal static class VideoModels
             TypicalDuration = TimeSpan.FromSeconds(90),
             Rules =
             [
-                new CrossFieldRule("prompt", "A prompt is required when no images are given.",
-                    body => Body.Has(body, "prompt") || Body.Has(body, "image_urls")),
+                Fields.PromptUnless("image_urls", "A prompt is required when no images are given."),
             ],
         };
         yield return new ModelSpec("grok-imagine-video-1.5-beta", "Grok Imagine Video 1.5 (beta)", "Grok", ReApiEndpoint.Videos, OutputKind.Video,

@@ -15,38 +15,18 @@ using ReApiWeb.Tests.Infrastructure;
 namespace ReApiWeb.Tests.Features.Api;
 
 /// <summary>The reAPI-compatible API, driven by the same typed reAPI client the app uses upstream and by plain HTTP.</summary>
-public sealed class ReApiCompatibleApiTests : IAsyncLifetime
+public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_tests", TimeSpan.FromMilliseconds(500))
 {
-    private const string SharedKey = "rk_live_api_tests";
-    private SandboxServer _sandbox = default!;
-    private TestApp _app = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await SandboxServer.StartAsync(o =>
-        {
-            o.ApiKeys.Add(SharedKey);
-            o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(500);
-        });
-        _app = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(_sandbox.BaseUri, SharedKey));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
     private async Task<string> TokenForAsync(Guid userId, TimeSpan? lifetime = null) =>
-        (await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(userId, "script", lifetime, CancellationToken.None)).Secret;
+        (await App.Services.GetRequiredService<PersonalTokens>().CreateAsync(userId, "script", lifetime, CancellationToken.None)).Secret;
 
     private ReApiClient ScriptClient(string token) =>
-        new(new HttpClient(), new FixedConnectionSource(new ReApiConnection(new Uri(_app.BaseUri, "/api/v1/"), token)),
+        new(new HttpClient(), new FixedConnectionSource(new ReApiConnection(new Uri(App.BaseUri, "/api/v1/"), token)),
             new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), TimeProvider.System), TimeProvider.System);
 
     private HttpClient Http(string? token)
     {
-        var http = _app.AnonymousClient();
+        var http = App.AnonymousClient();
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -59,14 +39,14 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
     public async Task A_reapi_client_with_a_personal_token_runs_a_job_and_downloads_its_output()
     {
         var ct = TestContext.Current.CancellationToken;
-        var token = await TokenForAsync(await _app.AdminIdAsync());
+        var token = await TokenForAsync(await App.AdminIdAsync());
         var script = ScriptClient(token);
 
         var submitted = await script.SubmitAsync(ReApiEndpoint.Images, new JsonObject { ["model"] = "gpt-image-2", ["prompt"] = "from a script" }, ct);
         Assert.Matches("^task_[0-9a-f]{32}$", submitted.Id);
 
         using var changed = new SemaphoreSlim(0);
-        using var subscription = _app.Services.GetRequiredService<ReApiWeb.Features.Jobs.IJobNotifier>().Subscribe(_ =>
+        using var subscription = App.Services.GetRequiredService<ReApiWeb.Features.Jobs.IJobNotifier>().Subscribe(_ =>
         {
             changed.Release();
             return Task.CompletedTask;
@@ -78,7 +58,7 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
         }
 
         var image = Assert.Single(task.ImageUrls);
-        Assert.StartsWith(_app.BaseUri.AbsoluteUri.TrimEnd('/') + "/outputs/", image, StringComparison.Ordinal);
+        Assert.StartsWith(App.BaseUri.AbsoluteUri.TrimEnd('/') + "/outputs/", image, StringComparison.Ordinal);
         using var http = Http(token);
         using var file = await http.GetAsync(image, ct);
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
@@ -107,8 +87,8 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_or_expired_token_is_refused_with_10004()
     {
-        var tokens = _app.Services.GetRequiredService<PersonalTokens>();
-        var admin = await _app.AdminIdAsync();
+        var tokens = App.Services.GetRequiredService<PersonalTokens>();
+        var admin = await App.AdminIdAsync();
         var (view, revoked) = await tokens.CreateAsync(admin, "old", null, CancellationToken.None);
         await tokens.RevokeAsync(new CurrentUser(admin, "admin", IsAdmin: false), view.Id, CancellationToken.None);
         var expired = await TokenForAsync(admin, TimeSpan.FromTicks(1));
@@ -123,24 +103,24 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_input_gets_reapis_400_and_nothing_is_sent_upstream()
     {
-        var script = ScriptClient(await TokenForAsync(await _app.AdminIdAsync()));
+        var script = ScriptClient(await TokenForAsync(await App.AdminIdAsync()));
 
         var missing = await Assert.ThrowsAsync<ReApiException>(() => script.SubmitAsync(ReApiEndpoint.Images, new JsonObject { ["model"] = "flux-2" }, TestContext.Current.CancellationToken));
         var wrongEndpoint = await Assert.ThrowsAsync<ReApiException>(() => script.SubmitAsync(ReApiEndpoint.Videos, new JsonObject { ["model"] = "flux-2", ["prompt"] = "a fox" }, TestContext.Current.CancellationToken));
 
         Assert.Equal((ReApiErrorKind.Validation, 20002, "Missing required parameter: prompt"), (missing.Kind, missing.Code, missing.Message));
         Assert.Equal(400, wrongEndpoint.HttpStatus);
-        Assert.Equal(0, _sandbox.State.Statistics.Submissions);
+        Assert.Equal(0, Sandbox.State.Statistics.Submissions);
     }
 
     [Fact]
     public async Task A_member_cannot_see_another_members_task()
     {
         var ct = TestContext.Current.CancellationToken;
-        var adminTask = await ScriptClient(await TokenForAsync(await _app.AdminIdAsync())).SubmitAsync(
+        var adminTask = await ScriptClient(await TokenForAsync(await App.AdminIdAsync())).SubmitAsync(
             ReApiEndpoint.Images, new JsonObject { ["model"] = "z-image", ["prompt"] = "private" }, ct);
         var member = new User { Email = "member@test.local", DisplayName = "Member", CreatedAt = DateTimeOffset.UtcNow };
-        await using (var db = await _app.DbAsync())
+        await using (var db = await App.DbAsync())
         {
             db.Users.Add(member);
             await db.SaveChangesAsync(ct);
@@ -155,7 +135,7 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
     public async Task The_same_idempotency_key_never_makes_a_second_job()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = Http(await TokenForAsync(await _app.AdminIdAsync()));
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
         async Task<string> PostAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/images/generations")
@@ -169,13 +149,13 @@ public sealed class ReApiCompatibleApiTests : IAsyncLifetime
         }
 
         Assert.Equal(await PostAsync(), await PostAsync());
-        Assert.Equal(1, _sandbox.State.Statistics.Submissions);
+        Assert.Equal(1, Sandbox.State.Statistics.Submissions);
     }
 
     [Fact]
     public async Task Cookies_are_not_accepted_by_the_api()
     {
-        using var browser = await _app.SignedInClientAsync();
+        using var browser = await App.SignedInClientAsync();
         using var response = await browser.GetAsync("/api/v1/balance", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -37,4 +37,17 @@ public sealed class DurationModelTests
 
         Assert.Equal(DurationModel.MaxSamples, model.Samples);
     }
+
+    [Fact]
+    public void The_median_is_the_typical_duration_until_samples_exist()
+    {
+        var model = new DurationModel(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), model.Median);
+        foreach (var seconds in new[] { 50, 70, 60 })
+        {
+            model.Observe(TimeSpan.FromSeconds(seconds));
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(60), model.Median);
+    }
 }

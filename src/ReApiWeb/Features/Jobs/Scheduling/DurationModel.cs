@@ -28,6 +28,18 @@ public sealed class DurationModel
         }
     }
 
+    /// <summary>The middle duration: of the observed samples once there are a few, else the catalog's typical one.</summary>
+    public TimeSpan Median
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sorted.Length >= 3 ? TimeSpan.FromSeconds(_sorted[_sorted.Length / 2]) : _typical;
+            }
+        }
+    }
+
     public void Observe(TimeSpan duration)
     {
         if (duration <= TimeSpan.Zero)

@@ -123,30 +123,8 @@ public sealed partial class PollScheduler(
 
     private bool IsStalled(PollTarget target, DateTimeOffset now)
     {
-        var typical = durations.For(target.ModelId);
-        var limit = TimeSpan.FromSeconds(options.Value.StallFactor * Median(typical));
-        var age = now - target.SubmittedAt;
-        return age > (limit > options.Value.StallAfterMinimum ? limit : options.Value.StallAfterMinimum);
-    }
-
-    private static double Median(DurationModel model)
-    {
-        // The age at which half the tasks are done, found by bisection on the learned distribution.
-        double low = 0, high = 86_400;
-        for (var i = 0; i < 40; i++)
-        {
-            var mid = (low + high) / 2;
-            if (model.Cdf(TimeSpan.FromSeconds(mid)) < 0.5)
-            {
-                low = mid;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return high;
+        var limit = durations.For(target.ModelId).Median * options.Value.StallFactor;
+        return now - target.SubmittedAt > (limit > options.Value.StallAfterMinimum ? limit : options.Value.StallAfterMinimum);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling job {JobId} (task {TaskId}) failed: {Kind} {Message}")]

@@ -1,0 +1,31 @@
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+
+namespace ReApiWeb.Tests.Infrastructure;
+
+/// <summary>A test class with its own sandbox server (standing in for reAPI) and an app using it with <see cref="Key"/>.</summary>
+public abstract class SandboxedAppTest(string key, TimeSpan imageDuration) : IAsyncLifetime
+{
+    protected string Key { get; } = key;
+
+    protected SandboxServer Sandbox { get; private set; } = default!;
+
+    protected TestApp App { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.Durations[OutputKind.Image] = imageDuration;
+        });
+        App = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(Sandbox.BaseUri, Key));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
