@@ -18,7 +18,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = TestApp.Start(TestApp.NewDataDirectory());
+        App = TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?>
+        {
+            // Short enough for a test run, long enough to see a job in flight.
+            ["Sandbox:Durations:Image"] = "00:00:02",
+            ["Sandbox:Durations:Video"] = "00:00:03",
+            ["Sandbox:Durations:Audio"] = "00:00:02",
+            ["Sandbox:Durations:Text"] = "00:00:02",
+            ["Sandbox:ModelDurations:gpt-image-2"] = "00:00:02",
+        });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -28,19 +36,61 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context, signed in as the bootstrap admin, on an interactive page.</summary>
-    public async Task<IPage> SignedInPageAsync(string path)
+    /// <summary>
+    /// Runs <paramref name="steps"/> on a fresh browser context signed in as the bootstrap admin, on an interactive
+    /// page at <paramref name="path"/>. A failure carries what the browser showed and logged, and a screenshot.
+    /// </summary>
+    public async Task RunAsync(string path, Func<IPage, Task> steps)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUri.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(path);
-        await page.GetByLabel("E-mail").FillAsync(TestApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(TestApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**" + path);
-        await WaitForInteractiveAsync(page);
-        return page;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, message) => log.Enqueue($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => log.Enqueue($"page error: {error}");
+        page.WebSocket += (_, socket) => socket.Close += (_, _) => log.Enqueue($"websocket closed: {socket.Url}");
+        try
+        {
+            await page.GotoAsync(path);
+            await page.GetByLabel("E-mail").FillAsync(TestApp.AdminEmail);
+            await page.GetByLabel("Password").FillAsync(TestApp.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**" + path);
+            await WaitForInteractiveAsync(page);
+            await steps(page);
+        }
+        catch (Exception e) when (e is not E2EFailure)
+        {
+            throw new E2EFailure(await DescribeAsync(page, log), e);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    private static async Task<string> DescribeAsync(IPage page, IEnumerable<string> log)
+    {
+        var screenshot = Path.Combine(Path.GetTempPath(), "reapiweb-e2e", $"{DateTime.UtcNow:HHmmss-fff}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        string text;
+        try
+        {
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Timeout = 5_000 });
+            text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            text = $"(the page could not be read: {e.Message})";
+        }
+
+        return $"""
+            The browser was at {page.Url}. Screenshot: {screenshot}
+            What the page showed:
+            {(text.Length > 3000 ? text[..3000] + "…" : text)}
+            What the browser logged:
+            {string.Join(Environment.NewLine, log.TakeLast(40))}
+            """;
     }
 
     /// <summary>Blazor renders the page once on the server, then wires it up over the circuit; input before that is lost.</summary>
@@ -60,3 +110,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>An end-to-end step failed; the message says what the browser showed and logged at that moment.</summary>
+public sealed class E2EFailure(string description, Exception inner) : Exception(description + Environment.NewLine + inner.Message, inner);

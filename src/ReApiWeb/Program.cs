@@ -6,6 +6,7 @@ using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Media;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.AddAppData();
 builder.AddAuth();
 builder.AddUpstream();
 builder.AddJobs();
+builder.AddMedia();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
@@ -42,6 +44,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAuthEndpoints();
 app.MapJobs();
+app.MapMedia();
 app.MapReApiCompatibleApi();
 app.MapEmbeddedSandbox();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -104,5 +104,5 @@ internal static class AudioModels
         };
     }
 
-    private static FieldSpec SourceAudio() => Fields.Url("audio_url", "Audio", required: true, "A public audio URL of the source track.");
+    private static FieldSpec SourceAudio() => Fields.Url("audio_url", "Audio", MediaKind.Audio, required: true, "A public audio URL of the source track.");
 }

@@ -56,12 +56,24 @@ public sealed record FieldSpec(string Name, string Label, FieldType Type)
     /// <summary>A regular expression a <see cref="FieldType.Text"/> value must match in full (e.g. <c>^#[0-9A-Fa-f]{6}$</c>).</summary>
     public string? Pattern { get; init; }
 
+    /// <summary>For <see cref="FieldType.Url"/> and <see cref="FieldType.UrlList"/>: the kind of media the URL must point at.</summary>
+    public MediaKind? Accepts { get; init; }
+
     /// <summary>For <see cref="FieldType.Json"/>: whether an object or an array is expected.</summary>
     public JsonShape Shape { get; init; } = JsonShape.Object;
 }
 
 /// <summary>A rule across fields ("4k needs a wide size"). <see cref="Holds"/> sees the whole request body.</summary>
 public sealed record CrossFieldRule(string Field, string Message, Func<JsonObject, bool> Holds);
+
+/// <summary>What a media input field takes, so a form can offer matching earlier outputs and uploads.</summary>
+public enum MediaKind
+{
+    Image,
+    Video,
+    Audio,
+    Subtitles,
+}
 
 public enum OutputKind
 {

@@ -28,11 +28,11 @@ internal static class Fields
     public static FieldSpec Flag(string name, string label, string? help = null) =>
         new(name, label, FieldType.Boolean) { Help = help };
 
-    public static FieldSpec Urls(string name, string label, int maxItems, string? help = null) =>
-        new(name, label, FieldType.UrlList) { MaxItems = maxItems, Help = help ?? "Public http(s) URLs, one per line." };
+    public static FieldSpec Urls(string name, string label, MediaKind accepts, int maxItems, string? help = null) =>
+        new(name, label, FieldType.UrlList) { Accepts = accepts, MaxItems = maxItems, Help = help ?? "Public http(s) URLs, one per line." };
 
-    public static FieldSpec Url(string name, string label, bool required = false, string? help = null) =>
-        new(name, label, FieldType.Url) { Required = required, Help = help ?? "A public http(s) URL." };
+    public static FieldSpec Url(string name, string label, MediaKind accepts, bool required = false, string? help = null) =>
+        new(name, label, FieldType.Url) { Accepts = accepts, Required = required, Help = help ?? "A public http(s) URL." };
 
     public static FieldSpec Text(string name, string label, int? maxLength = null, bool required = false, bool multiline = false) =>
         new(name, label, FieldType.Text) { MaxLength = maxLength, Required = required, Multiline = multiline };

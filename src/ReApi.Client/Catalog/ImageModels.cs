@@ -58,7 +58,7 @@ internal static class ImageModels
         [
             Fields.Prompt(20000),
             Fields.Choice("aspect_ratio", "Aspect ratio", "auto", "1:1", "1:4", "1:8", "2:3", "3:2", "3:4", "4:1", "4:3", "4:5", "5:4", "8:1", "9:16", "16:9", "21:9", "auto"),
-            Fields.Urls("image_urls", "Reference images", 10, "Optional: up to 10 public image URLs to edit or combine."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 10, "Optional: up to 10 public image URLs to edit or combine."),
         ])
         {
             Description = "Light Nano Banana 2: prompts up to 20,000 characters, extreme aspect ratios and up to 10 references.",
@@ -73,7 +73,7 @@ internal static class ImageModels
             Fields.Toggle("nsfw_checker", "Safety checker", true),
             Fields.Options("output_format", "Output format", "jpeg", "png"),
             Fields.Flag("watermark", "Watermark"),
-            Fields.Urls("image_urls", "Reference images", 10, "Optional: up to 10 public image URLs."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 10, "Optional: up to 10 public image URLs."),
         ])
         {
             Description = "ByteDance Seedream 5.0 Pro: basic or high quality images with up to 10 references.",
@@ -86,7 +86,7 @@ internal static class ImageModels
             Fields.Options("output_format", "Output format", "png", "jpeg"),
             Fields.Seed(),
             Fields.Toggle("nsfw_checker", "Safety checker", true),
-            Fields.Url("image_url", "Image to edit", help: "Optional: one public image URL to edit."),
+            Fields.Url("image_url", "Image to edit", MediaKind.Image, help: "Optional: one public image URL to edit."),
         ])
         {
             Description = "Alibaba Qwen Image 2: text to image, or edits of one image.",
@@ -111,7 +111,7 @@ internal static class ImageModels
             Fields.Prompt(4000),
             Fields.Choice("size", "Aspect ratio", "1:1", GptSizes),
             Fields.Choice("resolution", "Resolution", "1k", "1k", "2k", "4k"),
-            Fields.Urls("image_urls", "Reference images", 16, "Optional: up to 16 public image URLs for image-to-image."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 16, "Optional: up to 16 public image URLs for image-to-image."),
         ])
         {
             Description = "OpenAI's image model: text to image, or image to image with references. One image per job.",
@@ -136,8 +136,8 @@ internal static class ImageModels
             Fields.Options("moderation", "Moderation", "auto", "low"),
             Fields.Text("output_format", "Output format"),
             Fields.Integer("output_compression", "Output compression"),
-            Fields.Urls("image_urls", "Reference images", 16, "Optional: up to 16 public image URLs for image-to-image."),
-            Fields.Url("mask_url", "Mask", help: "Optional: a public mask image URL; needs reference images."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 16, "Optional: up to 16 public image URLs for image-to-image."),
+            Fields.Url("mask_url", "Mask", MediaKind.Image, help: "Optional: a public mask image URL; needs reference images."),
         ])
         {
             Description = "OpenAI's image model on the official channel: quality levels, up to 4 images, transparent backgrounds, masks and pixel sizes.",
@@ -157,7 +157,7 @@ internal static class ImageModels
             Fields.Choice("aspect_ratio", "Aspect ratio", "1:1", "1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "auto"),
             Fields.Choice("resolution", "Resolution", "1K", "1K", "2K"),
             Fields.Toggle("nsfw_checker", "Safety checker", true),
-            Fields.Urls("input_urls", "Input images", 8, "Optional: up to 8 public image URLs to edit or combine."),
+            Fields.Urls("input_urls", "Input images", MediaKind.Image, 8, "Optional: up to 8 public image URLs to edit or combine."),
         ])
         {
             Description = "Black Forest Labs FLUX.2: text to image and multi-reference editing.",
@@ -177,7 +177,7 @@ internal static class ImageModels
             Fields.Choice("size", "Aspect ratio", "1:1", sizes),
             Fields.Options("resolution", "Resolution", resolutions),
             Fields.Integer("n", "Images", 1, 4),
-            Fields.Urls("image_urls", "Reference images", 14, "Optional: up to 14 public image URLs to edit or combine."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 14, "Optional: up to 14 public image URLs to edit or combine."),
         ];
         List<CrossFieldRule> rules = [];
         if (search)
@@ -213,7 +213,7 @@ internal static class ImageModels
             Fields.Options("sequential_image_generation", "Sequential generation", "disabled", "auto"),
             Fields.JsonObject("sequential_image_generation_options", "Sequential options", """For example {"max_images": 4}."""),
             Fields.Flag("watermark", "Watermark"),
-            Fields.Urls("image_urls", "Reference images", 20, "Optional: up to 20 public image URLs."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 20, "Optional: up to 20 public image URLs."),
         ])
         {
             Description = "ByteDance Seedream 5.0 Lite: 2k or 3k images, several per job in sequential mode, with up to 20 references.",
@@ -256,7 +256,7 @@ internal static class ImageModels
             Fields.Toggle("thinking_mode", "Thinking mode", true),
             Fields.JsonArray("bbox_list", "Boxes", "One entry per input image."),
             Fields.JsonArray("color_palette", "Colour palette", """3 to 10 entries of {"hex": …, "ratio": …}.""", maxItems: 10, minItems: 3),
-            Fields.Urls("image_urls", "Input images", 9, "Optional: up to 9 public image URLs to edit."),
+            Fields.Urls("image_urls", "Input images", MediaKind.Image, 9, "Optional: up to 9 public image URLs to edit."),
         ])
         {
             Description = pro
@@ -299,10 +299,10 @@ internal static class ImageModels
             Fields.Text("custom_id", "Custom id"),
             Fields.Number("zoom_ratio", "Zoom ratio"),
             Fields.Options("direction", "Pan direction", "left", "right", "up", "down"),
-            Fields.Urls("image_urls", "Images", 4, "Up to 4 public image URLs."),
-            Fields.Url("cref", "Character reference"),
-            Fields.Url("sref", "Style reference"),
-            Fields.Url("dref", "Dref image"),
+            Fields.Urls("image_urls", "Images", MediaKind.Image, 4, "Up to 4 public image URLs."),
+            Fields.Url("cref", "Character reference", MediaKind.Image),
+            Fields.Url("sref", "Style reference", MediaKind.Image),
+            Fields.Url("dref", "Dref image", MediaKind.Image),
         ])
         {
             Description = "Midjourney V8: imagine, edit or blend, then upscale, vary, reroll, zoom, pan or remix earlier results; 4 images per job.",
@@ -330,7 +330,7 @@ internal static class ImageModels
         var prompt = Fields.Prompt(8192) with { Help = "Native Midjourney flags go in the prompt (--ar, --s, --sref, --oref…); put an image URL first to use it." };
         var optionalPrompt = prompt with { Required = false };
         var followUp = Fields.JsonObject("model_params", "Model params", """{"task_id": "task_…", "image_number": 0} — which image of the earlier task (0–3).""") with { Required = true };
-        var oneImage = Fields.Urls("image_urls", "Image", 1, "One public image URL.") with { Required = true };
+        var oneImage = Fields.Urls("image_urls", "Image", MediaKind.Image, 1, "One public image URL.") with { Required = true };
 
         yield return MjV7("mj-v7", "Midjourney V7", "Midjourney V7 driven by native prompt flags (--ar, --s, --sref, --oref…); 4 images per job.", 40,
             [prompt, Fields.JsonObject("model_params", "Model params", """Optional: {"speed": "fast"} or {"speed": "turbo"}.""")],

@@ -20,4 +20,8 @@ public sealed record ModelSpec(
     public System.Text.Json.Nodes.JsonObject Example { get; init; } = new() { ["prompt"] = "a lighthouse on a cliff at dawn" };
 
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>The field an input of <paramref name="kind"/> goes into: a required one first, else the first that takes it.</summary>
+    public FieldSpec? InputFieldFor(MediaKind kind) =>
+        Fields.Where(f => f.Accepts == kind).OrderByDescending(f => f.Required).FirstOrDefault();
 }

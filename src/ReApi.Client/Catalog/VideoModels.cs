@@ -39,7 +39,7 @@ internal static class VideoModels
             Fields.Options("aspect_ratio", "Aspect ratio", KlingRatios),
             Fields.Options("resolution", "Resolution", "720p", "1080p"),
             Fields.Duration(3, 15),
-            Fields.Urls("image_urls", "Image", 1, "Exactly one public image URL.") with { Required = true },
+            Fields.Urls("image_urls", "Image", MediaKind.Image, 1, "Exactly one public image URL.") with { Required = true },
         ])
         {
             Description = "Kling 3.0 Turbo on the beta channel: image to video from exactly one image.",
@@ -71,7 +71,7 @@ internal static class VideoModels
         yield return MusicVideo();
         yield return new ModelSpec("topaz-video-upscaler", "Topaz Video Upscaler", "Video tools", ReApiEndpoint.Videos, OutputKind.Video,
         [
-            Fields.Url("video_url", "Video", required: true, "A public mp4/mov URL of the clip to upscale."),
+            Fields.Url("video_url", "Video", MediaKind.Video, required: true, "A public mp4/mov URL of the clip to upscale."),
             Fields.Options("upscale_factor", "Upscale factor", "1", "2", "4"),
         ])
         {
@@ -81,7 +81,7 @@ internal static class VideoModels
         };
         yield return new ModelSpec("enhance-video-1.0", "Video Enhancer 1.0", "Video tools", ReApiEndpoint.Videos, OutputKind.Video,
         [
-            Fields.Url("video_url", "Video", required: true, "A public mp4/mov URL of the clip to enhance."),
+            Fields.Url("video_url", "Video", MediaKind.Video, required: true, "A public mp4/mov URL of the clip to enhance."),
             Fields.Text("resolution", "Resolution") with { Help = "For example 1080p." },
             Fields.Options("tool_version", "Tool version", "standard", "professional"),
             Fields.Text("scene", "Scene"),
@@ -108,10 +108,10 @@ internal static class VideoModels
             Fields.Seed(),
             Fields.JsonArray("tools", "Tools", """For example [{"type": "web_search"}]."""),
             Fields.JsonObject("fallback", "Fallback", """For example {"enabled": true, "allow_lossy": ["seed"]}."""),
-            Fields.Urls("image_urls", "Reference images", 9, "Up to 9 public image URLs."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 9, "Up to 9 public image URLs."),
             FramesField(),
-            Fields.Urls("video_urls", "Reference videos", 3, "Up to 3 public mp4/mov URLs (H.264/H.265)."),
-            Fields.Urls("audio_urls", "Reference audio", 3, "Up to 3 public audio URLs; needs reference images or videos."),
+            Fields.Urls("video_urls", "Reference videos", MediaKind.Video, 3, "Up to 3 public mp4/mov URLs (H.264/H.265)."),
+            Fields.Urls("audio_urls", "Reference audio", MediaKind.Audio, 3, "Up to 3 public audio URLs; needs reference images or videos."),
         ];
         if (!official)
         {
@@ -152,11 +152,11 @@ internal static class VideoModels
             Fields.Flag("generate_audio", "Generate audio"),
             Fields.Flag("web_search", "Web search"),
             Fields.Toggle("nsfw_checker", "Safety checker", true),
-            Fields.Url("first_frame_url", "First frame"),
-            Fields.Url("last_frame_url", "Last frame"),
-            Fields.Urls("reference_image_urls", "Reference images", 9, "Up to 9 public image URLs; not with frames."),
-            Fields.Urls("reference_video_urls", "Reference videos", 3, "Up to 3 public mp4/mov URLs; not with frames."),
-            Fields.Urls("reference_audio_urls", "Reference audio", 3, "Up to 3 public audio URLs; not with frames."),
+            Fields.Url("first_frame_url", "First frame", MediaKind.Image),
+            Fields.Url("last_frame_url", "Last frame", MediaKind.Image),
+            Fields.Urls("reference_image_urls", "Reference images", MediaKind.Image, 9, "Up to 9 public image URLs; not with frames."),
+            Fields.Urls("reference_video_urls", "Reference videos", MediaKind.Video, 3, "Up to 3 public mp4/mov URLs; not with frames."),
+            Fields.Urls("reference_audio_urls", "Reference audio", MediaKind.Audio, 3, "Up to 3 public audio URLs; not with frames."),
         ];
         if (!mini)
         {
@@ -192,9 +192,9 @@ internal static class VideoModels
             Fields.Flag("watermark", "Watermark"),
             Fields.Flag("return_last_frame", "Return last frame", "Adds output.last_frame_url."),
             Fields.JsonArray("tools", "Tools", """For example [{"type": "web_search"}]."""),
-            Fields.Urls("image_urls", "Reference images", 30, "Up to 30 public image URLs (no SVG)."),
-            Fields.Urls("video_urls", "Reference videos", 10, "Up to 10 public mp4/mov URLs (H.264/H.265)."),
-            new FieldSpec("audio_urls", "Reference audio", FieldType.UrlList) { Help = "Public audio URLs, one per line." },
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 30, "Up to 30 public image URLs (no SVG)."),
+            Fields.Urls("video_urls", "Reference videos", MediaKind.Video, 10, "Up to 10 public mp4/mov URLs (H.264/H.265)."),
+            new FieldSpec("audio_urls", "Reference audio", FieldType.UrlList) { Accepts = MediaKind.Audio, Help = "Public audio URLs, one per line." },
             FramesField(),
         ])
         {
@@ -220,7 +220,7 @@ internal static class VideoModels
             Fields.Flag("multi_shots", "Multi-shot", "Needs the shots below."),
             Fields.JsonArray("multi_prompt", "Shots", """Up to 5 of {"prompt": "…", "duration": 3}: prompt up to 500 characters, duration 1–12 s.""", maxItems: 5),
             Fields.JsonArray("kling_elements", "Elements", """Up to 3 of {"name": "…", "description": "…", "element_input_urls": [2–4 image URLs]}.""", maxItems: 3),
-            Fields.Urls("image_urls", "Frames", 2, "Optional: the first frame, then the last frame."),
+            Fields.Urls("image_urls", "Frames", MediaKind.Image, 2, "Optional: the first frame, then the last frame."),
         ])
         {
             Description = "Kling 3.0: 3–15 s clips with optional sound, first/last frames, multi-shot prompts and reusable elements.",
@@ -251,7 +251,7 @@ internal static class VideoModels
             Fields.Duration(3, 15),
             Fields.Options("aspect_ratio", "Aspect ratio", KlingRatios) with { Help = "Text to video only." },
             Fields.Flag("watermark", "Watermark"),
-            Fields.Url("first_frame_image", "First frame", help: "Optional: a public image URL for image to video."),
+            Fields.Url("first_frame_image", "First frame", MediaKind.Image, help: "Optional: a public image URL for image to video."),
         ])
         {
             Description = "Kling 3.0 Turbo: fast 720p/1080p clips of 3–15 s from text or a first frame.",
@@ -272,8 +272,8 @@ internal static class VideoModels
             Fields.Options("mode", "Mode", "std", "pro") with { Required = true },
             Fields.Options("keep_original_sound", "Keep original sound", "yes", "no"),
             Fields.JsonObject("watermark_info", "Watermark", """For example {"enabled": false}."""),
-            Fields.Url("image_url", "Character image", required: true),
-            Fields.Url("video_url", "Motion video", required: true, "A public mp4/mov URL whose motion is copied."),
+            Fields.Url("image_url", "Character image", MediaKind.Image, required: true),
+            Fields.Url("video_url", "Motion video", MediaKind.Video, required: true, "A public mp4/mov URL whose motion is copied."),
         ])
         {
             Description = $"{name}: moves the character of one image along the motion of a reference video.",
@@ -295,8 +295,8 @@ internal static class VideoModels
             Fields.Options("resolution", "Resolution", "720p", "1080p"),
             Fields.Options("aspect_ratio", "Aspect ratio", "16:9", "9:16", "3:4", "4:3", "4:5", "5:4", "1:1", "9:21", "21:9") with { Help = "Not for image to video." },
             Fields.Duration(3, 15, 5),
-            Fields.Urls("image_urls", "Start image", 1, "One public image URL for image to video."),
-            Fields.Urls("reference_image_urls", "Reference images", 9, "Up to 9 public image URLs for reference to video."),
+            Fields.Urls("image_urls", "Start image", MediaKind.Image, 1, "One public image URL for image to video."),
+            Fields.Urls("reference_image_urls", "Reference images", MediaKind.Image, 9, "Up to 9 public image URLs for reference to video."),
         ])
         {
             Description = "HappyHorse 1.1: 3–15 s clips from text, one start image, or up to 9 reference images.",
@@ -320,9 +320,9 @@ internal static class VideoModels
             Fields.Options("audio_setting", "Audio", "auto", "origin"),
             Fields.Flag("watermark", "Watermark"),
             Fields.Seed(0, 2147483647),
-            Fields.Url("first_frame_image", "First frame", help: "Optional: a public image URL for image to video."),
-            Fields.Urls("image_urls", "Reference images", 9, "Up to 9 public image URLs for reference to video."),
-            Fields.Url("video_url", "Video to edit", help: "Optional: a public mp4/mov URL to edit."),
+            Fields.Url("first_frame_image", "First frame", MediaKind.Image, help: "Optional: a public image URL for image to video."),
+            Fields.Urls("image_urls", "Reference images", MediaKind.Image, 9, "Up to 9 public image URLs for reference to video."),
+            Fields.Url("video_url", "Video to edit", MediaKind.Video, help: "Optional: a public mp4/mov URL to edit."),
         ])
         {
             Description = $"{name}: 3–15 s clips at 720P/1080P from text, a first frame or reference images, or edits of a video.",
@@ -346,14 +346,14 @@ internal static class VideoModels
             Fields.Toggle("prompt_extend", "Prompt extension", true),
             Fields.Flag("watermark", "Watermark"),
             Fields.Seed(),
-            Fields.Urls("image_urls", "Images", 4, "Up to 4 public image URLs."),
+            Fields.Urls("image_urls", "Images", MediaKind.Image, 4, "Up to 4 public image URLs."),
             FramesField(),
-            Fields.Urls("video_urls", "Video", 1, "One public mp4/mov URL."),
-            Fields.Url("audio_url", "Audio"),
-            Fields.Urls("reference_image_urls", "Reference images", 5, "Up to 5 public image URLs."),
-            Fields.Urls("reference_video_urls", "Reference videos", 5, "Up to 5 public mp4/mov URLs."),
-            Fields.Urls("reference_voice_urls", "Reference voices", 5, "Up to 5 public audio URLs."),
-            Fields.Url("video_url", "Video to edit"),
+            Fields.Urls("video_urls", "Video", MediaKind.Video, 1, "One public mp4/mov URL."),
+            Fields.Url("audio_url", "Audio", MediaKind.Audio),
+            Fields.Urls("reference_image_urls", "Reference images", MediaKind.Image, 5, "Up to 5 public image URLs."),
+            Fields.Urls("reference_video_urls", "Reference videos", MediaKind.Video, 5, "Up to 5 public mp4/mov URLs."),
+            Fields.Urls("reference_voice_urls", "Reference voices", MediaKind.Audio, 5, "Up to 5 public audio URLs."),
+            Fields.Url("video_url", "Video to edit", MediaKind.Video),
         ])
         {
             Description = "Alibaba Wan 2.7 Video: 2–15 s clips from text, images, frames, audio, references, or edits of a video.",
@@ -375,7 +375,7 @@ internal static class VideoModels
             Fields.Options("audio_setting", "Audio", "auto", "origin"),
             Fields.JsonArray("media", "Media",
                 $$"""Up to 9 of {"type": "first_frame", "url": "…"}; types: {{string.Join(", ", WanMediaTypes)}}; driving_audio may add "reference_voice".""", maxItems: 9),
-            Fields.Url("audio_url", "Audio"),
+            Fields.Url("audio_url", "Audio", MediaKind.Audio),
         ])
         {
             Description = "Alibaba Wan 2.7 Video on the official channel: every input goes in one typed media list.",
@@ -404,10 +404,10 @@ internal static class VideoModels
             Fields.Options("motion_mode", "Motion mode", "normal"),
             Fields.Flag("generate_multi_clip_switch", "Multi-clip"),
             Fields.Text("extend_from_task_id", "Extend task id") with { Help = "Optional: continue an earlier pixverse-v6 task." },
-            Fields.Urls("image_urls", "Start image", 1, "One public image URL for image to video."),
-            Fields.Url("first_frame_image", "First frame", help: "Goes with a last frame."),
-            Fields.Url("last_frame_image", "Last frame", help: "Goes with a first frame."),
-            Fields.Urls("img_references", "Reference images", 7, "1 to 7 public image URLs.") with { MinItems = 1 },
+            Fields.Urls("image_urls", "Start image", MediaKind.Image, 1, "One public image URL for image to video."),
+            Fields.Url("first_frame_image", "First frame", MediaKind.Image, help: "Goes with a last frame."),
+            Fields.Url("last_frame_image", "Last frame", MediaKind.Image, help: "Goes with a first frame."),
+            Fields.Urls("img_references", "Reference images", MediaKind.Image, 7, "1 to 7 public image URLs.") with { MinItems = 1 },
         ])
         {
             Description = "PixVerse V6: 1–15 s clips from text, a start image, first/last frames, references, or extensions of earlier clips.",
@@ -430,7 +430,7 @@ internal static class VideoModels
             Fields.Options("aspect_ratio", "Aspect ratio", "16:9", "9:16", "4:3", "3:4", "1:1") with { Help = "Text to video only." },
             Fields.Toggle("audio", "Audio", true),
             Fields.Seed(-1, 4294967295),
-            Fields.Urls("image_urls", "Images", 2, "1 image: image to video; 2 images: first and last frame."),
+            Fields.Urls("image_urls", "Images", MediaKind.Image, 2, "1 image: image to video; 2 images: first and last frame."),
         ])
         {
             Description = $"{name}: 1–16 s clips with audio from text, one image, or first and last frames.",
@@ -445,14 +445,14 @@ internal static class VideoModels
 
     private static IEnumerable<ModelSpec> Grok()
     {
-        var oneImage = Fields.Urls("image_urls", "Image", 1, "Exactly one public image URL.") with { Required = true };
+        var oneImage = Fields.Urls("image_urls", "Image", MediaKind.Image, 1, "Exactly one public image URL.") with { Required = true };
         yield return new ModelSpec("grok-imagine-1.0-video", "Grok Imagine 1.0 Video", "Grok", ReApiEndpoint.Videos, OutputKind.Video,
         [
             Fields.Prompt(4000, required: false) with { Help = "Required without images." },
             Fields.Options("size", "Aspect ratio", "16:9", "9:16", "1:1", "3:2", "2:3"),
             Fields.Duration(6, 30, 6),
             Fields.Options("quality", "Quality", "480p", "720p"),
-            Fields.Urls("image_urls", "Images", 7, "Up to 7 public image URLs."),
+            Fields.Urls("image_urls", "Images", MediaKind.Image, 7, "Up to 7 public image URLs."),
         ])
         {
             Description = "xAI Grok Imagine 1.0: 6–30 s clips from text or up to 7 images.",
@@ -506,7 +506,7 @@ internal static class VideoModels
         if (generationTypes is not null)
         {
             fields.Add(Fields.Options("generation_type", "Generation type", generationTypes));
-            fields.Add(Fields.Urls("image_urls", "Images", 3, "Up to 3 public image URLs."));
+            fields.Add(Fields.Urls("image_urls", "Images", MediaKind.Image, 3, "Up to 3 public image URLs."));
         }
 
         return new(id, name, "Veo", ReApiEndpoint.Videos, OutputKind.Video, fields)
@@ -535,8 +535,8 @@ internal static class VideoModels
             Fields.Options("person_generation", "People", "disallow"),
             Fields.Options("resize_mode", "Resize mode", "pad", "crop"),
             Fields.Toggle("enhance_prompt", "Enhance prompt", true, "reAPI only accepts true."),
-            Fields.Url("first_frame_image", "First frame"),
-            Fields.Url("last_frame_image", "Last frame", help: "Needs a first frame."),
+            Fields.Url("first_frame_image", "First frame", MediaKind.Image),
+            Fields.Url("last_frame_image", "Last frame", MediaKind.Image, help: "Needs a first frame."),
         ])
         {
             Description = $"Google {name}: 4, 6 or 8 s with optional audio, up to 4k and 4 videos per job, billed per second.",
@@ -561,9 +561,9 @@ internal static class VideoModels
             Fields.Options("resolution", "Resolution", "720p", "1080p", "4k"),
             Fields.Options("aspect_ratio", "Aspect ratio", "16:9", "9:16"),
             beta
-                ? Fields.Urls("image_urls", "Images", 7, "Up to 7 public image URLs.")
-                : Fields.Urls("image_urls", "Images", 3, "0 images: text to video; 1: image to video; 3: three-image fusion."),
-            Fields.Urls("video_urls", "Reference video", 1, "One public mp4/mov URL: reference to video."),
+                ? Fields.Urls("image_urls", "Images", MediaKind.Image, 7, "Up to 7 public image URLs.")
+                : Fields.Urls("image_urls", "Images", MediaKind.Image, 3, "0 images: text to video; 1: image to video; 3: three-image fusion."),
+            Fields.Urls("video_urls", "Reference video", MediaKind.Video, 1, "One public mp4/mov URL: reference to video."),
         ];
         List<CrossFieldRule> rules =
         [
@@ -600,9 +600,9 @@ internal static class VideoModels
             Fields.Prompt(3000, required: false),
             Fields.Flag("add_subtitle", "Subtitles"),
             Fields.Text("subtitle_color", "Subtitle colour") with { Pattern = "^#[0-9A-Fa-f]{6}$", Help = "#RRGGBB, for example #FFFFFF." },
-            Fields.Url("srt_url", "Subtitle file", help: "Optional: a public .srt URL."),
-            Fields.Urls("reference_image_urls", "Reference images", 7, "1 to 7 public image URLs.") with { Required = true, MinItems = 1 },
-            Fields.Url("audio_url", "Song", required: true, "A public audio URL of the song."),
+            Fields.Url("srt_url", "Subtitle file", MediaKind.Subtitles, help: "Optional: a public .srt URL."),
+            Fields.Urls("reference_image_urls", "Reference images", MediaKind.Image, 7, "1 to 7 public image URLs.") with { Required = true, MinItems = 1 },
+            Fields.Url("audio_url", "Song", MediaKind.Audio, required: true, "A public audio URL of the song."),
         ])
         {
             Description = "Music Video 1.0: turns a song and 1–7 reference images into a music video, with optional subtitles.",

@@ -12,6 +12,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<JobOutput> JobOutputs => Set<JobOutput>();
 
+    public DbSet<Upload> Uploads => Set<Upload>();
+
     public DbSet<AppSetting> Settings => Set<AppSetting>();
 
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();

@@ -36,4 +36,7 @@ public sealed class JobOutput
     public int ArchiveAttempts { get; set; }
 
     public string? ArchiveError { get; set; }
+
+    /// <summary>When the archived copy was deleted to keep the archive under its size limit; it is not copied again.</summary>
+    public DateTimeOffset? EvictedAt { get; set; }
 }

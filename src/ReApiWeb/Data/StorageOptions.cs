@@ -14,5 +14,8 @@ public sealed class StorageOptions
     /// <summary>The largest single output file the archive accepts.</summary>
     public long MaxOutputBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>The most the whole archive may hold; past it, the oldest archived outputs are removed (their reAPI links are kept).</summary>
+    public long MaxArchiveBytes { get; set; } = 50L * 1024 * 1024 * 1024;
+
     public string ResolvedOutputsDirectory => Path.GetFullPath(OutputsDirectory ?? Path.Combine(DataDirectory, "outputs"));
 }

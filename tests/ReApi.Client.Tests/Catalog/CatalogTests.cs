@@ -297,4 +297,34 @@ public sealed class CatalogTests
         Assert.Equal(new[] { "input", "content", "text" }, new[] { "ai-essay-writer", "humanize", "ai-text-detector" }.Select(id => Catalog.Find(id)!.Fields[0].Name));
         Assert.All(new[] { "ai-essay-writer", "humanize", "ai-text-detector" }, id => Assert.Null(Catalog.Find(id)!.Field("prompt")));
     }
+
+    [Fact]
+    public void Every_media_field_says_what_media_it_takes()
+    {
+        var media = Catalog.Models.SelectMany(m => m.Fields).Where(f => f.Type is FieldType.Url or FieldType.UrlList).ToList();
+
+        Assert.NotEmpty(media);
+        Assert.All(media, f => Assert.NotNull(f.Accepts));
+        Assert.All(Catalog.Models.SelectMany(m => m.Fields).Where(f => f.Type is not (FieldType.Url or FieldType.UrlList)), f => Assert.Null(f.Accepts));
+    }
+
+    [Theory]
+    [InlineData("topaz-video-upscaler", "video_url", MediaKind.Video)]
+    [InlineData("kling-v2-6-motion-control", "image_url", MediaKind.Image)]
+    [InlineData("kling-v2-6-motion-control", "video_url", MediaKind.Video)]
+    [InlineData("audio-stem-separator", "audio_url", MediaKind.Audio)]
+    public void A_media_input_goes_to_the_field_that_takes_its_kind(string modelId, string field, MediaKind kind) =>
+        Assert.Equal(field, Catalog.Find(modelId)!.InputFieldFor(kind)?.Name);
+
+    [Fact]
+    public void Earlier_outputs_are_offered_to_the_models_that_use_them()
+    {
+        var forImage = Catalog.PreferredFor(MediaKind.Image)!;
+        Assert.Equal(OutputKind.Video, forImage.Output); // an image becomes a video's first frame
+        Assert.NotNull(forImage.InputFieldFor(MediaKind.Image));
+        Assert.True(forImage.InputFieldFor(MediaKind.Image)!.Required);
+        Assert.Equal("topaz-video-upscaler", Catalog.PreferredFor(MediaKind.Video)!.Id);
+        Assert.Equal("audio-stem-separator", Catalog.PreferredFor(MediaKind.Audio)!.Id);
+        Assert.Null(Catalog.Find("gpt-image-2")!.InputFieldFor(MediaKind.Audio));
+    }
 }

@@ -14,5 +14,6 @@ public sealed class JobOutputConfiguration : IEntityTypeConfiguration<JobOutput>
         builder.Property(o => o.ContentType).HasMaxLength(100);
         builder.Property(o => o.ArchiveError).HasMaxLength(1000);
         builder.HasIndex(o => new { o.JobId, o.Kind, o.Index }).IsUnique();
+        builder.HasIndex(o => o.ArchivedAt);
     }
 }

@@ -27,6 +27,28 @@ public static class FormValues
         return body;
     }
 
+    /// <summary>Puts a media URL into a field: it replaces a single URL, and joins a list (once) as a new line.</summary>
+    public static void AddUrl(Dictionary<string, object?> values, FieldSpec field, string url)
+    {
+        if (field.Type != FieldType.UrlList)
+        {
+            values[field.Name] = url;
+            return;
+        }
+
+        var urls = SplitLines(values.GetValueOrDefault(field.Name) as string ?? "");
+        if (!urls.Contains(url))
+        {
+            urls.Add(url);
+        }
+
+        values[field.Name] = string.Join("\n", urls);
+    }
+
+    /// <summary>Takes a media URL out of a field again.</summary>
+    public static void RemoveUrl(Dictionary<string, object?> values, FieldSpec field, string url) =>
+        values[field.Name] = string.Join("\n", SplitLines(values.GetValueOrDefault(field.Name) as string ?? "").Where(u => u != url));
+
     private static JsonNode? ToNode(FieldSpec field, object? value) => (field.Type, value) switch
     {
         (_, null) => null,

@@ -34,7 +34,7 @@ public sealed partial class OutputArchiver(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
         {
-            Enqueue(await db.JobOutputs.Where(o => o.StoragePath == null && o.ArchiveAttempts < MaxAttempts).Select(o => o.Id).ToListAsync(stoppingToken));
+            Enqueue(await db.JobOutputs.Where(o => o.StoragePath == null && o.EvictedAt == null && o.ArchiveAttempts < MaxAttempts).Select(o => o.Id).ToListAsync(stoppingToken));
         }
 
         await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -64,6 +64,7 @@ public sealed partial class OutputArchiver(
         try
         {
             var (path, contentType, size) = await DownloadAsync(output, cancellationToken);
+            await MakeRoomAsync(db, output.Id, size, cancellationToken);
             output.StoragePath = path;
             output.ContentType = contentType;
             output.SizeBytes = size;
@@ -89,10 +90,10 @@ public sealed partial class OutputArchiver(
         var http = httpFactory.CreateClient(HttpClientName);
         using var response = await http.GetAsync(output.UpstreamUrl, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var max = storage.Value.MaxOutputBytes;
+        var max = Math.Min(storage.Value.MaxOutputBytes, storage.Value.MaxArchiveBytes);
         if (response.Content.Headers.ContentLength > max)
         {
-            throw new InvalidDataException($"The file is larger than the archive's limit of {max} bytes.");
+            throw LimitedFileCopy.TooLarge(max);
         }
 
         var contentType = response.Content.Headers.ContentType?.MediaType;
@@ -101,26 +102,50 @@ public sealed partial class OutputArchiver(
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var partial = full + ".part";
         long size;
-        await using (var source = await response.Content.ReadAsStreamAsync(cancellationToken))
-        await using (var target = File.Create(partial))
+        try
         {
-            var buffer = new byte[81920];
-            size = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                size += read;
-                if (size > max)
-                {
-                    throw new InvalidDataException($"The file is larger than the archive's limit of {max} bytes.");
-                }
-
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
+            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+            size = await LimitedFileCopy.CopyAsync(source, partial, max, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
         }
 
         File.Move(partial, full, overwrite: true);
         return (relative, contentType, size);
+    }
+
+    /// <summary>
+    /// Keeps the archive under <see cref="StorageOptions.MaxArchiveBytes"/> by removing the oldest archived copies.
+    /// Only this single reader writes the archive, so the sum cannot race with another archiving.
+    /// </summary>
+    private async Task MakeRoomAsync(AppDbContext db, Guid incomingId, long incomingBytes, CancellationToken cancellationToken)
+    {
+        var limit = storage.Value.MaxArchiveBytes;
+        var used = await db.JobOutputs.Where(o => o.StoragePath != null && o.Id != incomingId).SumAsync(o => o.SizeBytes ?? 0, cancellationToken);
+        while (used + incomingBytes > limit)
+        {
+            var oldest = await db.JobOutputs.Where(o => o.StoragePath != null && o.Id != incomingId)
+                .OrderBy(o => o.ArchivedAt).Take(50).ToListAsync(cancellationToken);
+            if (oldest.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var victim in oldest.TakeWhile(_ => used + incomingBytes > limit))
+            {
+                File.Delete(Path.Combine(storage.Value.ResolvedOutputsDirectory, victim.StoragePath!));
+                used -= victim.SizeBytes ?? 0;
+                victim.StoragePath = null;
+                victim.EvictedAt = time.GetUtcNow();
+                victim.ArchiveError = $"Removed from the archive to keep it under its limit of {LimitedFileCopy.Describe(limit)}; reAPI's link is kept below.";
+                LogEvicted(victim.JobId, victim.Index, victim.SizeBytes ?? 0);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     private void RetryLater(Guid outputId, TimeSpan delay, CancellationToken cancellationToken) =>
@@ -148,6 +173,9 @@ public sealed partial class OutputArchiver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving output {Index} of job {JobId} failed (attempt {Attempt}): {Reason}")]
     private partial void LogArchiveFailed(Guid jobId, int index, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed output {Index} of job {JobId} ({Size} bytes) from the archive to stay under its size limit")]
+    private partial void LogEvicted(Guid jobId, int index, long size);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} failed unexpectedly")]
     private partial void LogArchiveCrashed(Exception exception, Guid outputId);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs.Pages;
 
@@ -15,6 +16,8 @@ public sealed partial class NewJob
     private bool _submitting;
     private string? _submitError;
     private Guid? _failedJobId;
+    private MediaChoice? _input;
+    private FieldSpec? _inputField;
 
     [Inject]
     public required ModelCatalog Catalog { get; init; }
@@ -25,6 +28,9 @@ public sealed partial class NewJob
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required MediaLibrary Library { get; init; }
+
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -32,7 +38,20 @@ public sealed partial class NewJob
     [SupplyParameterFromQuery(Name = "model")]
     public string? InitialModel { get; set; }
 
-    protected override void OnInitialized() => SelectModel(Catalog.Find(InitialModel)?.Id ?? Catalog.Models[0].Id);
+    /// <summary>An earlier output to use as an input: <c>/jobs/new?input={outputId}</c> (the "Use as input" button).</summary>
+    [SupplyParameterFromQuery(Name = "input")]
+    public Guid? InputOutputId { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (InputOutputId is { } outputId && CurrentUser.From((await AuthenticationState).User) is { } user)
+        {
+            _input = await Library.FindAsync(user, outputId, CancellationToken.None);
+        }
+
+        var preferred = _input is null ? null : Catalog.PreferredFor(_input.Kind);
+        SelectModel(Catalog.Find(InitialModel)?.Id ?? preferred?.Id ?? Catalog.Models[0].Id);
+    }
 
     private void SelectModel(string modelId)
     {
@@ -41,6 +60,22 @@ public sealed partial class NewJob
         _errors = [];
         _submitError = null;
         _failedJobId = null;
+        _inputField = _input is null ? null : _model.InputFieldFor(_input.Kind);
+        if (_input is not null && _inputField is not null)
+        {
+            FormValues.AddUrl(_values, _inputField, _input.InputUrl);
+        }
+    }
+
+    private void DropInput()
+    {
+        if (_input is not null && _inputField is not null)
+        {
+            FormValues.RemoveUrl(_values, _inputField, _input.InputUrl);
+        }
+
+        _input = null;
+        _inputField = null;
     }
 
     private void FieldChanged(string field) => _errors.Remove(field);

@@ -1,0 +1,52 @@
+using ReApi.Client.Catalog;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Features.Media;
+
+/// <summary>Which files each kind of media input takes, by extension (reAPI's providers go by the file, not the name).</summary>
+public static class MediaTypes
+{
+    private static readonly Dictionary<MediaKind, Dictionary<string, string>> ByKind = new()
+    {
+        // SVG is refused upstream (CONTRACT §2, media inputs).
+        [MediaKind.Image] = new()
+        {
+            [".png"] = "image/png", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".webp"] = "image/webp",
+            [".gif"] = "image/gif", [".bmp"] = "image/bmp", [".tif"] = "image/tiff", [".tiff"] = "image/tiff",
+            [".heic"] = "image/heic", [".heif"] = "image/heif",
+        },
+
+        // mp4/mov with H.264/H.265; WebM is refused upstream.
+        [MediaKind.Video] = new() { [".mp4"] = "video/mp4", [".mov"] = "video/quicktime" },
+        [MediaKind.Audio] = new()
+        {
+            [".mp3"] = "audio/mpeg", [".wav"] = "audio/wav", [".flac"] = "audio/flac", [".m4a"] = "audio/mp4",
+            [".aac"] = "audio/aac", [".ogg"] = "audio/ogg",
+        },
+        [MediaKind.Subtitles] = new() { [".srt"] = "application/x-subrip" },
+    };
+
+    /// <summary>The content type to serve a file of <paramref name="kind"/> with, or null if the extension is not one it takes.</summary>
+    public static string? ContentType(MediaKind kind, string fileName) =>
+        ByKind[kind].GetValueOrDefault(Path.GetExtension(fileName).ToLowerInvariant());
+
+    /// <summary>For the file picker's <c>accept</c> attribute and messages: <c>.png,.jpg,…</c>.</summary>
+    public static string Extensions(MediaKind kind) => string.Join(",", ByKind[kind].Keys);
+
+    /// <summary>The archived outputs that can feed a field of <paramref name="kind"/>.</summary>
+    public static IReadOnlyList<OutputMediaKind> OutputsFor(MediaKind kind) => kind switch
+    {
+        MediaKind.Image => [OutputMediaKind.Image, OutputMediaKind.LastFrame],
+        MediaKind.Video => [OutputMediaKind.Video],
+        MediaKind.Audio => [OutputMediaKind.Audio],
+        _ => [],
+    };
+
+    public static string Noun(MediaKind kind) => kind switch
+    {
+        MediaKind.Image => "image",
+        MediaKind.Video => "video",
+        MediaKind.Audio => "audio file",
+        _ => "subtitle file",
+    };
+}
