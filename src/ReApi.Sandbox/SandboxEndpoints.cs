@@ -47,7 +47,8 @@ public static class SandboxEndpoints
                 }
 
                 var task = state.Find(id);
-                return task is null ? Error(SandboxError.TaskNotFound) : Results.Json(TaskJson(task, MediaBase(context, prefix)));
+                var answer = task is null ? Error(SandboxError.TaskNotFound) : Results.Json(TaskJson(task, MediaBase(context, prefix)));
+                return state.Chance(options.Faults.PollSlowRate) ? new LateResult(options.Faults.SlowAnswerDelay, answer) : answer;
             }));
         group.MapGet("/balance", (HttpContext context, SandboxState state) =>
             Guarded(context, state, () => Results.Json(new JsonObject { ["balance"] = state.Balance })));
@@ -157,6 +158,24 @@ public static class SandboxEndpoints
             }
 
             return httpContext.Response.WriteAsJsonAsync(body);
+        }
+    }
+
+    /// <summary>An answer that arrives late (counted when the request came in, like every other): the client's timeout fires first.</summary>
+    private sealed class LateResult(TimeSpan delay, IResult answer) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            try
+            {
+                await Task.Delay(delay, httpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up waiting
+            }
+
+            await answer.ExecuteAsync(httpContext);
         }
     }
 }

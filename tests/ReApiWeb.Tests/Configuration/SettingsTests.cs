@@ -16,6 +16,7 @@ public sealed class SettingsTests
         settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(data, "example.db")}";
         settings["Storage:DataDirectory"] = data;
         settings["Storage:OutputsDirectory"] = Path.Combine(data, "outputs");
+        settings["Media:UploadsDirectory"] = Path.Combine(data, "uploads");
         settings["Sandbox:SelfUrl"] = "";
 
         await using var app = TestApp.Start(data, settings);
@@ -33,12 +34,14 @@ public sealed class SettingsTests
             ["ReApi:BaseUrl"] = "not a url",
             ["ReApi:RequestsPerSecond"] = "0",
             ["Auth:BootstrapAdmin:Password"] = "short",
+            ["Media:LinkLifetime"] = "00:10:00",
         }));
 
         var messages = string.Join("\n", Flatten(error).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
         Assert.Contains("ReApi:BaseUrl must be an absolute http(s) URL.", messages, StringComparison.Ordinal);
         Assert.Contains("ReApi:RequestsPerSecond must be between 1 and 1000.", messages, StringComparison.Ordinal);
         Assert.Contains("Auth:BootstrapAdmin:Password must have at least 8 characters.", messages, StringComparison.Ordinal);
+        Assert.Contains("Media:LinkLifetime must be at least 1 hour", messages, StringComparison.Ordinal);
     }
 
     private static IEnumerable<Exception> Flatten(Exception e) =>

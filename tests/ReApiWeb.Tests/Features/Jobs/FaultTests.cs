@@ -12,8 +12,8 @@ using ReApiWeb.Tests.Infrastructure;
 namespace ReApiWeb.Tests.Features.Jobs;
 
 /// <summary>
-/// The app against a sandbox that misbehaves on purpose (5xx and dropped connections on polls, connections dropped
-/// after a task was created, 429 bursts), with a restart in the middle: every job must settle, reAPI must have
+/// The app against a sandbox that misbehaves on purpose (5xx, dropped connections and answers too late on polls,
+/// connections dropped after a task was created, 429 bursts), with a restart in the middle: every job must settle, reAPI must have
 /// received at most one task per job, and no job may be finalised twice.
 /// </summary>
 public sealed class FaultTests
@@ -35,6 +35,8 @@ public sealed class FaultTests
             {
                 PollServerErrorRate = 0.2,
                 PollResetRate = 0.1,
+                PollSlowRate = 0.05,
+                SlowAnswerDelay = TimeSpan.FromSeconds(6),
                 SubmitResetAfterCreateRate = 0.3,
                 SpuriousRateLimitRate = 0.1,
             };
