@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,6 +6,7 @@ using ReApi.Client;
 using ReApi.Client.Catalog;
 using ReApi.Sandbox;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Auth.Tokens;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Scheduling;
 using ReApiWeb.Tests.Infrastructure;
@@ -90,6 +92,83 @@ public sealed class FaultTests
         });
         Assert.Contains(jobs, j => j.Status == JobStatus.Completed);
         Assert.Contains(jobs, j => j.Status == JobStatus.Unconfirmed); // the resets after create
+    }
+
+    [Fact]
+    public async Task A_killed_app_leaves_no_job_charged_twice_and_the_next_start_settles_them_all()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(3);
+            o.DurationJitter = 0.5;
+        });
+        var data = TestApp.NewDataDirectory();
+        var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
+        settings["Auth:BootstrapAdmin:Email"] = TestApp.AdminEmail;
+        settings["Auth:BootstrapAdmin:Password"] = TestApp.AdminPassword;
+        string token;
+        await using (var setup = TestApp.Start(data, settings))
+        {
+            token = (await setup.Services.GetRequiredService<PersonalTokens>().CreateAsync(await setup.AdminIdAsync(), "kill test", null, CancellationToken.None)).Secret;
+        }
+
+        var killedAt = DateTimeOffset.UtcNow;
+        using (var process = AppProcess.Start(data, settings))
+        {
+            await process.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = process.BaseUri };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var submissions = Enumerable.Range(0, 30).Select(i => SubmitIgnoringTheOutcomeAsync(http, $"killed job {i}")).ToList();
+
+            // Kill it while tasks it knows of run upstream and submissions are still arriving.
+            var database = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(data, "app.db")}").Options;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                await using var probe = new AppDbContext(database);
+                if (await probe.Jobs.CountAsync(j => j.Status == JobStatus.Processing, deadline.Token) >= 5)
+                {
+                    break;
+                }
+
+                await Task.Delay(20, deadline.Token);
+            }
+
+            killedAt = DateTimeOffset.UtcNow;
+            process.Kill();
+            await Task.WhenAll(submissions);
+        }
+
+        await using var next = TestApp.Start(data, settings);
+        await using var db = await next.DbAsync();
+        var ids = await db.Jobs.Select(j => j.Id).ToListAsync(TestContext.Current.CancellationToken);
+        foreach (var id in ids)
+        {
+            await next.WaitForJobAsync(id, j => Settled.Contains(j.Status) && (j.Status != JobStatus.Completed || j.Outputs.All(o => o.StoragePath != null)), TimeSpan.FromSeconds(60));
+        }
+
+        var jobs = await db.Jobs.AsNoTracking().Include(j => j.Outputs).ToListAsync(TestContext.Current.CancellationToken);
+        var jobsByPrompt = jobs.ToDictionary(j => j.Prompt);
+        Assert.All(sandbox.State.Tasks.GroupBy(t => t.Prompt), tasks =>
+        {
+            Assert.Single(tasks); // never sent twice
+            Assert.True(jobsByPrompt.ContainsKey(tasks.Key), $"reAPI charged for '{tasks.Key}', which has no job"); // the job row comes first
+        });
+        Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(JobStatus.Completed, j.Status));
+        Assert.Contains(jobs, j => j.Status == JobStatus.Completed && j.FinishedAt > killedAt); // in flight at the kill, finished by the next start
+    }
+
+    private static async Task SubmitIgnoringTheOutcomeAsync(HttpClient http, string prompt)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/api/v1/images/generations", new { model = "z-image", prompt });
+        }
+        catch (HttpRequestException)
+        {
+            // The app was killed while this submission was on its way.
+        }
     }
 
     [Fact]
