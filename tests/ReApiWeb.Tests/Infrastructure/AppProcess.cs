@@ -20,7 +20,7 @@ public sealed class AppProcess : IDisposable
 
     public Uri BaseUri { get; }
 
-    /// <summary>Starts the build of ReApiWeb next to the tests, with <paramref name="settings"/> as environment variables.</summary>
+    /// <summary>Starts the build of ReApiWeb next to the tests, configured like <see cref="TestApp"/> through environment variables.</summary>
     public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
     {
         var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
@@ -34,10 +34,7 @@ public sealed class AppProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ReApiWeb.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUri.AbsoluteUri);
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={Path.Combine(dataDirectory, "app.db")}";
-        start.Environment["Storage__DataDirectory"] = dataDirectory;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestApp.Settings(dataDirectory, settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -36,6 +36,17 @@ public sealed partial class TestApp : IAsyncDisposable
     /// <summary>Starts the app. <paramref name="settings"/> override configuration (e.g. <c>ReApi:BaseUrl</c>).</summary>
     public static TestApp Start(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        var all = Settings(dataDirectory, settings);
+        var factory = new Factory(all);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestApp(factory, new Uri(address));
+    }
+
+    /// <summary>What every test instance runs with (its data folder, the known admin, quiet logs), then <paramref name="settings"/>.</summary>
+    public static Dictionary<string, string?> Settings(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(dataDirectory, "app.db")}",
@@ -49,11 +60,7 @@ public sealed partial class TestApp : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestApp(factory, new Uri(address));
+        return all;
     }
 
     /// <summary>Settings that point the app at a sandbox server as if it were reAPI, with <paramref name="key"/> as the shared key.</summary>

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -157,19 +158,9 @@ public sealed partial class OutputArchiver(
             }
         }, TaskScheduler.Default);
 
-    private static string Extension(string? contentType, string url) => contentType switch
-    {
-        "image/png" => ".png",
-        "image/jpeg" => ".jpg",
-        "image/webp" => ".webp",
-        "image/gif" => ".gif",
-        "video/mp4" => ".mp4",
-        "video/quicktime" => ".mov",
-        "audio/mpeg" => ".mp3",
-        "audio/wav" or "audio/x-wav" => ".wav",
-        "audio/flac" => ".flac",
-        _ => Path.GetExtension(new Uri(url).AbsolutePath) is { Length: > 1 and <= 6 } ext ? ext : ".bin",
-    };
+    private static string Extension(string? contentType, string url) =>
+        MediaTypes.ExtensionFor(contentType)
+        ?? (Path.GetExtension(new Uri(url).AbsolutePath) is { Length: > 1 and <= 6 } ext ? ext : ".bin");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving output {Index} of job {JobId} failed (attempt {Attempt}): {Reason}")]
     private partial void LogArchiveFailed(Guid jobId, int index, int attempt, string reason);

@@ -19,8 +19,7 @@ public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, Publ
     {
         var kinds = MediaTypes.OutputsFor(kind);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.JobOutputs.AsNoTracking()
-            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { Output = o, Job = j })
+        var rows = await OutputsWithJobs(db)
             .Where(r => r.Job.OwnerId == user.Id && kinds.Contains(r.Output.Kind))
             .OrderByDescending(r => r.Job.CreatedAt).ThenBy(r => r.Output.Index)
             .Take(take)
@@ -32,19 +31,12 @@ public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, Publ
     public async Task<MediaChoice?> FindAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.JobOutputs.AsNoTracking()
-            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { Output = o, Job = j })
-            .SingleOrDefaultAsync(r => r.Output.Id == outputId, cancellationToken);
-        return row is not null && user.CanSee(row.Job.OwnerId) && KindOf(row.Output.Kind) is { } kind ? ToChoice(row.Output, row.Job, kind) : null;
+        var row = await OutputsWithJobs(db).SingleOrDefaultAsync(r => r.Output.Id == outputId, cancellationToken);
+        return row is not null && user.CanSee(row.Job.OwnerId) && MediaTypes.KindOf(row.Output.Kind) is { } kind ? ToChoice(row.Output, row.Job, kind) : null;
     }
 
-    public static MediaKind? KindOf(OutputMediaKind output) => output switch
-    {
-        OutputMediaKind.Image or OutputMediaKind.LastFrame => MediaKind.Image,
-        OutputMediaKind.Video => MediaKind.Video,
-        OutputMediaKind.Audio => MediaKind.Audio,
-        _ => null,
-    };
+    private static IQueryable<OutputWithJob> OutputsWithJobs(AppDbContext db) =>
+        db.JobOutputs.AsNoTracking().Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new OutputWithJob { Output = o, Job = j });
 
     private MediaChoice ToChoice(JobOutput output, Job job, MediaKind kind)
     {
@@ -53,5 +45,12 @@ public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, Publ
         var caption = output.Label ?? $"{output.Kind} {output.Index + 1}";
         return new MediaChoice(output.Id, job.Id, job.ModelId, job.Prompt, kind, caption,
             archived ? $"/outputs/{output.Id}" : output.UpstreamUrl, input?.AbsoluteUri ?? output.UpstreamUrl);
+    }
+
+    private sealed class OutputWithJob
+    {
+        public required JobOutput Output { get; init; }
+
+        public required Job Job { get; init; }
     }
 }

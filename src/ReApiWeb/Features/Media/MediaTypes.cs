@@ -33,14 +33,25 @@ public static class MediaTypes
     /// <summary>For the file picker's <c>accept</c> attribute and messages: <c>.png,.jpg,…</c>.</summary>
     public static string Extensions(MediaKind kind) => string.Join(",", ByKind[kind].Keys);
 
-    /// <summary>The archived outputs that can feed a field of <paramref name="kind"/>.</summary>
-    public static IReadOnlyList<OutputMediaKind> OutputsFor(MediaKind kind) => kind switch
+    /// <summary>The file extension for a content type reAPI served, or null if it is not one of the known media types.</summary>
+    public static string? ExtensionFor(string? contentType)
     {
-        MediaKind.Image => [OutputMediaKind.Image, OutputMediaKind.LastFrame],
-        MediaKind.Video => [OutputMediaKind.Video],
-        MediaKind.Audio => [OutputMediaKind.Audio],
-        _ => [],
+        var type = contentType == "audio/x-wav" ? "audio/wav" : contentType;
+        return ByKind.Values.SelectMany(types => types).FirstOrDefault(pair => pair.Value == type).Key;
+    }
+
+    /// <summary>What kind of input an output can be, if any.</summary>
+    public static MediaKind? KindOf(OutputMediaKind output) => output switch
+    {
+        OutputMediaKind.Image or OutputMediaKind.LastFrame => MediaKind.Image,
+        OutputMediaKind.Video => MediaKind.Video,
+        OutputMediaKind.Audio => MediaKind.Audio,
+        _ => null,
     };
+
+    /// <summary>The archived outputs that can feed a field of <paramref name="kind"/>.</summary>
+    public static IReadOnlyList<OutputMediaKind> OutputsFor(MediaKind kind) =>
+        [.. Enum.GetValues<OutputMediaKind>().Where(output => KindOf(output) == kind)];
 
     public static string Noun(MediaKind kind) => kind switch
     {

@@ -81,9 +81,9 @@ public sealed partial class UploadStore(
         return old.Count;
     }
 
-    public string UploadsOffMessage =>
-        "Uploads are off: reAPI only fetches inputs from public URLs, and this dashboard has no public address configured " +
-        "(an admin sets Media:PublicBaseUrl). Paste a public URL or use one of your earlier outputs instead.";
+    /// <summary>Why the upload control is off, for the form and for a refused upload.</summary>
+    public const string UploadsOffMessage =
+        "Uploads are off: reAPI only fetches public URLs, and this dashboard has no public address (Media:PublicBaseUrl).";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} saved for {OwnerId} ({Size} bytes)")]
     private partial void LogUploaded(Guid uploadId, Guid ownerId, long size);

@@ -105,8 +105,6 @@ public sealed class FaultTests
         });
         var data = TestApp.NewDataDirectory();
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
-        settings["Auth:BootstrapAdmin:Email"] = TestApp.AdminEmail;
-        settings["Auth:BootstrapAdmin:Password"] = TestApp.AdminPassword;
         string token;
         await using (var setup = TestApp.Start(data, settings))
         {
