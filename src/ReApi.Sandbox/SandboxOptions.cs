@@ -40,10 +40,11 @@ public sealed class SandboxOptions
     /// <summary>Random spread of durations, as a share of the duration (0.25 = ±25%).</summary>
     public double DurationJitter { get; set; } = 0.25;
 
-    /// <summary>Credits charged per submitted task; models not listed cost <see cref="DefaultPrice"/>.</summary>
+    /// <summary>
+    /// Flat credits charged per task for the models listed; every other model is charged by reAPI's price list
+    /// (<see cref="ReApi.Client.Pricing.PriceList"/>), per image, second, minute or word as reAPI bills it.
+    /// </summary>
     public Dictionary<string, long> Prices { get; set; } = [];
-
-    public long DefaultPrice { get; set; } = 30;
 
     /// <summary>Injected faults, for fault tests: all off by default.</summary>
     public SandboxFaults Faults { get; set; } = new();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ReApi.Client;
 using ReApi.Client.Catalog;
+using ReApi.Client.Pricing;
 
 namespace ReApi.Sandbox;
 
@@ -203,7 +204,7 @@ public sealed class SandboxState
         {
             var now = _time.GetUtcNow();
             Settle(now);
-            var price = _options.Prices.GetValueOrDefault(model.Id, _options.DefaultPrice);
+            var price = _options.Prices.TryGetValue(model.Id, out var flat) ? flat : PriceList.Quote(model, body).Credits;
             if (_balance < price)
             {
                 return new SandboxError(402, 30001, $"Insufficient credits (balance {_balance}, required {price})");

@@ -5,6 +5,7 @@ using ReApiWeb.Features.Api;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Media;
 
@@ -14,6 +15,7 @@ builder.AddAppData();
 builder.AddAuth();
 builder.AddUpstream();
 builder.AddJobs();
+builder.AddCredits();
 builder.AddMedia();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();

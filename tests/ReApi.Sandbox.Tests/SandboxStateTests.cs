@@ -12,7 +12,7 @@ public sealed class SandboxStateTests
 
     private SandboxState CreateState(Action<SandboxOptions>? configure = null)
     {
-        var options = new SandboxOptions { ApiKeys = [Key], RevokedKeys = ["rk_live_revoked"], StartingBalance = 1000, DefaultPrice = 30, DurationJitter = 0 };
+        var options = new SandboxOptions { ApiKeys = [Key], RevokedKeys = ["rk_live_revoked"], StartingBalance = 1000, DurationJitter = 0 };
         configure?.Invoke(options);
         return new SandboxState(options, _time, ModelCatalog.Default);
     }

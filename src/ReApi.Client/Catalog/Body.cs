@@ -18,6 +18,10 @@ internal static class Body
         _ => true,
     };
 
+    /// <summary>Words in a text field, split on white space (how reAPI's per-word tools count).</summary>
+    public static int Words(JsonObject body, string name) =>
+        Text(body, name)?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
+
     public static int Count(JsonObject body, string name) => body[name] is JsonArray array ? array.Count : 0;
 
     public static bool IsTrue(JsonObject body, string name) =>

@@ -50,11 +50,8 @@ internal static class TextModels
             Rules =
             [
                 new CrossFieldRule("text", "The text must be at most 30,000 words.",
-                    body => Words(Body.Text(body, "text")) <= DetectorWordLimit),
+                    body => Body.Words(body, "text") <= DetectorWordLimit),
             ],
         };
     }
-
-    private static int Words(string? text) =>
-        text is null ? 0 : text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 }

@@ -18,6 +18,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+
+    public DbSet<Group> Groups => Set<Group>();
+
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    public DbSet<Quota> Quotas => Set<Quota>();
+
+    public DbSet<QuotaGrant> QuotaGrants => Set<QuotaGrant>();
+
+    public DbSet<QuotaNotice> QuotaNotices => Set<QuotaNotice>();
+
+    public DbSet<ModelPrice> Prices => Set<ModelPrice>();
+
+    public DbSet<BalanceReading> BalanceReadings => Set<BalanceReading>();
+
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Scheduling;
 
@@ -15,6 +16,8 @@ public sealed record UnconfirmedJob(Guid Id, string OwnerName, string ModelId, s
 public sealed partial class UnconfirmedJobs(
     IDbContextFactory<AppDbContext> dbFactory,
     PollBoard board,
+    CreditLedger ledger,
+    CreditEvents creditEvents,
     IJobNotifier notifier,
     TimeProvider time,
     ILogger<UnconfirmedJobs> logger)
@@ -40,6 +43,7 @@ public sealed partial class UnconfirmedJobs(
 
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed, cancellationToken);
         if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed).ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Processing)
@@ -50,6 +54,10 @@ public sealed partial class UnconfirmedJobs(
             return false;
         }
 
+        // reAPI did create (and charge) the task: the hold becomes a charge.
+        await ledger.ChargeAsync(db, jobId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        creditEvents.Notify(job.OwnerId);
         board.Add(new PollTarget(job.Id, job.OwnerId, trimmed, job.ModelId, job.SubmittedAt ?? job.CreatedAt));
         LogAttached(jobId, trimmed, adminId);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
@@ -62,6 +70,7 @@ public sealed partial class UnconfirmedJobs(
         const string message = "An admin checked reAPI: it never received this job, so nothing was charged.";
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed, cancellationToken);
         if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed).ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Rejected)
@@ -71,6 +80,9 @@ public sealed partial class UnconfirmedJobs(
             return false;
         }
 
+        await ledger.ReleaseAsync(db, jobId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        creditEvents.Notify(job.OwnerId);
         LogClosed(jobId, adminId);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Rejected, now, message));
         return true;

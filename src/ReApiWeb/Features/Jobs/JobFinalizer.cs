@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
@@ -13,6 +14,8 @@ public sealed partial class JobFinalizer(
     IDbContextFactory<AppDbContext> dbFactory,
     IJobNotifier notifier,
     OutputArchiver archiver,
+    CreditLedger ledger,
+    CreditEvents creditEvents,
     TimeProvider time,
     ILogger<JobFinalizer> logger) : IPollOutcomes
 {
@@ -64,6 +67,7 @@ public sealed partial class JobFinalizer(
         var now = time.GetUtcNow();
         var message = error?.Message ?? "reAPI reported the task as failed without a reason.";
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, JobStatus.Failed)
             .SetProperty(j => j.FinishedAt, now)
@@ -74,6 +78,10 @@ public sealed partial class JobFinalizer(
             .SetProperty(j => j.LastPollError, (string?)null), cancellationToken) == 1;
         if (won)
         {
+            // Only the caller that moved the job to Failed books the refund; the unique index backs that up.
+            await ledger.RefundAsync(db, target.JobId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            creditEvents.Notify(target.OwnerId);
             LogFailed(target.JobId, target.TaskId, error?.Code, message);
             await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Failed, now, message));
         }

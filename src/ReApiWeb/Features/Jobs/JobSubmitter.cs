@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApi.Client.Catalog;
+using ReApi.Client.Pricing;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
@@ -16,9 +18,19 @@ public sealed record JobRequest(string ModelId, JsonObject Parameters, Guid Subm
 /// reAPI refused it or its fate is unknown.
 /// </summary>
 /// <see cref="UpstreamError"/> is reAPI's answer when it refused the POST or its outcome is unknown.
+/// <see cref="QuotaRefusal"/> says which allowance refused the job (no job was made); <see cref="Credits"/> is its price and
+/// <see cref="Notices"/> the allowance warnings due with this submission.
 public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<RequestProblem> Problems, string? Error, ReApiException? UpstreamError = null)
 {
+    public string? QuotaRefusal { get; init; }
+
+    public long? Credits { get; init; }
+
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
     public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
+
+    public static SubmitResult Refused(string refusal, long credits) => new(null, null, [], refusal) { QuotaRefusal = refusal, Credits = credits };
 }
 
 /// <summary>
@@ -28,6 +40,9 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
     ModelCatalog catalog,
+    PriceBook prices,
+    CreditLedger ledger,
+    CreditEvents creditEvents,
     ReApiClient client,
     PollBoard board,
     IJobNotifier notifier,
@@ -59,25 +74,39 @@ public sealed partial class JobSubmitter(
             return SubmitResult.Invalid(problems);
         }
 
-        var (job, isNew) = await CreateJobAsync(ownerId, model, body, request.SubmissionKey, cancellationToken);
+        var quote = await prices.QuoteAsync(model, body, cancellationToken);
+        var (job, admission, isNew) = await CreateJobAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
+        if (admission.Refusal is { } refusal)
+        {
+            LogRefused(ownerId, model.Id, quote.Credits, refusal);
+            return SubmitResult.Refused(refusal, quote.Credits);
+        }
+
         if (!isNew)
         {
             return new SubmitResult(job.Id, job.Status, [], job.ErrorMessage);
         }
 
         await notifier.PublishAsync(new JobEvent(job.Id, ownerId, model.Id, JobStatus.Submitting, job.CreatedAt));
+        creditEvents.Notify(ownerId);
 
         // The POST must not be abandoned halfway because a browser tab closed: it runs to its own timeout.
-        return await SendAsync(job, model, body, CancellationToken.None);
+        var result = await SendAsync(job, model, body, CancellationToken.None);
+        return result with { Credits = quote.Credits, Notices = admission.Notices };
     }
 
-    private async Task<(Job Job, bool IsNew)> CreateJobAsync(Guid ownerId, ModelSpec model, JsonObject body, Guid submissionKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the job and its hold in one write transaction, after checking every allowance: SQLite's BEGIN IMMEDIATE
+    /// serialises admissions, so concurrent submissions can never together slip past a limit.
+    /// </summary>
+    private async Task<(Job Job, Admission Admission, bool IsNew)> CreateJobAsync(Guid ownerId, ModelSpec model, JsonObject body, PriceQuote quote, Guid submissionKey, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken);
         if (existing is not null)
         {
-            return (existing, false);
+            return (existing, new Admission(null, []), false);
         }
 
         var job = new Job
@@ -90,18 +119,16 @@ public sealed partial class JobSubmitter(
             Status = JobStatus.Submitting,
             CreatedAt = time.GetUtcNow(),
         };
+        var admission = await ledger.HoldAsync(db, job, quote, cancellationToken);
+        if (!admission.Admitted)
+        {
+            return (job, admission, false);
+        }
+
         db.Jobs.Add(job);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return (job, true);
-        }
-        catch (DbUpdateException)
-        {
-            // Two requests with the same submission key raced; the unique index let one through.
-            db.ChangeTracker.Clear();
-            return (await db.Jobs.AsNoTracking().SingleAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken), false);
-        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (job, admission, true);
     }
 
     /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
@@ -177,6 +204,7 @@ public sealed partial class JobSubmitter(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Submitting normally; Unconfirmed when another instance's start-up sweep got there first. Either way the id is known now.
         var updated = await db.Jobs
             .Where(j => j.Id == job.Id && j.TaskId == null && (j.Status == JobStatus.Submitting || j.Status == JobStatus.Unconfirmed))
@@ -190,6 +218,10 @@ public sealed partial class JobSubmitter(
             throw new InvalidOperationException($"Job {job.Id} was no longer waiting for its task id.");
         }
 
+        await ledger.ChargeAsync(db, job.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        creditEvents.Notify(job.OwnerId);
+
         board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);
@@ -199,11 +231,21 @@ public sealed partial class JobSubmitter(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var settled = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, status)
             .SetProperty(j => j.ErrorCode, code)
             .SetProperty(j => j.ErrorMessage, message)
-            .SetProperty(j => j.FinishedAt, status == JobStatus.Rejected ? now : null), cancellationToken);
+            .SetProperty(j => j.FinishedAt, status == JobStatus.Rejected ? now : null), cancellationToken) == 1;
+
+        // A refused POST charged nothing: its hold goes back. An unconfirmed one stays held until an admin decides.
+        if (settled && status == JobStatus.Rejected)
+        {
+            await ledger.ReleaseAsync(db, job.Id, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        creditEvents.Notify(job.OwnerId);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, status, now, message));
     }
 
@@ -216,6 +258,9 @@ public sealed partial class JobSubmitter(
         ReApiErrorKind.Transport => $"reAPI could not be reached: {e.Message} Nothing was charged; try again later.",
         _ => $"reAPI could not take the job: {e.Message} Nothing was charged.",
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission of {ModelId} by {OwnerId} for {Credits} credits refused: {Reason}")]
+    private partial void LogRefused(Guid ownerId, string modelId, long credits, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted by reAPI as task {TaskId}")]
     private partial void LogAccepted(Guid jobId, string taskId);

@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace ReApi.Client.Pricing;
+
+/// <summary>
+/// What a request costs: <see cref="Quantity"/> units at <see cref="UnitCredits"/> each, rounded up to whole
+/// <see cref="Credits"/>. <see cref="Estimated"/> is set when the quantity had to be assumed (a source's length).
+/// </summary>
+public sealed record PriceQuote(long Credits, decimal Quantity, decimal UnitCredits, PriceUnit Unit, string? Tier, bool Estimated, decimal? AssumedMinutes = null)
+{
+    /// <summary>How the figure was reached, for people: "2 images × 50 credits (2k)".</summary>
+    public string Explanation
+    {
+        get
+        {
+            var tier = Tier is null ? "" : $" ({Tier})";
+            var each = Format(UnitCredits);
+            var text = Unit switch
+            {
+                PriceUnit.Image => $"{Format(Quantity)} image{Plural} × {each} credits{tier}",
+                PriceUnit.VideoSecond => $"{Format(Quantity)} s × {each} credits/s{tier}",
+                PriceUnit.Generation => $"{Format(Quantity)} generation{Plural} × {each} credits{tier}",
+                PriceUnit.SourceMinute => $"{Format(Quantity)} min (assumed) × {each} credits/min",
+                PriceUnit.StemMinute => $"{Format(Quantity / (AssumedMinutes ?? 1))} stem{(Quantity == AssumedMinutes ? "" : "s")} × {Format(AssumedMinutes ?? 1)} min (assumed) × {each} credits/min",
+                PriceUnit.Essay => $"1 essay × {each} credits{tier}",
+                PriceUnit.Word => $"{Format(Quantity)} words × {each} credits/word",
+                _ => $"{Format(Quantity)} × {each} credits",
+            };
+            return Estimated ? text + "; reAPI bills the source's real length" : text;
+        }
+    }
+
+    private string Plural => Quantity == 1 ? "" : "s";
+
+    private static string Format(decimal value) => value.ToString("#,0.####", CultureInfo.InvariantCulture);
+}

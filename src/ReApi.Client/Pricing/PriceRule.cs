@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ReApi.Client.Catalog;
+
+namespace ReApi.Client.Pricing;
+
+/// <summary>What reAPI bills a model by (CONTRACT.md §5).</summary>
+public enum PriceUnit
+{
+    /// <summary>Per image, times <c>n</c> where the model takes it.</summary>
+    Image,
+
+    /// <summary>Per second of video, times the number of samples; the price depends on the resolution tier.</summary>
+    VideoSecond,
+
+    /// <summary>A flat price per generation (times songs or samples where the model makes several).</summary>
+    Generation,
+
+    /// <summary>Per started minute of the source audio or video.</summary>
+    SourceMinute,
+
+    /// <summary>Per minute of source for each stem asked for.</summary>
+    StemMinute,
+
+    /// <summary>Per essay, by its length.</summary>
+    Essay,
+
+    /// <summary>Per word of the submitted text.</summary>
+    Word,
+}
+
+/// <summary>
+/// How one model is priced, in credits (1 credit = $0.001). <see cref="Credits"/> is the base price of one unit;
+/// <see cref="Tiers"/> replace it for particular values of <see cref="TierField"/> (a resolution, quality, mode or length).
+/// </summary>
+public sealed record PriceRule(PriceUnit Unit, decimal Credits)
+{
+    /// <summary>The request field whose value picks a tier price; its values are compared ignoring case.</summary>
+    public string? TierField { get; init; }
+
+    public IReadOnlyDictionary<string, decimal> Tiers { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>
+    /// The field that sets the quantity: the count multiplying an image, video or generation price (<c>n</c>,
+    /// <c>sample_count</c>, <c>number_of_songs</c>), the text counted by words, or the list of stems.
+    /// </summary>
+    public string? QuantityField { get; init; }
+
+    /// <summary>For minute-billed tools: the source length assumed, since the request carries only its URL.</summary>
+    public decimal AssumedMinutes { get; init; } = 3;
+
+    /// <summary>True when the figures are reAPI's published prices; false for a placeholder an admin should check.</summary>
+    public bool Published { get; init; }
+
+    /// <summary>The unit price for a tier value (or the base price when the value has no tier of its own).</summary>
+    public decimal PriceFor(string? tier) =>
+        tier is not null && Tiers.FirstOrDefault(t => string.Equals(t.Key, tier, StringComparison.OrdinalIgnoreCase)) is { Key: not null } match
+            ? match.Value
+            : Credits;
+
+    /// <summary>What this request costs under this rule: the quantity times the tier's price, rounded up to whole credits.</summary>
+    public PriceQuote Quote(ModelSpec model, JsonObject body)
+    {
+        var tier = TierField is null ? null : ValueText(model, body, TierField);
+        var unitCredits = PriceFor(tier);
+        var count = Math.Max(1, QuantityField is null ? 1 : (long)(Number(model, body, QuantityField) ?? 1));
+        var (quantity, estimated) = Unit switch
+        {
+            PriceUnit.VideoSecond => (Seconds(model, body) * count, false),
+            PriceUnit.SourceMinute => (AssumedMinutes, true),
+            PriceUnit.StemMinute => (AssumedMinutes * Math.Max(1, Body.Count(body, QuantityField ?? "stem_list")), true),
+            PriceUnit.Word => ((decimal)Body.Words(body, QuantityField ?? "text"), false),
+            PriceUnit.Essay => (1m, false),
+            _ => ((decimal)count, false),
+        };
+        var credits = (long)Math.Ceiling(quantity * unitCredits);
+        return new PriceQuote(credits, quantity, unitCredits, Unit, Tiers.Count > 0 ? tier : null, estimated, estimated ? AssumedMinutes : null);
+    }
+
+    /// <summary>The seconds a video request asks for: its <c>duration</c>, else the field's default; "auto" (≤ 0) counts as the longest.</summary>
+    private static decimal Seconds(ModelSpec model, JsonObject body)
+    {
+        var seconds = Number(model, body, "duration");
+        var field = model.Field("duration");
+        return seconds switch
+        {
+            > 0 => seconds.Value,
+            _ when field?.Max is { } max => (decimal)max,
+            _ => 5,
+        };
+    }
+
+    private static decimal? Number(ModelSpec model, JsonObject body, string name)
+    {
+        var node = body[name] ?? model.Field(name)?.Default;
+        return node is JsonValue v && v.TryGetValue(out decimal d) ? d
+            : node is JsonValue s && s.TryGetValue(out string? text) && decimal.TryParse(text.TrimEnd('s'), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : null;
+    }
+
+    private static string? ValueText(ModelSpec model, JsonObject body, string name) =>
+        (body[name] ?? model.Field(name)?.Default) is JsonValue v && v.TryGetValue(out string? text) ? text : null;
+}

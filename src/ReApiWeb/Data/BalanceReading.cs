@@ -1,0 +1,14 @@
+namespace ReApiWeb.Data;
+
+/// <summary>reAPI's balance as read at one moment, for reconciliation with the ledger.</summary>
+public sealed class BalanceReading
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public long Balance { get; set; }
+
+    /// <summary>Which account was read ("sandbox" or "key …abcd"): readings of different accounts are never compared.</summary>
+    public required string Account { get; set; }
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ReApiWeb.Data.Configurations;
+
+public sealed class ModelPriceConfiguration : IEntityTypeConfiguration<ModelPrice>
+{
+    public void Configure(EntityTypeBuilder<ModelPrice> builder)
+    {
+        builder.HasKey(p => new { p.ModelId, p.Tier });
+        builder.Property(p => p.ModelId).HasMaxLength(100);
+        builder.Property(p => p.Tier).HasMaxLength(32);
+        builder.Property(p => p.Credits).HasPrecision(18, 4);
+    }
+}
+
+public sealed class BalanceReadingConfiguration : IEntityTypeConfiguration<BalanceReading>
+{
+    public void Configure(EntityTypeBuilder<BalanceReading> builder)
+    {
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Account).HasMaxLength(64);
+        builder.HasIndex(r => new { r.Account, r.At });
+    }
+}
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.ActorName).HasMaxLength(200);
+        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.Details).HasMaxLength(2000);
+        builder.HasIndex(a => a.At);
+    }
+}

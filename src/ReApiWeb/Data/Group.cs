@@ -1,0 +1,22 @@
+namespace ReApiWeb.Data;
+
+/// <summary>A team inside the team, for allowances: made locally by an admin, or (with SSO) from the identity provider.</summary>
+public sealed class Group
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public required string Name { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<GroupMember> Members { get; set; } = [];
+}
+
+public sealed class GroupMember
+{
+    public Guid GroupId { get; set; }
+
+    public Guid UserId { get; set; }
+
+    public User? User { get; set; }
+}

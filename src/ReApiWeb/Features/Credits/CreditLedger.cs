@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReApi.Client.Pricing;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+
+namespace ReApiWeb.Features.Credits;
+
+/// <summary>Whether a job was admitted; if not, which limit refused it. <see cref="Notices"/> are the warnings due now.</summary>
+public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
+{
+    public bool Admitted => Refusal is null;
+}
+
+/// <summary>
+/// Books the credit ledger. Every method works on the caller's context inside the caller's transaction, so a job's
+/// state change and its ledger line commit together; the unique index on (job, kind) makes a second hold, charge,
+/// release or refund of one job impossible, whatever runs concurrently.
+/// </summary>
+public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions> options, AuditLog audit, TimeProvider time)
+{
+    /// <summary>
+    /// Checks every allowance that applies to the job's owner and, if the job fits all of them, adds its hold.
+    /// The caller must run this inside a write transaction (SQLite: BEGIN IMMEDIATE) that also adds the job, so that
+    /// concurrent admissions are serialised and none can slip past a limit.
+    /// </summary>
+    public async Task<Admission> HoldAsync(AppDbContext db, Job job, PriceQuote quote, CancellationToken cancellationToken)
+    {
+        var states = await allowances.ForUserAsync(db, job.OwnerId, job.CreatedAt, cancellationToken);
+        var blocking = states.Where(a => a.Used + quote.Credits > a.Limit).OrderBy(a => a.Left).FirstOrDefault();
+        if (blocking is not null)
+        {
+            return new Admission(
+                $"This job costs {quote.Credits:N0} credits, but {blocking.Name} has {blocking.Left:N0} of {blocking.Limit:N0} credits left. It resets {allowances.ResetText(blocking.ResetsAt)}.",
+                []);
+        }
+
+        db.Ledger.Add(new LedgerEntry
+        {
+            UserId = job.OwnerId,
+            JobId = job.Id,
+            Kind = LedgerEntryKind.Hold,
+            Credits = quote.Credits,
+            At = job.CreatedAt,
+            PeriodAt = job.CreatedAt,
+            ModelId = job.ModelId,
+            Note = quote.Explanation,
+        });
+        return new Admission(null, await NoticesAsync(db, job, quote.Credits, states, cancellationToken));
+    }
+
+    /// <summary>reAPI accepted the task: the hold becomes a charge of the same amount.</summary>
+    public Task<bool> ChargeAsync(AppDbContext db, Guid jobId, CancellationToken cancellationToken) =>
+        FollowAsync(db, jobId, LedgerEntryKind.Hold, LedgerEntryKind.Charge, cancellationToken);
+
+    /// <summary>reAPI refused the POST, or an admin found it never arrived: the hold is given back.</summary>
+    public Task<bool> ReleaseAsync(AppDbContext db, Guid jobId, CancellationToken cancellationToken) =>
+        FollowAsync(db, jobId, LedgerEntryKind.Hold, LedgerEntryKind.Release, cancellationToken);
+
+    /// <summary>reAPI reported the task failed (and refunded it): the charge is given back, lowering "spent".</summary>
+    public Task<bool> RefundAsync(AppDbContext db, Guid jobId, CancellationToken cancellationToken) =>
+        FollowAsync(db, jobId, LedgerEntryKind.Charge, LedgerEntryKind.Refund, cancellationToken);
+
+    /// <summary>An admin's correction: positive credits add spending, negative give credits back.</summary>
+    public async Task AdjustAsync(AppDbContext db, Guid userId, long credits, string reason, Actor admin, CancellationToken cancellationToken)
+    {
+        if (credits == 0 || string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("An adjustment needs a non-zero amount and a reason.");
+        }
+
+        var now = time.GetUtcNow();
+        var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+        db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = now, PeriodAt = now, Note = reason.Trim(), ActorId = admin.Id });
+        audit.Add(db, admin, "ledger.adjust", $"{userName}: {credits:+#,0;-#,0} credits ({reason.Trim()})");
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<bool> FollowAsync(AppDbContext db, Guid jobId, LedgerEntryKind from, LedgerEntryKind kind, CancellationToken cancellationToken)
+    {
+        var source = await db.Ledger.AsNoTracking().SingleOrDefaultAsync(e => e.JobId == jobId && e.Kind == from, cancellationToken);
+        if (source is null)
+        {
+            // A job from before the ledger existed, or (for a refund) one that was never charged.
+            return false;
+        }
+
+        db.Ledger.Add(new LedgerEntry
+        {
+            UserId = source.UserId,
+            JobId = jobId,
+            Kind = kind,
+            Credits = source.Credits,
+            At = time.GetUtcNow(),
+            PeriodAt = source.PeriodAt,
+            ModelId = source.ModelId,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Tells the person once per period when this job takes an allowance past the notice share.</summary>
+    private async Task<IReadOnlyList<string>> NoticesAsync(AppDbContext db, Job job, long credits, IReadOnlyList<Allowance> states, CancellationToken cancellationToken)
+    {
+        var notices = new List<string>();
+        foreach (var a in states.Where(a => a.Limit > 0 && a.Used + credits >= a.Limit * options.Value.NoticeShare))
+        {
+            if (await db.QuotaNotices.AnyAsync(n => n.QuotaId == a.QuotaId && n.UserId == job.OwnerId && n.PeriodStart == a.PeriodStart, cancellationToken))
+            {
+                continue;
+            }
+
+            var used = a.Used + credits;
+            var message = $"You have used {(double)used / a.Limit:P0} of {a.Name} ({used:N0} of {a.Limit:N0} credits). It resets {allowances.ResetText(a.ResetsAt)}.";
+            db.QuotaNotices.Add(new QuotaNotice { QuotaId = a.QuotaId, UserId = job.OwnerId, PeriodStart = a.PeriodStart, At = job.CreatedAt, Message = message });
+            notices.Add(message);
+        }
+
+        return notices;
+    }
+}

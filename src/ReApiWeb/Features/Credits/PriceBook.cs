@@ -1,0 +1,118 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ReApi.Client.Catalog;
+using ReApi.Client.Pricing;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+
+namespace ReApiWeb.Features.Credits;
+
+/// <summary>One model's price as the dashboard charges it: the catalog's default rule with the admin's amounts laid over it.</summary>
+public sealed record ModelPriceView(ModelSpec Model, PriceRule Default, PriceRule Effective, bool Edited);
+
+/// <summary>
+/// The price table: every catalog model priced by <see cref="PriceList"/> in reAPI's billing unit, with the amounts an
+/// admin set (per model and tier) taking precedence. Quotes come from a cached snapshot, replaced on every change.
+/// </summary>
+public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Another instance's change is picked up within this time.</summary>
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    private volatile Snapshot? _snapshot;
+
+    public event Action? Changed;
+
+    public async Task<PriceQuote> QuoteAsync(ModelSpec model, JsonObject body, CancellationToken cancellationToken) =>
+        (await RulesAsync(cancellationToken))[model.Id].Quote(model, body);
+
+    public async Task<IReadOnlyList<ModelPriceView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await LoadAsync(cancellationToken);
+        return [.. catalog.Models.Select(m => new ModelPriceView(m, PriceList.For(m), snapshot.Rules[m.Id], snapshot.EditedModels.Contains(m.Id)))];
+    }
+
+    /// <summary>Sets the price of one tier ("" for the base price) of a model, in credits per billing unit.</summary>
+    public async Task SetAsync(string modelId, string tier, decimal credits, Actor admin, CancellationToken cancellationToken)
+    {
+        var model = catalog.Find(modelId) ?? throw new ArgumentException($"'{modelId}' is not a catalog model.", nameof(modelId));
+        if (credits < 0 || credits > 10_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(credits), "A price must be between 0 and 10,000,000 credits.");
+        }
+
+        var rule = (await RulesAsync(cancellationToken))[model.Id];
+        var before = tier.Length == 0 ? rule.Credits : rule.PriceFor(tier);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Prices.SingleOrDefaultAsync(p => p.ModelId == modelId && p.Tier == tier, cancellationToken);
+        if (row is null)
+        {
+            row = new ModelPrice { ModelId = modelId, Tier = tier };
+            db.Prices.Add(row);
+        }
+
+        row.Credits = credits;
+        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedBy = admin.Id;
+        audit.Add(db, admin, "price.set", $"{modelId}{(tier.Length == 0 ? "" : $" ({tier})")}: {before:0.####} → {credits:0.####} credits per {rule.Unit}");
+        await db.SaveChangesAsync(cancellationToken);
+        Invalidate();
+    }
+
+    /// <summary>Drops the admin's amounts for a model, back to the catalog's price list.</summary>
+    public async Task ResetAsync(string modelId, Actor admin, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Prices.RemoveRange(await db.Prices.Where(p => p.ModelId == modelId).ToListAsync(cancellationToken));
+        audit.Add(db, admin, "price.reset", $"{modelId}: back to the catalog's price list");
+        await db.SaveChangesAsync(cancellationToken);
+        Invalidate();
+    }
+
+    private async Task<FrozenDictionary<string, PriceRule>> RulesAsync(CancellationToken cancellationToken) =>
+        (await LoadAsync(cancellationToken)).Rules;
+
+    private void Invalidate()
+    {
+        _snapshot = null;
+        Changed?.Invoke();
+    }
+
+    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_snapshot is { } current && time.GetUtcNow() - current.At < MaxAge)
+        {
+            return current;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Prices.AsNoTracking().ToListAsync(cancellationToken);
+        var byModel = rows.ToLookup(r => r.ModelId);
+        var rules = catalog.Models.ToFrozenDictionary(m => m.Id, m => Apply(PriceList.For(m), byModel[m.Id]), StringComparer.Ordinal);
+        var snapshot = new Snapshot(rules, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), time.GetUtcNow());
+        _snapshot = snapshot;
+        return snapshot;
+    }
+
+    private static PriceRule Apply(PriceRule rule, IEnumerable<ModelPrice> rows)
+    {
+        var tiers = new Dictionary<string, decimal>(rule.Tiers, StringComparer.OrdinalIgnoreCase);
+        var credits = rule.Credits;
+        foreach (var row in rows)
+        {
+            if (row.Tier.Length == 0)
+            {
+                credits = row.Credits;
+            }
+            else
+            {
+                tiers[row.Tier] = row.Credits;
+            }
+        }
+
+        return rule with { Credits = credits, Tiers = tiers };
+    }
+
+    private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenSet<string> EditedModels, DateTimeOffset At);
+}
