@@ -7,6 +7,7 @@ using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
 
 namespace ReApiWeb.Features.Api;
@@ -20,6 +21,9 @@ public static class ReApiCompatibleApi
 {
     public const string Prefix = "/api/v1";
 
+    /// <summary>402 for a job an allowance refused (reAPI uses 402 for too few credits; this code is the dashboard's own).</summary>
+    public const int QuotaExceededCode = 30002;
+
     public static IEndpointRouteBuilder MapReApiCompatibleApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(Prefix).RequireAuthorization(AuthPolicies.PersonalToken).DisableAntiforgery().WithTags("reAPI-compatible API");
@@ -30,17 +34,7 @@ public static class ReApiCompatibleApi
         }
 
         api.MapGet("/tasks/{id}", GetTaskAsync);
-        api.MapGet("/balance", async (UpstreamBalance balance, CancellationToken cancellationToken) =>
-        {
-            try
-            {
-                return Results.Json(new JsonObject { ["balance"] = await balance.GetAsync(cancellationToken) });
-            }
-            catch (ReApiException e)
-            {
-                return UpstreamFailure(e, e.Message);
-            }
-        });
+        api.MapGet("/balance", BalanceAsync);
         return endpoints;
     }
 
@@ -86,6 +80,11 @@ public static class ReApiCompatibleApi
             };
         }
 
+        if (result.QuotaRefusal is { } refusal)
+        {
+            return ApiErrors.Result(402, QuotaExceededCode, refusal);
+        }
+
         if (result.Status is JobStatus.Rejected or JobStatus.Unconfirmed && result.UpstreamError is { } upstream)
         {
             return UpstreamFailure(upstream, $"{result.Error} (job {TaskId(result.JobId!.Value)})");
@@ -93,6 +92,29 @@ public static class ReApiCompatibleApi
 
         var view = await reader.GetAsync(user, result.JobId!.Value, context.RequestAborted);
         return Results.Json(TaskJson(view!, BaseUrl(context)));
+    }
+
+    /// <summary>
+    /// What this person may still spend: the tightest of their allowances, never more than the team's reAPI balance.
+    /// Without an allowance it is the team's balance, as reAPI would answer.
+    /// </summary>
+    private static async Task<IResult> BalanceAsync(HttpContext context, CreditBalances credits, UpstreamBalance balance, CancellationToken cancellationToken)
+    {
+        var user = CurrentUser.From(context.User)!;
+        var available = (await credits.ForUserAsync(user.Id, cancellationToken)).Available;
+        try
+        {
+            var team = await balance.GetAsync(cancellationToken);
+            return Results.Json(new JsonObject { ["balance"] = available is { } mine ? Math.Min(mine, team) : team });
+        }
+        catch (ReApiException) when (available is { } mine)
+        {
+            return Results.Json(new JsonObject { ["balance"] = mine });
+        }
+        catch (ReApiException e)
+        {
+            return UpstreamFailure(e, e.Message);
+        }
     }
 
     private static async Task<IResult> GetTaskAsync(string id, HttpContext context, IJobReader reader)

@@ -15,6 +15,7 @@ public static class CreditsExtensions
         services.AddSingleton<PriceBook>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();
+        services.AddSingleton<CreditBalances>();
         services.AddSingleton<CreditEvents>();
         return builder;
     }

@@ -9,6 +9,7 @@ using ReApiWeb.Data;
 using ReApiWeb.Features.Auth.Tokens;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Scheduling;
+using ReApiWeb.Tests.Features.Credits;
 using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Jobs;
@@ -92,6 +93,7 @@ public sealed class FaultTests
         });
         Assert.Contains(jobs, j => j.Status == JobStatus.Completed);
         Assert.Contains(jobs, j => j.Status == JobStatus.Unconfirmed); // the resets after create
+        await LedgerInvariants.AssertHoldAsync(db, sandbox, new SandboxOptions().StartingBalance);
     }
 
     [Fact]
@@ -155,6 +157,7 @@ public sealed class FaultTests
         });
         Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(JobStatus.Completed, j.Status));
         Assert.Contains(jobs, j => j.Status == JobStatus.Completed && j.FinishedAt > killedAt); // in flight at the kill, finished by the next start
+        await LedgerInvariants.AssertHoldAsync(db, sandbox, new SandboxOptions().StartingBalance);
     }
 
     private static async Task SubmitIgnoringTheOutcomeAsync(HttpClient http, string prompt)

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using ReApi.Client;
+using ReApi.Sandbox;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
+
+namespace ReApiWeb.Tests.Features.Credits;
+
+/// <summary>What must hold of the ledger whatever happened: checked against the jobs and against reAPI's (the sandbox's) own account.</summary>
+public static class LedgerInvariants
+{
+    public static async Task AssertHoldAsync(AppDbContext db, SandboxServer sandbox, long startingBalance)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var jobs = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
+        var entries = await db.Ledger.AsNoTracking().ToListAsync(cancellationToken);
+        var tasks = sandbox.State.Tasks.ToDictionary(t => t.Id);
+        foreach (var job in jobs)
+        {
+            var mine = entries.Where(e => e.JobId == job.Id).ToList();
+            Assert.All(mine.GroupBy(e => e.Kind), kind => Assert.Single(kind));
+            var hold = Assert.Single(mine, e => e.Kind == LedgerEntryKind.Hold);
+            Assert.All(mine, e => Assert.Equal(hold.Credits, e.Credits));
+            Assert.All(mine, e => Assert.Equal(job.OwnerId, e.UserId));
+            var kinds = mine.Select(e => e.Kind).Order().ToArray();
+            LedgerEntryKind[] expected = job.Status switch
+            {
+                JobStatus.Completed or JobStatus.Processing or JobStatus.Stalled => [LedgerEntryKind.Hold, LedgerEntryKind.Charge],
+                JobStatus.Failed => [LedgerEntryKind.Hold, LedgerEntryKind.Charge, LedgerEntryKind.Refund],
+                JobStatus.Rejected => [LedgerEntryKind.Hold, LedgerEntryKind.Release],
+                _ => [LedgerEntryKind.Hold],
+            };
+            Assert.True(expected.SequenceEqual(kinds), $"{job.Status} job {job.Prompt}: booked {string.Join(", ", kinds)}");
+
+            // A refund only for a task reAPI itself reported failed (and refunded).
+            if (kinds.Contains(LedgerEntryKind.Refund))
+            {
+                var task = tasks[job.TaskId!];
+                Assert.Equal(ReApiTaskStatus.Failed, task.Status);
+                Assert.True(task.Refunded);
+            }
+        }
+
+        // Balances are the sums of the entries.
+        foreach (var person in entries.GroupBy(e => e.UserId))
+        {
+            long Sum(LedgerEntryKind kind) => person.Where(e => e.Kind == kind).Sum(e => e.Credits);
+            var mine = db.Ledger.Where(e => e.UserId == person.Key);
+            Assert.Equal(Sum(LedgerEntryKind.Hold) - Sum(LedgerEntryKind.Charge) - Sum(LedgerEntryKind.Release), await CreditBalances.Reserved(mine, cancellationToken));
+            Assert.Equal(Sum(LedgerEntryKind.Charge) - Sum(LedgerEntryKind.Refund) + Sum(LedgerEntryKind.Adjustment), await CreditBalances.Spent(mine, cancellationToken));
+        }
+
+        // Once no job's fate is open, what reAPI took from the account is exactly charges less refunds.
+        if (jobs.All(j => j.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected))
+        {
+            var booked = entries.Where(e => e.Kind == LedgerEntryKind.Charge).Sum(e => e.Credits) - entries.Where(e => e.Kind == LedgerEntryKind.Refund).Sum(e => e.Credits);
+            Assert.Equal(startingBalance - sandbox.State.Balance, booked);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReApi.Client;
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Jobs.Scheduling;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Credits;
+
+/// <summary>
+/// Random job lifecycles against the sandbox: jobs accepted, refused for lack of credits, failed, completed, lost in a
+/// reset after reAPI created them, repeated failure reports from a second poller, admins resolving unconfirmed jobs,
+/// and app restarts in between. Whatever the sequence, the ledger's invariants hold and it matches reAPI's account.
+/// </summary>
+public sealed class LedgerPropertyTests
+{
+    private const string Key = "rk_live_property";
+    private const long StartingBalance = 900;
+    private static readonly string[] Models = ["gpt-image-2", "flux-2", "z-image"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Any_lifecycle_keeps_one_charge_and_one_refund_per_job_and_matches_reAPIs_balance(int seed)
+    {
+        var random = new Random(seed);
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.StartingBalance = StartingBalance; // runs out mid-sequence: reAPI then refuses with 402
+            o.FailureRate = 0.2;
+            o.Seed = seed;
+            o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(400);
+            o.DurationJitter = 0.8;
+            o.Faults.SubmitResetAfterCreateRate = 0.1;
+        });
+        var data = TestApp.NewDataDirectory();
+        var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
+        var app = TestApp.Start(data, settings);
+        var people = await app.AddUsersAsync(2);
+        people = [.. people, await app.AdminIdAsync()];
+        var pending = new List<Task>();
+        try
+        {
+            for (var step = 0; step < 40; step++)
+            {
+                var roll = random.NextDouble();
+                if (roll < 0.6)
+                {
+                    var prompt = (random.NextDouble() < 0.25 ? "[fail] " : "") + $"seed {seed} step {step}";
+                    var request = new JobRequest(Models[random.Next(Models.Length)], new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());
+                    pending.Add(SubmitSwallowingShutdownAsync(app, people[random.Next(people.Length)], request));
+                }
+                else if (roll < 0.7)
+                {
+                    // A restart, possibly with submissions still on their way: those end with the old instance, and the
+                    // new one's start-up finds any job caught mid-POST.
+                    await app.DisposeAsync();
+                    await Task.WhenAll(pending);
+                    app = TestApp.Start(data, settings);
+                }
+                else if (roll < 0.85)
+                {
+                    await ReportFailuresTwiceAsync(app, sandbox);
+                }
+                else
+                {
+                    await ResolveUnconfirmedAsync(app, sandbox);
+                }
+            }
+
+            await Task.WhenAll(pending);
+            await WaitUntilSettledAsync(app, sandbox);
+            await ReportFailuresTwiceAsync(app, sandbox);
+            await using var db = await app.DbAsync();
+            Assert.Contains(await db.Jobs.ToListAsync(TestContext.Current.CancellationToken), j => j.Status == JobStatus.Failed);
+            await LedgerInvariants.AssertHoldAsync(db, sandbox, StartingBalance);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task SubmitSwallowingShutdownAsync(TestApp app, Guid person, JobRequest request)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(person, request, CancellationToken.None);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The app was stopped under this submission; the next start finds its job Submitting and makes it Unconfirmed.
+        }
+    }
+
+    /// <summary>A second poller (or instance) learning of the same failures: for each failed job, two more reports race.</summary>
+    private static async Task ReportFailuresTwiceAsync(TestApp app, SandboxServer sandbox)
+    {
+        var finalizer = app.Services.GetRequiredService<JobFinalizer>();
+        await using var db = await app.DbAsync();
+        var failedTasks = sandbox.State.Tasks.Where(t => t.Status == ReApiTaskStatus.Failed).Select(t => t.Id).ToHashSet();
+        var jobs = await db.Jobs.AsNoTracking().Where(j => j.TaskId != null).ToListAsync();
+        foreach (var job in jobs.Where(j => failedTasks.Contains(j.TaskId!)))
+        {
+            var target = new PollTarget(job.Id, job.OwnerId, job.TaskId!, job.ModelId, job.SubmittedAt ?? job.CreatedAt);
+            var error = new ReApiTaskError(80003, "provider failed");
+            var wins = await Task.WhenAll(finalizer.FailAsync(target, error, CancellationToken.None), finalizer.FailAsync(target, error, CancellationToken.None));
+            Assert.True(wins.Count(w => w) <= (job.Status is JobStatus.Processing or JobStatus.Stalled ? 1 : 0), $"{job.Prompt} failed more than once");
+        }
+    }
+
+    /// <summary>An admin checks reAPI for each unconfirmed job: attaches the task it made, or closes the job as never received.</summary>
+    private static async Task ResolveUnconfirmedAsync(TestApp app, SandboxServer sandbox)
+    {
+        var unconfirmed = app.Services.GetRequiredService<UnconfirmedJobs>();
+        var admin = await app.AdminIdAsync();
+        foreach (var job in await unconfirmed.ListAsync(CancellationToken.None))
+        {
+            var task = sandbox.State.Tasks.SingleOrDefault(t => t.Prompt == job.Prompt);
+            _ = task is null
+                ? await unconfirmed.CloseAsNotReceivedAsync(job.Id, admin, CancellationToken.None)
+                : await unconfirmed.AttachTaskAsync(job.Id, task.Id, admin, CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitUntilSettledAsync(TestApp app, SandboxServer sandbox)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            await ResolveUnconfirmedAsync(app, sandbox);
+            await using var db = await app.DbAsync();
+            var open = await db.Jobs.Where(j => j.Status != JobStatus.Completed && j.Status != JobStatus.Failed && j.Status != JobStatus.Rejected)
+                .Select(j => j.Id).FirstOrDefaultAsync(deadline.Token);
+            if (open == Guid.Empty)
+            {
+                return;
+            }
+
+            // Wait for that job to settle or need an admin (the poller reports every change), then look again.
+            await app.WaitForJobAsync(open, j => j.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected or JobStatus.Unconfirmed, TimeSpan.FromSeconds(30));
+        }
+    }
+}
