@@ -46,6 +46,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAuthEndpoints();
 app.MapJobs();
+app.MapCredits();
 app.MapMedia();
 app.MapReApiCompatibleApi();
 app.MapEmbeddedSandbox();

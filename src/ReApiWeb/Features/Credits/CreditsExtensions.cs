@@ -15,8 +15,14 @@ public static class CreditsExtensions
         services.AddSingleton<PriceBook>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();
-        services.AddSingleton<CreditBalances>();
         services.AddSingleton<CreditEvents>();
+        services.AddSingleton<CreditBalances>();
+        services.AddSingleton<QuotaAdmin>();
+        services.AddSingleton<UsageReports>();
+        services.AddSingleton<Reconciliation>();
+        services.AddHostedService<BalanceReader>();
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapCredits(this IEndpointRouteBuilder endpoints) => endpoints.MapUsageExports();
 }

@@ -1,0 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReApi.Client;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+
+namespace ReApiWeb.Features.Credits;
+
+/// <summary>One reading of reAPI's balance compared with the ledger since the reading before it.</summary>
+public sealed record DriftPoint(DateTimeOffset At, long Balance, long ReApiDrop, long Booked)
+{
+    /// <summary>What reAPI took that the ledger does not explain (negative: the ledger booked more than reAPI took).</summary>
+    public long Drift => ReApiDrop - Booked;
+}
+
+/// <summary>
+/// The comparison over the window: <see cref="Drift"/> is reAPI's drop in balance less the ledger's charges minus
+/// refunds between the first and the last reading. <see cref="BurnPerHour"/> is the ledger's net spending per hour
+/// over the last day, and <see cref="Runway"/> how long the last balance lasts at that rate.
+/// </summary>
+public sealed record ReconciliationReport(string Account, IReadOnlyList<DriftPoint> Points, long Drift, bool Warning, long DriftWarningCredits, double BurnPerHour, TimeSpan? Runway)
+{
+    public long? Balance => Points.Count == 0 ? null : Points[^1].Balance;
+
+    public DateTimeOffset? Since => Points.Count == 0 ? null : Points[0].At;
+}
+
+/// <summary>
+/// Reads reAPI's balance (one request from the shared budget) and compares its drop with the ledger. Charges are
+/// booked when reAPI answers the POST and refunds when a poll sees the failure, so a reading taken in between shows
+/// a drift that the next reading takes back; a warning needs the drift above the threshold at two readings in a row.
+/// </summary>
+public sealed partial class Reconciliation(
+    IDbContextFactory<AppDbContext> dbFactory,
+    ReApiClient client,
+    UpstreamMode mode,
+    SharedKeyStore keys,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    ILogger<Reconciliation> logger)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromDays(7);
+
+    /// <summary>Reads the balance now and stores it; false (with the reason logged) when reAPI could not be read.</summary>
+    public async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        long balance;
+        try
+        {
+            balance = await client.GetBalanceAsync(cancellationToken);
+        }
+        catch (ReApiException e)
+        {
+            LogReadFailed(e.Kind, e.Message);
+            return false;
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.BalanceReadings.Add(new BalanceReading { At = time.GetUtcNow(), Balance = balance, Account = await AccountAsync(cancellationToken) });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var report = await ReportAsync(cancellationToken);
+        if (report.Warning)
+        {
+            LogDrift(report.Drift, report.Account, report.Since);
+        }
+
+        return true;
+    }
+
+    public async Task<ReconciliationReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var account = await AccountAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var since = now - Window;
+        var readings = await db.BalanceReadings.AsNoTracking().Where(r => r.Account == account && r.At >= since).OrderBy(r => r.At).ToListAsync(cancellationToken);
+        var movements = await db.Ledger.AsNoTracking()
+            .Where(e => e.At >= since && (e.Kind == LedgerEntryKind.Charge || e.Kind == LedgerEntryKind.Refund))
+            .Select(e => new { e.At, Net = e.Kind == LedgerEntryKind.Charge ? e.Credits : -e.Credits })
+            .ToListAsync(cancellationToken);
+        long Booked(DateTimeOffset from, DateTimeOffset to) => movements.Where(m => m.At > from && m.At <= to).Sum(m => m.Net);
+
+        var points = readings.Select((r, i) => i == 0
+            ? new DriftPoint(r.At, r.Balance, 0, 0)
+            : new DriftPoint(r.At, r.Balance, readings[i - 1].Balance - r.Balance, Booked(readings[i - 1].At, r.At))).ToList();
+        long Cumulative(int upTo) => points.Take(upTo + 1).Sum(p => p.Drift);
+        var drift = points.Count == 0 ? 0 : Cumulative(points.Count - 1);
+        var threshold = options.Value.DriftWarningCredits;
+        var warning = points.Count >= 3 && Math.Abs(drift) > threshold && Math.Abs(Cumulative(points.Count - 2)) > threshold;
+
+        var dayAgo = now - TimeSpan.FromDays(1);
+        var firstMovement = movements.Where(m => m.At > dayAgo).Select(m => (DateTimeOffset?)m.At).Min();
+        var hours = firstMovement is { } first ? Math.Max(1, (now - first).TotalHours) : 24;
+        var burn = Booked(dayAgo, now) / hours;
+        TimeSpan? runway = burn > 0 && points.Count > 0 ? TimeSpan.FromHours(points[^1].Balance / burn) : null;
+        return new ReconciliationReport(account, points, drift, warning, threshold, burn, runway);
+    }
+
+    private async Task<string> AccountAsync(CancellationToken cancellationToken) =>
+        await mode.IsSandboxAsync(cancellationToken) ? "sandbox"
+        : (await keys.DescribeAsync(cancellationToken)).Last4 is { } last4 ? $"key …{last4}" : "no key";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading reAPI's balance for reconciliation failed: {Kind} {Message}")]
+    private partial void LogReadFailed(ReApiErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Credit drift: reAPI's balance ({Account}) fell {Drift} credits more than the ledger explains since {Since}")]
+    private partial void LogDrift(long drift, string account, DateTimeOffset? since);
+}
+
+/// <summary>Reads reAPI's balance every <see cref="CreditsOptions.ReconcileInterval"/> for <see cref="Reconciliation"/>.</summary>
+public sealed class BalanceReader(Reconciliation reconciliation, IOptions<CreditsOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        do
+        {
+            await reconciliation.ReadAsync(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
