@@ -63,7 +63,7 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
     {
         var tier = TierField is null ? null : ValueText(model, body, TierField);
         var unitCredits = PriceFor(tier);
-        var count = Math.Max(1, QuantityField is null ? 1 : (long)(Number(model, body, QuantityField) ?? 1));
+        var count = QuantityField is null ? 1 : Math.Clamp(Number(model, body, QuantityField) ?? 1, 1, 10_000);
         var (quantity, estimated) = Unit switch
         {
             PriceUnit.VideoSecond => (Seconds(model, body) * count, false),
@@ -84,7 +84,7 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
         var field = model.Field("duration");
         return seconds switch
         {
-            > 0 => seconds.Value,
+            > 0 => Math.Min(seconds.Value, 100_000),
             _ when field?.Max is { } max => (decimal)max,
             _ => 5,
         };

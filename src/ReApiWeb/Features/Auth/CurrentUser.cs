@@ -11,6 +11,9 @@ public sealed record CurrentUser(Guid Id, string Name, bool IsAdmin)
             ? new CurrentUser(id, principal.Identity.Name ?? "", principal.IsInRole(AuthPolicies.AdminRole))
             : null;
 
+    /// <summary>This person as the audit log names them.</summary>
+    public Admin.Actor Actor => new(Id, Name);
+
     /// <summary>May this person see a thing owned by <paramref name="ownerId"/>?</summary>
     public bool CanSee(Guid ownerId) => IsAdmin || ownerId == Id;
 }

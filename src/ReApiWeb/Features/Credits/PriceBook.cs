@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client.Catalog;
@@ -19,6 +20,12 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
 {
     /// <summary>Another instance's change is picked up within this time.</summary>
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>The setting holding the cost above which the form asks for confirmation.</summary>
+    public const string ConfirmAboveKey = "Credits.ConfirmAbove";
+
+    /// <summary>Until an admin sets it: 1,000 credits ($1).</summary>
+    public const long DefaultConfirmAbove = 1000;
 
     private volatile Snapshot? _snapshot;
 
@@ -68,6 +75,27 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         audit.Add(db, admin, "price.reset", $"{modelId}: back to the catalog's price list");
         await db.SaveChangesAsync(cancellationToken);
         Invalidate();
+    }
+
+    public async Task<long> ConfirmAboveAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var value = await db.Settings.AsNoTracking().Where(s => s.Key == ConfirmAboveKey).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken);
+        return long.TryParse(value, CultureInfo.InvariantCulture, out var credits) ? credits : DefaultConfirmAbove;
+    }
+
+    public async Task SetConfirmAboveAsync(long credits, Actor admin, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(credits);
+        var before = await ConfirmAboveAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.SingleOrDefaultAsync(s => s.Key == ConfirmAboveKey, cancellationToken)
+            ?? db.Settings.Add(new AppSetting { Key = ConfirmAboveKey, Value = "" }).Entity;
+        row.Value = credits.ToString(CultureInfo.InvariantCulture);
+        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedBy = admin.Id;
+        audit.Add(db, admin, "price.confirm-above", $"Ask for confirmation above {before:N0} → {credits:N0} credits");
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task<FrozenDictionary<string, PriceRule>> RulesAsync(CancellationToken cancellationToken) =>

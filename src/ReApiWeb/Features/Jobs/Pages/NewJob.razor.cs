@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
+using MudBlazor;
+using ReApi.Client.Pricing;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs.Pages;
@@ -18,6 +21,9 @@ public sealed partial class NewJob
     private Guid? _failedJobId;
     private MediaChoice? _input;
     private FieldSpec? _inputField;
+    private PriceQuote? _quote;
+    private CreditBalance? _balance;
+    private CurrentUser? _user;
 
     [Inject]
     public required ModelCatalog Catalog { get; init; }
@@ -30,6 +36,18 @@ public sealed partial class NewJob
 
     [Inject]
     public required MediaLibrary Library { get; init; }
+
+    [Inject]
+    public required PriceBook Prices { get; init; }
+
+    [Inject]
+    public required CreditBalances Credits { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -44,16 +62,17 @@ public sealed partial class NewJob
 
     protected override async Task OnInitializedAsync()
     {
-        if (InputOutputId is { } outputId && CurrentUser.From((await AuthenticationState).User) is { } user)
+        _user = CurrentUser.From((await AuthenticationState).User);
+        if (InputOutputId is { } outputId && _user is not null)
         {
-            _input = await Library.FindAsync(user, outputId, CancellationToken.None);
+            _input = await Library.FindAsync(_user, outputId, CancellationToken.None);
         }
 
         var preferred = _input is null ? null : Catalog.PreferredFor(_input.Kind);
-        SelectModel(Catalog.Find(InitialModel)?.Id ?? preferred?.Id ?? Catalog.Models[0].Id);
+        await SelectModelAsync(Catalog.Find(InitialModel)?.Id ?? preferred?.Id ?? Catalog.Models[0].Id);
     }
 
-    private void SelectModel(string modelId)
+    private Task SelectModelAsync(string modelId)
     {
         _model = Catalog.Find(modelId) ?? Catalog.Models[0];
         _values = FormValues.Defaults(_model);
@@ -64,6 +83,20 @@ public sealed partial class NewJob
         if (_input is not null && _inputField is not null)
         {
             FormValues.AddUrl(_values, _inputField, _input.InputUrl);
+        }
+
+        return RefreshCostAsync();
+    }
+
+    /// <summary>Prices the form as it stands and reads what the person has left, for the cost panel.</summary>
+    private async Task RefreshCostAsync()
+    {
+        var body = FormValues.ToJson(_model, _values);
+        body["model"] = _model.Id;
+        _quote = await Prices.QuoteAsync(_model, body, CancellationToken.None);
+        if (_user is not null)
+        {
+            _balance = await Credits.ForUserAsync(_user.Id, CancellationToken.None);
         }
     }
 
@@ -78,7 +111,11 @@ public sealed partial class NewJob
         _inputField = null;
     }
 
-    private void FieldChanged(string field) => _errors.Remove(field);
+    private Task FieldChangedAsync(string field)
+    {
+        _errors.Remove(field);
+        return RefreshCostAsync();
+    }
 
     private async Task SubmitAsync()
     {
@@ -105,6 +142,16 @@ public sealed partial class NewJob
             return;
         }
 
+        var quote = await Prices.QuoteAsync(_model, body, CancellationToken.None);
+        var confirmAbove = await Prices.ConfirmAboveAsync(CancellationToken.None);
+        if (quote.Credits > confirmAbove && await Dialogs.ShowMessageBoxAsync(
+                "Confirm the cost",
+                $"This job costs {quote.Credits:N0} credits ({Money.Dollars(quote.Credits)}): {quote.Explanation}. Generate it?",
+                yesText: "Generate", cancelText: "Cancel") != true)
+        {
+            return;
+        }
+
         _submitting = true;
         try
         {
@@ -113,6 +160,18 @@ public sealed partial class NewJob
             {
                 _errors = result.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.First().Message);
                 return;
+            }
+
+            if (result.QuotaRefusal is { } refusal)
+            {
+                _submitError = refusal;
+                await RefreshCostAsync();
+                return;
+            }
+
+            foreach (var notice in result.Notices)
+            {
+                Snackbar.Add(notice, Severity.Warning);
             }
 
             if (result.Status is JobStatus.Rejected or JobStatus.Unconfirmed)
