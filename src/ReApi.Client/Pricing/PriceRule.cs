@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReApi.Client.Catalog;
 
@@ -90,12 +91,18 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
         };
     }
 
+    /// <summary>A number field's value (or its default), read from a JSON number or a numeric string like "8s".</summary>
     private static decimal? Number(ModelSpec model, JsonObject body, string name)
     {
-        var node = body[name] ?? model.Field(name)?.Default;
-        return node is JsonValue v && v.TryGetValue(out decimal d) ? d
-            : node is JsonValue s && s.TryGetValue(out string? text) && decimal.TryParse(text.TrimEnd('s'), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        if ((body[name] ?? model.Field(name)?.Default) is not JsonValue value)
+        {
+            return null;
+        }
+
+        var text = value.GetValueKind() == JsonValueKind.Number ? value.ToJsonString()
+            : value.TryGetValue(out string? s) ? s.TrimEnd('s')
             : null;
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 
     private static string? ValueText(ModelSpec model, JsonObject body, string name) =>
