@@ -111,7 +111,7 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
             }
 
             var used = a.Used + credits;
-            var message = $"You have used {(double)used / a.Limit:P0} of {a.Name} ({used:N0} of {a.Limit:N0} credits). It resets {allowances.ResetText(a.ResetsAt)}.";
+            var message = $"You have used {100.0 * used / a.Limit:0}% of {a.Name} ({used:N0} of {a.Limit:N0} credits). It resets {allowances.ResetText(a.ResetsAt)}.";
             db.QuotaNotices.Add(new QuotaNotice { QuotaId = a.QuotaId, UserId = job.OwnerId, PeriodStart = a.PeriodStart, At = job.CreatedAt, Message = message });
             notices.Add(message);
         }
