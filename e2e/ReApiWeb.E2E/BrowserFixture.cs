@@ -37,10 +37,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Runs <paramref name="steps"/> on a fresh browser context signed in as the bootstrap admin, on an interactive
-    /// page at <paramref name="path"/>. A failure carries what the browser showed and logged, and a screenshot.
+    /// Runs <paramref name="steps"/> on a fresh browser context signed in (as the bootstrap admin unless
+    /// <paramref name="email"/> is given), on an interactive page at <paramref name="path"/>. A failure carries what
+    /// the browser showed and logged, and a screenshot.
     /// </summary>
-    public async Task RunAsync(string path, Func<IPage, Task> steps)
+    public async Task RunAsync(string path, Func<IPage, Task> steps, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUri.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(30_000);
@@ -52,8 +53,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         try
         {
             await page.GotoAsync(path);
-            await page.GetByLabel("E-mail").FillAsync(TestApp.AdminEmail);
-            await page.GetByLabel("Password").FillAsync(TestApp.AdminPassword);
+            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitForURLAsync("**" + path);
             await WaitForInteractiveAsync(page);

@@ -16,6 +16,17 @@ public static class TestPeople
         return [.. users.Select(u => u.Id)];
     }
 
+    /// <summary>A person who signs in locally with <paramref name="password"/>.</summary>
+    public static async Task<Guid> AddLocalUserAsync(this TestApp app, string email, string password)
+    {
+        await using var db = await app.DbAsync();
+        var user = new User { Email = email, DisplayName = email.Split('@')[0], CreatedAt = DateTimeOffset.UtcNow };
+        user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<User>().HashPassword(user, password);
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
     public static async Task<Guid> AddGroupAsync(this TestApp app, string name, IEnumerable<Guid> members)
     {
         await using var db = await app.DbAsync();

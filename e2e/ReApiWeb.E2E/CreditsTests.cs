@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+using ReApiWeb.Data;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.E2E;
+
+/// <summary>A member with a daily allowance sees the cost before Generate, their spend after, a refund for a failed job, and a refusal past the limit.</summary>
+public sealed class CreditsTests(BrowserFixture browser)
+{
+    private const string Password = "member-password-1";
+
+    [Fact]
+    public async Task A_member_sees_the_cost_the_spend_the_refund_and_the_refusal_past_their_allowance()
+    {
+        var email = $"member-{Guid.NewGuid():N}@test.local";
+        var member = await browser.App.AddLocalUserAsync(email, Password);
+        await browser.App.SetQuotaAsync(QuotaScope.User, member, QuotaPeriod.Day, 100);
+
+        await browser.RunAsync("/jobs/new?model=gpt-image-2", async page =>
+        {
+            // The cost and what is left, before anything is sent.
+            await Expect(page.GetByTestId("cost")).ToHaveTextAsync("30 credits");
+            await Expect(page.GetByTestId("available")).ToContainTextAsync("Available: 100 of 100 credits (your daily allowance");
+            await GenerateAsync(page, "A lighthouse on a cliff at dawn", "Completed");
+            await Expect(page.GetByTestId("credits-chip")).ToContainTextAsync("70 available");
+
+            // A failed job is refunded: the spend stays at 30 and the ledger shows the refund.
+            await page.GotoAsync("/jobs/new?model=gpt-image-2");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await GenerateAsync(page, "something not allowed [fail]", "Failed");
+            await page.GotoAsync("/usage");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Expect(page.GetByTestId("figure-spent-month")).ToContainTextAsync("30");
+            await Expect(page.GetByTestId("figure-available")).ToContainTextAsync("70");
+            await Expect(page.GetByTestId("ledger-table").GetByText("Refund")).ToBeVisibleAsync();
+
+            // Four images cost 120: more than is left, so the form warns and the submission is refused with the reason.
+            await page.GotoAsync("/jobs/new?model=gpt-image-2-official");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.GetByLabel("Prompt").FillAsync("four large posters");
+            var images = page.GetByRole(AriaRole.Spinbutton, new() { Name = "Images" });
+            await images.FillAsync("4");
+            await images.PressAsync("Tab");
+            await Expect(page.GetByTestId("cost")).ToHaveTextAsync("120 credits");
+            await Expect(page.GetByTestId("cost-panel")).ToContainTextAsync("it would be refused");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
+            await Expect(page.GetByTestId("submit-error")).ToContainTextAsync("This job costs 120 credits, but your daily allowance has 70 of 100 credits left. It resets on");
+            Assert.EndsWith("/jobs/new?model=gpt-image-2-official", page.Url, StringComparison.Ordinal);
+        }, email, Password);
+    }
+
+    private static async Task GenerateAsync(IPage page, string prompt, string finalStatus)
+    {
+        await page.GetByLabel("Prompt").FillAsync(prompt);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
+        await page.WaitForURLAsync("**/jobs/*-*");
+        await Expect(page.GetByTestId("job-status").Locator("[data-status]")).ToHaveAttributeAsync("data-status", finalStatus, new() { Timeout = 30_000 });
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
