@@ -14,6 +14,7 @@ public static class DataExtensions
         var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Default"), storage.DataDirectory);
 
         builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddDataProtection().SetApplicationName("ReApiWeb").PersistKeysToDbContext<AppDbContext>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

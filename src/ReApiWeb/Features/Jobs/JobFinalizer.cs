@@ -14,6 +14,7 @@ public sealed partial class JobFinalizer(
     IDbContextFactory<AppDbContext> dbFactory,
     IJobNotifier notifier,
     OutputArchiver archiver,
+    WriteGate writes,
     CreditLedger ledger,
     CreditEvents creditEvents,
     TimeProvider time,
@@ -38,6 +39,7 @@ public sealed partial class JobFinalizer(
     {
         var now = time.GetUtcNow();
         var outputs = OutputsOf(target.JobId, task);
+        using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
@@ -56,6 +58,7 @@ public sealed partial class JobFinalizer(
         db.JobOutputs.AddRange(outputs);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        turn.Dispose(); // nothing that follows writes: let the next writer in
         LogCompleted(target.JobId, target.TaskId, outputs.Count);
         await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Completed, now));
         archiver.Enqueue(outputs.Select(o => o.Id));
@@ -66,6 +69,7 @@ public sealed partial class JobFinalizer(
     {
         var now = time.GetUtcNow();
         var message = error?.Message ?? "reAPI reported the task as failed without a reason.";
+        using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
@@ -81,6 +85,7 @@ public sealed partial class JobFinalizer(
             // Only the caller that moved the job to Failed books the refund; the unique index backs that up.
             await ledger.RefundAsync(db, target.JobId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            turn.Dispose();
             creditEvents.Notify(target.OwnerId);
             LogFailed(target.JobId, target.TaskId, error?.Code, message);
             await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Failed, now, message));

@@ -41,6 +41,8 @@ public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
     ModelCatalog catalog,
     PriceBook prices,
+    JobAdmission admissions,
+    WriteGate writes,
     CreditLedger ledger,
     CreditEvents creditEvents,
     ReApiClient client,
@@ -75,7 +77,7 @@ public sealed partial class JobSubmitter(
         }
 
         var quote = await prices.QuoteAsync(model, body, cancellationToken);
-        var (job, admission, isNew) = await CreateJobAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
+        var (job, admission, isNew) = await admissions.AdmitAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
         if (admission.Refusal is { } refusal)
         {
             LogRefused(ownerId, model.Id, quote.Credits, refusal);
@@ -93,49 +95,6 @@ public sealed partial class JobSubmitter(
         // The POST must not be abandoned halfway because a browser tab closed: it runs to its own timeout.
         var result = await SendAsync(job, model, body, CancellationToken.None);
         return result with { Credits = quote.Credits, Notices = admission.Notices };
-    }
-
-    /// <summary>
-    /// Adds the job and its hold in one write transaction, after checking every allowance: SQLite's BEGIN IMMEDIATE
-    /// serialises admissions, so concurrent submissions can never together slip past a limit.
-    /// </summary>
-    private async Task<(Job Job, Admission Admission, bool IsNew)> CreateJobAsync(Guid ownerId, ModelSpec model, JsonObject body, PriceQuote quote, Guid submissionKey, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken);
-        if (existing is not null)
-        {
-            return (existing, new Admission(null, []), false);
-        }
-
-        var job = new Job
-        {
-            OwnerId = ownerId,
-            ModelId = model.Id,
-            Prompt = MainText(model, body),
-            RequestJson = body.ToJsonString(),
-            SubmissionKey = submissionKey,
-            Status = JobStatus.Submitting,
-            CreatedAt = time.GetUtcNow(),
-        };
-        var admission = await ledger.HoldAsync(db, job, quote, cancellationToken);
-        if (!admission.Admitted)
-        {
-            return (job, admission, false);
-        }
-
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (job, admission, true);
-    }
-
-    /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
-    private static string MainText(ModelSpec model, JsonObject body)
-    {
-        var field = model.Field("prompt") ?? model.Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
-        return field is not null && body[field.Name] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
     }
 
     private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)
@@ -203,8 +162,20 @@ public sealed partial class JobSubmitter(
     private async Task<SubmitResult> AcceptedAsync(Job job, SubmittedTask task, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await StoreTaskIdAsync(job, task, now, cancellationToken);
+        creditEvents.Notify(job.OwnerId);
+        board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
+        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
+        return new SubmitResult(job.Id, JobStatus.Processing, [], null);
+    }
+
+    /// <summary>Saves the task id and turns the hold into a charge, in one transaction.</summary>
+    private async Task StoreTaskIdAsync(Job job, SubmittedTask task, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
         // Submitting normally; Unconfirmed when another instance's start-up sweep got there first. Either way the id is known now.
         var updated = await db.Jobs
             .Where(j => j.Id == job.Id && j.TaskId == null && (j.Status == JobStatus.Submitting || j.Status == JobStatus.Unconfirmed))
@@ -220,16 +191,23 @@ public sealed partial class JobSubmitter(
 
         await ledger.ChargeAsync(db, job.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        creditEvents.Notify(job.OwnerId);
-
-        board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
-        return new SubmitResult(job.Id, JobStatus.Processing, [], null);
     }
 
     private async Task SettleAsync(Job job, JobStatus status, int? code, string message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await StoreSettlementAsync(job, status, code, message, now, cancellationToken);
+        }
+
+        creditEvents.Notify(job.OwnerId);
+        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, status, now, message));
+    }
+
+    /// <summary>Settles the job; a refused POST charged nothing, so its hold goes back. An unconfirmed one stays held until an admin decides.</summary>
+    private async Task StoreSettlementAsync(Job job, JobStatus status, int? code, string message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var settled = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
@@ -237,16 +215,12 @@ public sealed partial class JobSubmitter(
             .SetProperty(j => j.ErrorCode, code)
             .SetProperty(j => j.ErrorMessage, message)
             .SetProperty(j => j.FinishedAt, status == JobStatus.Rejected ? now : null), cancellationToken) == 1;
-
-        // A refused POST charged nothing: its hold goes back. An unconfirmed one stays held until an admin decides.
         if (settled && status == JobStatus.Rejected)
         {
             await ledger.ReleaseAsync(db, job.Id, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        creditEvents.Notify(job.OwnerId);
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, status, now, message));
     }
 
     private static string Explain(ReApiException e) => e.Kind switch

@@ -23,6 +23,7 @@ public static class JobsExtensions
         services.AddSingleton<PollBoard>();
         services.AddSingleton<PollScheduler>();
         services.AddSingleton<JobFinalizer>();
+        services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<IJobReader, JobReader>();
         services.AddSingleton<OutputArchiver>();

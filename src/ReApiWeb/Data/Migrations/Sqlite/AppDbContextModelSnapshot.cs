@@ -332,12 +332,12 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("PeriodAt");
-
                     b.HasIndex("JobId", "Kind")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "PeriodAt");
+                    b.HasIndex("PeriodAt", "UserId", "Kind", "Credits");
+
+                    b.HasIndex("UserId", "PeriodAt", "Kind", "Credits");
 
                     b.ToTable("Ledger");
                 });

@@ -11,7 +11,7 @@ using ReApiWeb.Data;
 namespace ReApiWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123235517_CreditLedger")]
+    [Migration("20261124001851_CreditLedger")]
     partial class CreditLedger
     {
         /// <inheritdoc />
@@ -335,12 +335,12 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("PeriodAt");
-
                     b.HasIndex("JobId", "Kind")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "PeriodAt");
+                    b.HasIndex("PeriodAt", "UserId", "Kind", "Credits");
+
+                    b.HasIndex("UserId", "PeriodAt", "Kind", "Credits");
 
                     b.ToTable("Ledger");
                 });

@@ -221,14 +221,14 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Ledger_PeriodAt",
+                name: "IX_Ledger_PeriodAt_UserId_Kind_Credits",
                 table: "Ledger",
-                column: "PeriodAt");
+                columns: new[] { "PeriodAt", "UserId", "Kind", "Credits" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Ledger_UserId_PeriodAt",
+                name: "IX_Ledger_UserId_PeriodAt_Kind_Credits",
                 table: "Ledger",
-                columns: new[] { "UserId", "PeriodAt" });
+                columns: new[] { "UserId", "PeriodAt", "Kind", "Credits" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_QuotaGrants_QuotaId",

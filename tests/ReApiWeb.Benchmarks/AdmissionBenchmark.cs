@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReApi.Client.Catalog;
+using ReApi.Client.Pricing;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Credits;
+using ReApiWeb.Features.Jobs;
+
+namespace ReApiWeb.Benchmarks;
+
+/// <summary>
+/// Submission throughput with quota checks on SQLite: many concurrent submitters admitted through the real
+/// <see cref="JobAdmission"/> (allowances per person, group and team checked, job and hold written in one transaction)
+/// over a ledger with history. Prints admissions per second and latency percentiles, and checks no allowance was passed.
+/// </summary>
+public static class AdmissionBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int Arg(string name, int fallback) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        var workers = Arg("workers", 64);
+        var total = Arg("count", 3000);
+        var history = Arg("history", 50_000);
+        var directory = Path.Combine(Path.GetTempPath(), "reapiweb-admission-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(new CreditsOptions()));
+        services.AddSingleton<WriteGate>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<Allowances>();
+        services.AddSingleton<CreditLedger>();
+        services.AddSingleton<JobAdmission>();
+        await using var provider = services.BuildServiceProvider();
+        await provider.MigrateDatabaseAsync();
+
+        var people = await SeedAsync(provider, workers, history);
+        var admission = provider.GetRequiredService<JobAdmission>();
+        var model = ModelCatalog.Default.Find("gpt-image-2")!;
+        var body = new JsonObject { ["model"] = model.Id, ["prompt"] = "benchmark" };
+        var quote = PriceList.Quote(model, body);
+
+        Console.WriteLine($"Admission benchmark: {workers} concurrent submitters, {total} submissions, {history} ledger entries of history, " +
+                          $"3 allowances checked per submission (person daily, group weekly, team monthly), {quote.Credits} credits each; SQLite WAL.");
+        var latencies = new double[total];
+        var admitted = 0;
+        var refused = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < total)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (_, result, isNew) = await admission.AdmitAsync(people[w], model, body, quote, Guid.NewGuid(), CancellationToken.None);
+                latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                _ = result.Admitted && isNew ? Interlocked.Increment(ref admitted) : Interlocked.Increment(ref refused);
+            }
+        })));
+        clock.Stop();
+
+        Array.Sort(latencies);
+        double Percentile(double p) => latencies[Math.Min(total - 1, (int)Math.Ceiling(p * total) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"admitted {admitted}, refused at a limit {refused}, in {clock.Elapsed.TotalSeconds:0.00} s: {total / clock.Elapsed.TotalSeconds:0} admissions/s; " +
+            $"latency p50 {Percentile(0.5):0.0} ms, p95 {Percentile(0.95):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
+
+        var overspent = await OverspentAsync(provider, people);
+        Console.WriteLine(overspent == 0 ? "every allowance held: no person, group or team past its limit" : $"OVERSPENT: {overspent} allowances past their limit");
+        Directory.Delete(directory, recursive: true);
+        return overspent == 0 ? 0 : 1;
+    }
+
+    /// <summary>People in 8 groups, with daily, weekly and team allowances that some submitters reach, and a ledger history.</summary>
+    private static async Task<Guid[]> SeedAsync(IServiceProvider provider, int count, int history)
+    {
+        await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var now = DateTimeOffset.UtcNow;
+        var people = Enumerable.Range(0, count).Select(i => new User { Email = $"bench{i}@test.local", DisplayName = $"bench {i}", CreatedAt = now }).ToArray();
+        db.Users.AddRange(people);
+        var groups = Enumerable.Range(0, 8).Select(i => new Group { Name = $"group {i}", CreatedAt = now }).ToArray();
+        db.Groups.AddRange(groups);
+        for (var i = 0; i < people.Length; i++)
+        {
+            groups[i % groups.Length].Members.Add(new GroupMember { UserId = people[i].Id });
+            db.Quotas.Add(new Quota { Scope = QuotaScope.User, SubjectId = people[i].Id, Period = QuotaPeriod.Day, Credits = 600 + (i % 4) * 300, UpdatedAt = now });
+        }
+
+        db.Quotas.AddRange(groups.Select(g => new Quota { Scope = QuotaScope.Group, SubjectId = g.Id, Period = QuotaPeriod.Week, Credits = 15_000, UpdatedAt = now }));
+        db.Quotas.Add(new Quota { Scope = QuotaScope.Team, Period = QuotaPeriod.Month, Credits = 10_000_000, UpdatedAt = now });
+        var random = new Random(7);
+        for (var i = 0; i < history; i += 2)
+        {
+            var at = now.AddDays(-random.NextDouble() * 60);
+            var person = people[random.Next(people.Length)].Id;
+            var job = new Job { OwnerId = person, ModelId = "gpt-image-2", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = at, SubmissionKey = Guid.NewGuid() };
+            db.Jobs.Add(job);
+            db.Ledger.Add(new LedgerEntry { UserId = person, JobId = job.Id, Kind = LedgerEntryKind.Hold, Credits = 30, At = at, PeriodAt = at, ModelId = job.ModelId });
+            db.Ledger.Add(new LedgerEntry { UserId = person, JobId = job.Id, Kind = LedgerEntryKind.Charge, Credits = 30, At = at, PeriodAt = at, ModelId = job.ModelId });
+        }
+
+        await db.SaveChangesAsync();
+        return [.. people.Select(p => p.Id)];
+    }
+
+    private static async Task<int> OverspentAsync(IServiceProvider provider, Guid[] people)
+    {
+        var allowances = provider.GetRequiredService<Allowances>();
+        await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var seen = new HashSet<Guid>();
+        var overspent = 0;
+        foreach (var person in people)
+        {
+            foreach (var allowance in await allowances.ForUserAsync(db, person, DateTimeOffset.UtcNow, CancellationToken.None))
+            {
+                if (seen.Add(allowance.QuotaId) && allowance.Used > allowance.Limit)
+                {
+                    overspent++;
+                }
+            }
+        }
+
+        return overspent;
+    }
+}
