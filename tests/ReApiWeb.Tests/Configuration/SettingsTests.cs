@@ -35,6 +35,8 @@ public sealed class SettingsTests
             ["ReApi:RequestsPerSecond"] = "0",
             ["Auth:BootstrapAdmin:Password"] = "short",
             ["Media:LinkLifetime"] = "00:10:00",
+            ["Credits:TimeZone"] = "Mars/Olympus_Mons",
+            ["Credits:NoticeShare"] = "2",
         }));
 
         var messages = string.Join("\n", Flatten(error).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
@@ -42,6 +44,8 @@ public sealed class SettingsTests
         Assert.Contains("ReApi:RequestsPerSecond must be between 1 and 1000.", messages, StringComparison.Ordinal);
         Assert.Contains("Auth:BootstrapAdmin:Password must have at least 8 characters.", messages, StringComparison.Ordinal);
         Assert.Contains("Media:LinkLifetime must be at least 1 hour", messages, StringComparison.Ordinal);
+        Assert.Contains("Credits:TimeZone must be a time zone id this machine knows", messages, StringComparison.Ordinal);
+        Assert.Contains("Credits:NoticeShare must be above 0 and at most 1", messages, StringComparison.Ordinal);
     }
 
     private static IEnumerable<Exception> Flatten(Exception e) =>
