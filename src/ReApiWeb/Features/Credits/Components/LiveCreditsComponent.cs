@@ -1,66 +1,45 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using ReApiWeb.Features.Auth;
-using ReApiWeb.Features.Jobs;
+using ReApiWeb.Components.Shared;
 
 namespace ReApiWeb.Features.Credits.Components;
 
 /// <summary>
-/// A component showing credits that reloads when credits move for its person (or for everyone, when
-/// <see cref="Everyone"/>), coalescing bursts and re-rendering on the circuit's context.
+/// A component showing credits, loaded at once and reloaded when credits move for its person (or for anyone, when
+/// <see cref="Everyone"/>), or when limits change for everyone.
 /// </summary>
-public abstract class LiveCreditsComponent : ComponentBase, IDisposable
+public abstract class LiveCreditsComponent : LiveComponent
 {
-    private RefreshCoalescer? _refresh;
-
     [Inject]
     public required CreditEvents Events { get; init; }
-
-    [CascadingParameter]
-    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    protected CurrentUser? User { get; private set; }
 
     /// <summary>Reload on anyone's bookings, not just the signed-in person's (admin pages).</summary>
     protected virtual bool Everyone => false;
 
     protected override async Task OnInitializedAsync()
     {
-        User = CurrentUser.From((await AuthenticationState).User);
-        _refresh = new RefreshCoalescer(() => InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }));
-        Events.Moved += OnMoved;
+        await base.OnInitializedAsync();
         if (User is not null)
         {
             await LoadAsync();
         }
     }
 
-    protected abstract Task LoadAsync();
-
-    private async void OnMoved(Guid userId)
+    protected override IDisposable Subscribe()
     {
-        if (User is null || !(Everyone || userId == User.Id || userId == Guid.Empty))
+        void OnMoved(Guid userId)
         {
-            return;
+            if (Everyone || userId == User?.Id || userId == Guid.Empty)
+            {
+                _ = RefreshAsync();
+            }
         }
 
-        try
-        {
-            await _refresh!.RequestAsync();
-        }
-        catch (Exception e)
-        {
-            await DispatchExceptionAsync(e);
-        }
+        Events.Moved += OnMoved;
+        return new Unsubscriber(() => Events.Moved -= OnMoved);
     }
 
-    public void Dispose()
+    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
     {
-        Events.Moved -= OnMoved;
-        GC.SuppressFinalize(this);
+        public void Dispose() => unsubscribe();
     }
 }
