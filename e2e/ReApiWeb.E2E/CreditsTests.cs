@@ -16,9 +16,26 @@ public sealed class CreditsTests(BrowserFixture browser)
         var member = await browser.App.AddLocalUserAsync(email, Password);
         await browser.App.SetQuotaAsync(QuotaScope.User, member, QuotaPeriod.Day, 100);
 
-        await browser.RunAsync("/jobs/new?model=gpt-image-2", async page =>
+        await browser.RunAsync("/jobs/new", async page =>
         {
+            // A job above the admin's threshold (1,000 credits by default) asks first; cancelling sends nothing.
+            await page.GotoAsync("/jobs/new?model=veo3.1-quality-official");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.GetByLabel("Prompt *", new() { Exact = true }).FillAsync("a long expensive shot");
+            await Expect(page.GetByTestId("cost")).ToHaveTextAsync("800 credits");
+            var samples = page.GetByRole(AriaRole.Spinbutton, new() { Name = "Videos" });
+            await samples.FillAsync("2");
+            await samples.PressAsync("Tab");
+            await Expect(page.GetByTestId("cost")).ToHaveTextAsync("1,600 credits");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("This job costs 1,600 credits ($1.60)");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+            Assert.EndsWith("/jobs/new?model=veo3.1-quality-official", page.Url, StringComparison.Ordinal);
+
             // The cost and what is left, before anything is sent.
+            await page.GotoAsync("/jobs/new?model=gpt-image-2");
+            await BrowserFixture.WaitForInteractiveAsync(page);
             await Expect(page.GetByTestId("cost")).ToHaveTextAsync("30 credits");
             await Expect(page.GetByTestId("available")).ToContainTextAsync("Available: 100 of 100 credits (your daily allowance");
             await GenerateAsync(page, "A lighthouse on a cliff at dawn", "Completed");

@@ -78,7 +78,10 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
         return new PriceQuote(credits, quantity, unitCredits, Unit, Tiers.Count > 0 ? tier : null, estimated, estimated ? AssumedMinutes : null);
     }
 
-    /// <summary>The seconds a video request asks for: its <c>duration</c>, else the field's default; "auto" (≤ 0) counts as the longest.</summary>
+    /// <summary>
+    /// The seconds a video request asks for: its <c>duration</c> (or the field's default); "auto" (≤ 0) counts as the
+    /// longest; left out with no default, 5 s (reAPI's usual default) within the field's range.
+    /// </summary>
     private static decimal Seconds(ModelSpec model, JsonObject body)
     {
         var seconds = Number(model, body, "duration");
@@ -86,8 +89,8 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
         return seconds switch
         {
             > 0 => Math.Min(seconds.Value, 100_000),
-            _ when field?.Max is { } max => (decimal)max,
-            _ => 5,
+            not null when field?.Max is { } max => (decimal)max,
+            _ => Math.Clamp(5, (decimal)(field?.Min ?? 1), (decimal)(field?.Max ?? 5)),
         };
     }
 

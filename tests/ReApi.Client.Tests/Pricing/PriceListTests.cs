@@ -33,6 +33,7 @@ public sealed class PriceListTests
         Assert.Equal("10 s × 171.8 credits/s (720p)", quote.Explanation);
         Assert.Equal(30 * 100, Quote("doubao-seedance-2.5-face", new() { ["prompt"] = "x", ["duration"] = -1 }).Credits);
         Assert.Equal(2 * 8 * 100, Quote("veo3.1-fast-official", new() { ["prompt"] = "x", ["sample_count"] = 2 }).Credits);
+        Assert.Equal(5 * 100, Quote("kling-3-0-turbo-beta", new() { ["prompt"] = "x" }).Credits); // no duration, no default: 5 s
     }
 
     [Fact]
