@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using ReApi.Client.Catalog;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
-using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
 
@@ -34,7 +33,6 @@ public static class AdmissionBenchmark
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(new CreditsOptions()));
         services.AddSingleton<WriteGate>();
-        services.AddSingleton<AuditLog>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();
         services.AddSingleton<JobAdmission>();

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
-using ReApiWeb.Features.Admin;
 
 namespace ReApiWeb.Features.Credits;
 
@@ -17,7 +16,7 @@ public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
 /// state change and its ledger line commit together; the unique index on (job, kind) makes a second hold, charge,
 /// release or refund of one job impossible, whatever runs concurrently.
 /// </summary>
-public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions> options, AuditLog audit, TimeProvider time)
+public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Checks every allowance that applies to the job's owner and, if the job fits all of them, adds its hold.
@@ -60,21 +59,6 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
     /// <summary>reAPI reported the task failed (and refunded it): the charge is given back, lowering "spent".</summary>
     public Task<bool> RefundAsync(AppDbContext db, Guid jobId, CancellationToken cancellationToken) =>
         FollowAsync(db, jobId, LedgerEntryKind.Charge, LedgerEntryKind.Refund, cancellationToken);
-
-    /// <summary>An admin's correction: positive credits add spending, negative give credits back.</summary>
-    public async Task AdjustAsync(AppDbContext db, Guid userId, long credits, string reason, Actor admin, CancellationToken cancellationToken)
-    {
-        if (credits == 0 || string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ArgumentException("An adjustment needs a non-zero amount and a reason.");
-        }
-
-        var now = time.GetUtcNow();
-        var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
-        db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = now, PeriodAt = now, Note = reason.Trim(), ActorId = admin.Id });
-        audit.Add(db, admin, "ledger.adjust", $"{userName}: {credits:+#,0;-#,0} credits ({reason.Trim()})");
-        await db.SaveChangesAsync(cancellationToken);
-    }
 
     private async Task<bool> FollowAsync(AppDbContext db, Guid jobId, LedgerEntryKind from, LedgerEntryKind kind, CancellationToken cancellationToken)
     {

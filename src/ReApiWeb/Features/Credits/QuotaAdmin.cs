@@ -11,8 +11,8 @@ public sealed record PersonRow(Guid Id, string Name, string Email, IReadOnlyList
 public sealed record QuotaRow(Guid Id, QuotaScope Scope, Guid? SubjectId, QuotaPeriod Period, long Credits, IReadOnlyList<QuotaGrant> Grants);
 
 /// <summary>
-/// What admins change about limits: allowances per person, group and team, temporary increases, local groups and
-/// their members. Every change is written to the audit log in the same transaction.
+/// What admins change about limits and spending: allowances per person, group and team, temporary increases, local
+/// groups and their members, ledger adjustments. Every change is written to the audit log in the same transaction.
 /// </summary>
 public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, CreditEvents events, TimeProvider time)
 {
@@ -88,6 +88,23 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         audit.Add(db, admin, "quota.grant", $"{subject}, {CreditPeriods.Adjective(quota.Period)}: +{credits:N0} credits until {expiresAt:yyyy-MM-dd HH:mm} UTC ({reason.Trim()})");
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(Guid.Empty);
+    }
+
+    /// <summary>Posts a correction to a person's ledger: positive credits add spending, negative give credits back.</summary>
+    public async Task AdjustAsync(Guid userId, long credits, string reason, Actor admin, CancellationToken cancellationToken)
+    {
+        if (credits == 0 || string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("An adjustment needs a non-zero amount and a reason.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+        db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = now, PeriodAt = now, Note = reason.Trim(), ActorId = admin.Id });
+        audit.Add(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})");
+        await db.SaveChangesAsync(cancellationToken);
+        events.Notify(userId);
     }
 
     public async Task<Guid> CreateGroupAsync(string name, Actor admin, CancellationToken cancellationToken)

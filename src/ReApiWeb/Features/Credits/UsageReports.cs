@@ -21,23 +21,24 @@ public sealed record LedgerRow(long Id, DateTimeOffset At, Guid UserId, string P
 /// <summary>Spending under one heading (a day, a model, a person or a group) and how many jobs were charged.</summary>
 public sealed record SpendRow(string Key, long Credits, int Jobs);
 
-public sealed record UsageSummary(long Spent, long Refunded, IReadOnlyList<SpendRow> ByDay, IReadOnlyList<SpendRow> ByModel, IReadOnlyList<SpendRow> ByPerson, IReadOnlyList<SpendRow> ByGroup);
+/// <summary>Spending over a filter's span by heading, with the ledger lines it was summed from (newest first).</summary>
+public sealed record UsageSummary(long Spent, long Refunded, IReadOnlyList<SpendRow> ByDay, IReadOnlyList<SpendRow> ByModel, IReadOnlyList<SpendRow> ByPerson, IReadOnlyList<SpendRow> ByGroup, IReadOnlyList<LedgerRow> Entries);
 
 /// <summary>Spending read from the ledger for the usage pages and the CSV exports.</summary>
 public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allowances allowances)
 {
-    public async Task<IReadOnlyList<LedgerRow>> EntriesAsync(UsageFilter filter, int? take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LedgerRow>> EntriesAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filtered(db, filter)
+        return await Filtered(db, filter)
             .OrderByDescending(e => e.Id)
-            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note));
-        return await (take is { } n ? query.Take(n) : query).ToListAsync(cancellationToken);
+            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<UsageSummary> SummaryAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
-        var rows = await EntriesAsync(filter, null, cancellationToken);
+        var rows = await EntriesAsync(filter, cancellationToken);
         var spending = rows.Where(r => r.Spent != 0).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var groupsOf = (await db.GroupMembers.AsNoTracking().Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { m.UserId, g.Name }).ToListAsync(cancellationToken))
@@ -56,14 +57,15 @@ public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allo
             byDay,
             By(r => [r.ModelId ?? "(adjustment)"]),
             By(r => [r.Person]),
-            By(r => groupsOf[r.UserId].DefaultIfEmpty("(no group)")));
+            By(r => groupsOf[r.UserId].DefaultIfEmpty("(no group)")),
+            rows);
     }
 
     /// <summary>The ledger as CSV, oldest first, one line per entry.</summary>
     public async Task WriteLedgerCsvAsync(UsageFilter filter, TextWriter writer, CancellationToken cancellationToken)
     {
         await writer.WriteLineAsync("id,at_utc,person,kind,credits,model,job_id,note");
-        foreach (var r in (await EntriesAsync(filter, null, cancellationToken)).Reverse())
+        foreach (var r in (await EntriesAsync(filter, cancellationToken)).Reverse())
         {
             await writer.WriteLineAsync(Csv.Line(r.Id, r.At, r.Person, r.Kind, r.Credits, r.ModelId, r.JobId, r.Note));
         }

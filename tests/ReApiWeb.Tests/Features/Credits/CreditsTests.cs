@@ -57,10 +57,7 @@ public sealed class CreditsTests() : SandboxedAppTest("rk_live_credits", TimeSpa
         var person = (await App.AddUsersAsync(1))[0];
         await App.SetQuotaAsync(QuotaScope.User, person, QuotaPeriod.Day, 100);
         var admin = new Actor(await App.AdminIdAsync(), "Admin");
-        await using (var db = await App.DbAsync())
-        {
-            await App.Services.GetRequiredService<CreditLedger>().AdjustAsync(db, person, 40, "manual job on the web console", admin, CancellationToken.None);
-        }
+        await App.Services.GetRequiredService<QuotaAdmin>().AdjustAsync(person, 40, "manual job on the web console", admin, CancellationToken.None);
 
         var failed = await Submitter.SubmitAsync(person, Image("[fail] a storm", 2), CancellationToken.None);
         await App.WaitForJobAsync(failed.JobId!.Value, j => j.Status == JobStatus.Failed);

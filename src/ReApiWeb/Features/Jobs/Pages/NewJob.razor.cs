@@ -68,6 +68,7 @@ public sealed partial class NewJob
             _input = await Library.FindAsync(_user, outputId, CancellationToken.None);
         }
 
+        await LoadBalanceAsync();
         var preferred = _input is null ? null : Catalog.PreferredFor(_input.Kind);
         await SelectModelAsync(Catalog.Find(InitialModel)?.Id ?? preferred?.Id ?? Catalog.Models[0].Id);
     }
@@ -85,15 +86,20 @@ public sealed partial class NewJob
             FormValues.AddUrl(_values, _inputField, _input.InputUrl);
         }
 
-        return RefreshCostAsync();
+        return QuoteAsync();
     }
 
-    /// <summary>Prices the form as it stands and reads what the person has left, for the cost panel.</summary>
-    private async Task RefreshCostAsync()
+    /// <summary>Prices the form as it stands, for the cost panel (on every change: the price list is cached).</summary>
+    private async Task QuoteAsync()
     {
         var body = FormValues.ToJson(_model, _values);
         body["model"] = _model.Id;
         _quote = await Prices.QuoteAsync(_model, body, CancellationToken.None);
+    }
+
+    /// <summary>Reads what the person has left (when the page opens, and after a refusal), for the cost panel.</summary>
+    private async Task LoadBalanceAsync()
+    {
         if (_user is not null)
         {
             _balance = await Credits.ForUserAsync(_user.Id, CancellationToken.None);
@@ -114,7 +120,7 @@ public sealed partial class NewJob
     private Task FieldChangedAsync(string field)
     {
         _errors.Remove(field);
-        return RefreshCostAsync();
+        return QuoteAsync();
     }
 
     private async Task SubmitAsync()
@@ -165,7 +171,7 @@ public sealed partial class NewJob
             if (result.QuotaRefusal is { } refusal)
             {
                 _submitError = refusal;
-                await RefreshCostAsync();
+                await LoadBalanceAsync();
                 return;
             }
 
