@@ -34,6 +34,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<BalanceReading> BalanceReadings => Set<BalanceReading>();
 
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

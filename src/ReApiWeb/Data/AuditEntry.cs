@@ -1,6 +1,6 @@
 namespace ReApiWeb.Data;
 
-/// <summary>One change an admin made (prices, quotas, groups, adjustments), kept for the audit log.</summary>
+/// <summary>One change an admin made, or one sign-in (failed or not), kept for the audit log.</summary>
 public sealed class AuditEntry
 {
     public long Id { get; set; }
@@ -15,4 +15,7 @@ public sealed class AuditEntry
     public required string Action { get; set; }
 
     public required string Details { get; set; }
+
+    /// <summary>The network address the request came from, when there was one.</summary>
+    public string? Address { get; set; }
 }

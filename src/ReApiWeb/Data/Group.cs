@@ -9,6 +9,12 @@ public sealed class Group
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>A group named by the identity provider: its members are set at each sign-in, not by admins.</summary>
+    public bool FromProvider { get; set; }
+
+    /// <summary>Models this group's members may use; empty means every model.</summary>
+    public List<string> AllowedModels { get; set; } = [];
+
     public List<GroupMember> Members { get; set; } = [];
 }
 

@@ -10,6 +10,7 @@ public sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         builder.HasKey(g => g.Id);
         builder.Property(g => g.Name).HasMaxLength(100);
         builder.HasIndex(g => g.Name).IsUnique();
+        builder.PrimitiveCollection(g => g.AllowedModels);
         builder.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -23,15 +23,3 @@ public sealed class BalanceReadingConfiguration : IEntityTypeConfiguration<Balan
         builder.HasIndex(r => new { r.Account, r.At });
     }
 }
-
-public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
-{
-    public void Configure(EntityTypeBuilder<AuditEntry> builder)
-    {
-        builder.HasKey(a => a.Id);
-        builder.Property(a => a.ActorName).HasMaxLength(200);
-        builder.Property(a => a.Action).HasMaxLength(64);
-        builder.Property(a => a.Details).HasMaxLength(2000);
-        builder.HasIndex(a => a.At);
-    }
-}

@@ -12,5 +12,8 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => u.Email).IsUnique();
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.PasswordHash).HasMaxLength(200);
+        builder.Property(u => u.Subject).HasMaxLength(255);
+        builder.HasIndex(u => u.Subject).IsUnique();
+        builder.Ignore(u => u.HasAdminRights);
     }
 }

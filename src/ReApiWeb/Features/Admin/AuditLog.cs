@@ -3,8 +3,8 @@ using ReApiWeb.Data;
 
 namespace ReApiWeb.Features.Admin;
 
-/// <summary>The admin who made a change, as the audit log names them.</summary>
-public sealed record Actor(Guid Id, string Name);
+/// <summary>The person who did something, as the audit log names them, and the address they signed in from.</summary>
+public sealed record Actor(Guid Id, string Name, string? Address = null);
 
 /// <summary>
 /// Records admins' changes. Entries are added to the caller's context, so they are saved in the same transaction as
@@ -13,7 +13,11 @@ public sealed record Actor(Guid Id, string Name);
 public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
 {
     public void Add(AppDbContext db, Actor actor, string action, string details) =>
-        db.Audit.Add(new AuditEntry { At = time.GetUtcNow(), ActorId = actor.Id, ActorName = actor.Name, Action = action, Details = details });
+        Add(db, actor.Id, actor.Name, actor.Address, action, details);
+
+    /// <summary>For someone who may not be a known person (a failed sign-in).</summary>
+    public void Add(AppDbContext db, Guid? actorId, string actorName, string? address, string action, string details) =>
+        db.Audit.Add(new AuditEntry { At = time.GetUtcNow(), ActorId = actorId, ActorName = actorName, Action = action, Details = details, Address = address });
 
     public async Task<IReadOnlyList<AuditEntry>> RecentAsync(string? search, int take, CancellationToken cancellationToken)
     {

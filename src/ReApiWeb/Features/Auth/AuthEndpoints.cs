@@ -1,35 +1,38 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using ReApiWeb.Features.Auth.Sso;
 
 namespace ReApiWeb.Features.Auth;
 
 public static class AuthEndpoints
 {
+    public const string SignedOutPath = "/login?signedOut=1";
+
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/authentication");
         group.MapPost("/login", LoginAsync).AllowAnonymous();
-        group.MapPost("/logout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return TypedResults.LocalRedirect("/login");
-        });
+        group.MapGet("/sso", StartSso).AllowAnonymous();
+        group.MapPost("/logout", LogoutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return endpoints;
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, [FromForm] LoginForm form, LocalSignIn signIn, ILoggerFactory loggers)
     {
-        var returnUrl = IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/";
+        var returnUrl = LocalOrHome(form.ReturnUrl);
         if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
         {
             return TypedResults.LocalRedirect($"/login?error=missing&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
 
-        var principal = await signIn.TrySignInAsync(form.Email, form.Password, context.RequestAborted);
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        var principal = await signIn.TrySignInAsync(form.Email, form.Password, address, context.RequestAborted);
         if (principal is null)
         {
-            loggers.CreateLogger(typeof(AuthEndpoints)).LogWarning("Failed local sign-in for {Email} from {Address}", form.Email.Trim(), context.Connection.RemoteIpAddress);
+            loggers.CreateLogger(typeof(AuthEndpoints)).LogWarning("Failed local sign-in from {Address}", address);
             return TypedResults.LocalRedirect($"/login?error=invalid&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
 
@@ -37,8 +40,29 @@ public static class AuthEndpoints
         return TypedResults.LocalRedirect(returnUrl);
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>Sends the browser to the identity provider; it comes back signed in at <paramref name="returnUrl"/>.</summary>
+    private static IResult StartSso(string? returnUrl, SignInMethods methods) =>
+        methods.SsoEnabled
+            ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [ProviderRecheck.Scheme])
+            : TypedResults.LocalRedirect("/login");
+
+    /// <summary>Ends the session here and, for SSO, at the provider too (RP-initiated logout with the ID token as hint).</summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, SignInMethods methods)
+    {
+        var properties = new AuthenticationProperties { RedirectUri = SignedOutPath };
+        if (methods.SsoEnabled && context.User.FindFirstValue(AppPrincipal.MethodClaim) == AppPrincipal.Sso)
+        {
+            return TypedResults.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme, ProviderRecheck.Scheme]);
+        }
+
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.LocalRedirect(SignedOutPath);
+    }
+
+    private static string LocalOrHome(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
 
     public sealed record LoginForm(string? Email, string? Password, string? ReturnUrl);
 }

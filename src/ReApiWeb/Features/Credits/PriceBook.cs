@@ -80,7 +80,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
     public async Task<long> ConfirmAboveAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var value = await db.Settings.AsNoTracking().Where(s => s.Key == ConfirmAboveKey).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken);
+        var value = await db.SettingAsync(ConfirmAboveKey, cancellationToken);
         return long.TryParse(value, CultureInfo.InvariantCulture, out var credits) ? credits : DefaultConfirmAbove;
     }
 
@@ -89,11 +89,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         ArgumentOutOfRangeException.ThrowIfNegative(credits);
         var before = await ConfirmAboveAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Settings.SingleOrDefaultAsync(s => s.Key == ConfirmAboveKey, cancellationToken)
-            ?? db.Settings.Add(new AppSetting { Key = ConfirmAboveKey, Value = "" }).Entity;
-        row.Value = credits.ToString(CultureInfo.InvariantCulture);
-        row.UpdatedAt = time.GetUtcNow();
-        row.UpdatedBy = admin.Id;
+        await db.SetSettingAsync(ConfirmAboveKey, credits.ToString(CultureInfo.InvariantCulture), admin.Id, time.GetUtcNow(), cancellationToken);
         audit.Add(db, admin, "price.confirm-above", $"Ask for confirmation above {before:N0} → {credits:N0} credits");
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -96,7 +96,7 @@ public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Ti
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var principal = LocalSignIn.CreatePrincipal(token.User);
+        var principal = AppPrincipal.Create(token.User, "token", address: null);
         return (new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, scheme, ClaimTypes.Name, ClaimTypes.Role)), null);
     }
 
