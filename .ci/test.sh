@@ -12,6 +12,14 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
+# Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
+if ! command -v node >/dev/null 2>&1; then
+  echo "Installing Debian's nodejs and npm for the test identity provider..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+(cd e2e/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
+
 dotnet tool restore
 dotnet build ReApiWeb.sln -c Release -warnaserror -nologo
 

@@ -11,7 +11,7 @@ public sealed class SettingsTests
     public async Task The_documented_example_settings_start_a_healthy_app()
     {
         var data = TestApp.NewDataDirectory();
-        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json")).Build();
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(TestApp.RepositoryRoot(), "appsettings.example.json")).Build();
         var settings = example.AsEnumerable().Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value);
         settings["ConnectionStrings:Default"] = $"Data Source={Path.Combine(data, "example.db")}";
         settings["Storage:DataDirectory"] = data;
@@ -50,15 +50,4 @@ public sealed class SettingsTests
 
     private static IEnumerable<Exception> Flatten(Exception e) =>
         e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : e.InnerException is { } inner ? [e, .. Flatten(inner)] : [e];
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReApiWeb.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace ReApiWeb.Tests.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class AppProcess : IDisposable
     /// <summary>Starts the build of ReApiWeb next to the tests, configured like <see cref="TestApp"/> through environment variables.</summary>
     public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
     {
-        var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUri = new Uri($"http://127.0.0.1:{TestApp.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = dataDirectory,
@@ -91,12 +90,5 @@ public sealed class AppProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -33,12 +33,15 @@ public sealed partial class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts the app. <paramref name="settings"/> override configuration (e.g. <c>ReApi:BaseUrl</c>).</summary>
-    public static TestApp Start(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the app on <paramref name="port"/> (any free one by default). <paramref name="settings"/> override
+    /// configuration (e.g. <c>ReApi:BaseUrl</c>).
+    /// </summary>
+    public static TestApp Start(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
     {
         var all = Settings(dataDirectory, settings);
         var factory = new Factory(all);
-        factory.UseKestrel(0);
+        factory.UseKestrel(port);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new TestApp(factory, new Uri(address));
@@ -70,6 +73,25 @@ public sealed partial class TestApp : IAsyncDisposable
         ["ReApi:ApiKey"] = key,
         ["Sandbox:Enabled"] = "false",
     };
+
+    /// <summary>A loopback port free right now (for a process that must know its address before it starts).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReApiWeb.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
+    }
 
     public static string NewDataDirectory()
     {

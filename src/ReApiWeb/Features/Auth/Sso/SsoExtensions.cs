@@ -25,6 +25,15 @@ public static class SsoExtensions
             options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
             options.ResponseType = OpenIdConnectResponseType.Code;
             options.UsePkce = true;
+
+            // The code comes back in the query of a top-level GET, so the correlation and nonce cookies can be Lax
+            // (sent on that navigation) and follow the request's scheme: the same settings work behind TLS and on a
+            // loopback test provider, and the code is bound to this browser by PKCE either way.
+            options.ResponseMode = OpenIdConnectResponseMode.Query;
+            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.NonceCookie.SameSite = SameSiteMode.Lax;
+            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.MapInboundClaims = false;
             options.SaveTokens = true;
             options.GetClaimsFromUserInfoEndpoint = false;
