@@ -34,6 +34,8 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseSecurityHeaders();
+
 // Browsers get a page for a bare status code; API, hub and file clients keep the plain status.
 app.UseWhen(
     context => HttpMethods.IsGet(context.Request.Method) && !AuthExtensions.IsMachinePath(context.Request.Path),

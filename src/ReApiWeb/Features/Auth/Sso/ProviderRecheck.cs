@@ -109,10 +109,17 @@ public sealed partial class ProviderRecheck(
             };
             using var response = await oidc.Backchannel.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized && ErrorOf(body) is { } error)
             {
                 // invalid_grant: the provider revoked the grant (person disabled, session ended, consent withdrawn).
-                return new RefreshAnswer(null, ErrorOf(body) ?? $"HTTP {(int)response.StatusCode}");
+                // Anything else (invalid_client, invalid_scope) is this app's configuration, not a verdict on the person.
+                if (error == "invalid_grant")
+                {
+                    return new RefreshAnswer(null, error);
+                }
+
+                LogRecheckMisconfigured(error);
+                return new RefreshAnswer(null, null);
             }
 
             if (!response.IsSuccessStatusCode)
@@ -161,6 +168,9 @@ public sealed partial class ProviderRecheck(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The identity provider could not be asked about a signed-in person ({Reason}); trying again at the next check")]
     private partial void LogProviderUnavailable(Exception? exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The identity provider refused this app's refresh request ({Error}): people cannot be re-checked until the client settings are fixed")]
+    private partial void LogRecheckMisconfigured(string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The SSO session of person {UserId} has no refresh token, so the provider cannot be asked again; request the offline_access scope")]
     private partial void LogNoRefreshToken(Guid userId);
