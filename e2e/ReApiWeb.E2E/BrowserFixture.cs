@@ -41,9 +41,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <paramref name="email"/> is given), on an interactive page at <paramref name="path"/>. A failure carries what
     /// the browser showed and logged, and a screenshot.
     /// </summary>
-    public async Task RunAsync(string path, Func<IPage, Task> steps, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword)
+    public Task RunAsync(string path, Func<IPage, Task> steps, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword) =>
+        RunInContextAsync(App.BaseUri, async page =>
+        {
+            await page.GotoAsync(path);
+            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**" + path);
+            await WaitForInteractiveAsync(page);
+            await steps(page);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> on a page of a fresh browser context (its own cookies) whose relative URLs go to
+    /// <paramref name="baseUri"/>, then closes the context. A failure carries what the browser showed and logged, and a
+    /// screenshot.
+    /// </summary>
+    public async Task RunInContextAsync(Uri baseUri, Func<IPage, Task> steps)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUri.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUri.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -52,12 +69,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.WebSocket += (_, socket) => socket.Close += (_, _) => log.Enqueue($"websocket closed: {socket.Url}");
         try
         {
-            await page.GotoAsync(path);
-            await page.GetByLabel("E-mail").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync("**" + path);
-            await WaitForInteractiveAsync(page);
             await steps(page);
         }
         catch (Exception e) when (e is not E2EFailure)

@@ -47,6 +47,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapAuthEndpoints();
+app.MapAuditExport();
 app.MapJobs();
 app.MapCredits();
 app.MapMedia();

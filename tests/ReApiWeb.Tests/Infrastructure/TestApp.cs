@@ -31,6 +31,9 @@ public sealed partial class TestApp : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Every line the app logged (at the configured levels), with its exception, as text.</summary>
+    public IEnumerable<string> LogLines => _factory.Logs;
+
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>
@@ -184,11 +187,38 @@ public sealed partial class TestApp : IAsyncDisposable
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new CapturingLoggerProvider(Logs)));
+        }
+    }
+
+    private sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                // The structured values too, not only the message: a secret must not hide in a property either.
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+                lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
             }
         }
     }

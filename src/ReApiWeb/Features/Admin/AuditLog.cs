@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
 
 namespace ReApiWeb.Features.Admin;
 
@@ -19,16 +20,54 @@ public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, TimeProv
     public void Add(AppDbContext db, Guid? actorId, string actorName, string? address, string action, string details) =>
         db.Audit.Add(new AuditEntry { At = time.GetUtcNow(), ActorId = actorId, ActorName = actorName, Action = action, Details = details, Address = address });
 
-    public async Task<IReadOnlyList<AuditEntry>> RecentAsync(string? search, int take, CancellationToken cancellationToken)
+    /// <summary>The newest entries that match <paramref name="filter"/>, at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> RecentAsync(AuditFilter filter, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Audit.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
+        return await Query(db, filter).Take(take).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every entry that matches <paramref name="filter"/>, newest first, as CSV.</summary>
+    public async Task WriteCsvAsync(AuditFilter filter, TextWriter writer, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await writer.WriteLineAsync(Csv.Line("at", "actor", "actor_id", "address", "action", "details"));
+        await foreach (var entry in Query(db, filter).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            var term = search.Trim();
-            query = query.Where(a => a.Details.Contains(term) || a.Action.Contains(term) || a.ActorName.Contains(term));
+            await writer.WriteLineAsync(Csv.Line(entry.At, entry.ActorName, entry.ActorId, entry.Address, entry.Action, entry.Details));
+        }
+    }
+
+    private static IQueryable<AuditEntry> Query(AppDbContext db, AuditFilter filter)
+    {
+        var query = db.Audit.AsNoTracking().Where(a => a.At >= filter.From && a.At < filter.To);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            query = query.Where(a => a.Details.Contains(term) || a.ActorName.Contains(term) || (a.Address != null && a.Address.Contains(term)));
         }
 
-        return await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(filter.Kind))
+        {
+            var prefix = filter.Kind.Trim() + ".";
+            var exact = filter.Kind.Trim();
+            query = query.Where(a => a.Action == exact || a.Action.StartsWith(prefix));
+        }
+
+        return query.OrderByDescending(a => a.Id);
     }
+}
+
+/// <summary>
+/// Which audit entries to show: free text (details, actor, address), a kind of action ("signin" matches "signin" and
+/// "signin.failed"), and a time range.
+/// </summary>
+public sealed record AuditFilter(string? Search = null, string? Kind = null, DateTimeOffset? FromAt = null, DateTimeOffset? ToAt = null)
+{
+    /// <summary>The kinds of action, for the filter's list.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["signin", "session", "person", "token", "group", "quota", "ledger", "price", "key", "job"];
+
+    public DateTimeOffset From => FromAt ?? DateTimeOffset.MinValue;
+
+    public DateTimeOffset To => ToAt ?? DateTimeOffset.MaxValue;
 }

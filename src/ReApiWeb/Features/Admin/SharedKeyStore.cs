@@ -11,7 +11,7 @@ public sealed record SharedKeyInfo(bool IsSet, string? Last4, DateTimeOffset? Up
 /// Keeps the team's reAPI key encrypted with Data Protection in the database. The clear key leaves this class
 /// only towards the upstream HTTP client.
 /// </summary>
-public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, TimeProvider time)
+public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, TimeProvider time)
 {
     public const string SettingKey = "ReApi.SharedKey";
 
@@ -47,16 +47,18 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
         await SetAsync(key, by: null, cancellationToken);
     }
 
-    public async Task SetAsync(string key, Guid? by, CancellationToken cancellationToken)
+    /// <summary>Stores (or rotates to) <paramref name="key"/>; <paramref name="by"/> is null only for the configuration's seed.</summary>
+    public async Task SetAsync(string key, Actor? by, CancellationToken cancellationToken)
     {
         var trimmed = key.Trim();
         ArgumentException.ThrowIfNullOrEmpty(trimmed, nameof(key));
-        await SaveAsync(_protector.Protect(trimmed), by, cancellationToken);
+        await SaveAsync(_protector.Protect(trimmed), by, $"Shared key set (ending in …{(trimmed.Length >= 4 ? trimmed[^4..] : "")})", cancellationToken);
     }
 
-    public Task ClearAsync(Guid? by, CancellationToken cancellationToken) => SaveAsync(null, by, cancellationToken);
+    /// <summary>Deactivates the key: jobs cannot be submitted until an admin sets one again.</summary>
+    public Task ClearAsync(Actor by, CancellationToken cancellationToken) => SaveAsync(null, by, "Shared key removed", cancellationToken);
 
-    private async Task SaveAsync(string? protectedValue, Guid? by, CancellationToken cancellationToken)
+    private async Task SaveAsync(string? protectedValue, Actor? by, string change, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -72,17 +74,22 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
             }
             else if (setting is null)
             {
-                db.Settings.Add(new AppSetting { Key = SettingKey, Value = protectedValue, UpdatedAt = time.GetUtcNow(), UpdatedBy = by });
+                db.Settings.Add(new AppSetting { Key = SettingKey, Value = protectedValue, UpdatedAt = time.GetUtcNow(), UpdatedBy = by?.Id });
                 if (await db.Settings.FindAsync([SeededKey], cancellationToken) is null)
                 {
-                    db.Settings.Add(new AppSetting { Key = SeededKey, Value = "true", UpdatedAt = time.GetUtcNow(), UpdatedBy = by });
+                    db.Settings.Add(new AppSetting { Key = SeededKey, Value = "true", UpdatedAt = time.GetUtcNow(), UpdatedBy = by?.Id });
                 }
             }
             else
             {
                 setting.Value = protectedValue;
                 setting.UpdatedAt = time.GetUtcNow();
-                setting.UpdatedBy = by;
+                setting.UpdatedBy = by?.Id;
+            }
+
+            if (by is not null)
+            {
+                audit.Add(db, by, protectedValue is null ? "key.remove" : "key.set", change);
             }
 
             await db.SaveChangesAsync(cancellationToken);

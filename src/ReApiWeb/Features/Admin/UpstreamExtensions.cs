@@ -26,6 +26,8 @@ public static class UpstreamExtensions
         services.AddSingleton<UpstreamMode>();
         services.AddSingleton<UpstreamBalance>();
         services.AddSingleton<UnconfirmedJobs>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<PeopleAdmin>();
         services.AddSingleton(new SandboxKey("rk_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
         services.AddSingleton<IReApiConnectionSource, AppConnectionSource>();
         services.AddSingleton<IUpstreamRateGate>(sp =>

@@ -80,6 +80,11 @@ public static class ReApiCompatibleApi
             };
         }
 
+        if (result.ModelRefusal is { } notAllowed)
+        {
+            return ApiErrors.Result(403, 10005, notAllowed);
+        }
+
         if (result.QuotaRefusal is { } refusal)
         {
             return ApiErrors.Result(402, QuotaExceededCode, refusal);

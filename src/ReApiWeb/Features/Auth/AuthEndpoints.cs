@@ -16,7 +16,7 @@ public static class AuthEndpoints
         var group = endpoints.MapGroup("/authentication");
         group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapGet("/sso", StartSso).AllowAnonymous();
-        group.MapPost("/logout", LogoutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        group.MapPost("/logout", LogoutAsync).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
         return endpoints;
     }
 

@@ -11,7 +11,6 @@ public static class CreditsExtensions
             .Validate(o => o.ReconcileInterval >= TimeSpan.FromSeconds(10), "Credits:ReconcileInterval must be at least 10 seconds.")
             .Validate(o => o.DriftWarningCredits >= 0, "Credits:DriftWarningCredits must not be negative.")
             .ValidateOnStart();
-        services.AddSingleton<Admin.AuditLog>();
         services.AddSingleton<PriceBook>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();

@@ -130,6 +130,11 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
     public async Task SetMemberAsync(Guid groupId, Guid userId, bool member, Actor admin, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Groups.AnyAsync(g => g.Id == groupId && g.FromProvider, cancellationToken))
+        {
+            throw new InvalidOperationException("The identity provider decides who is in this group; change it there.");
+        }
+
         var existing = await db.GroupMembers.SingleOrDefaultAsync(m => m.GroupId == groupId && m.UserId == userId, cancellationToken);
         if ((existing is not null) == member)
         {
@@ -150,6 +155,16 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         audit.Add(db, admin, member ? "group.add" : "group.remove", $"{person} {(member ? "added to" : "removed from")} {group}");
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(userId);
+    }
+
+    /// <summary>Limits the models the group's members may use (none listed: every model).</summary>
+    public async Task SetAllowedModelsAsync(Guid groupId, IReadOnlyCollection<string> models, Actor admin, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var group = await db.Groups.SingleAsync(g => g.Id == groupId, cancellationToken);
+        group.AllowedModels = [.. models.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        audit.Add(db, admin, "group.models", $"{group.Name}: {(group.AllowedModels.Count == 0 ? "every model" : string.Join(", ", group.AllowedModels))}");
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task DeleteGroupAsync(Guid groupId, Actor admin, CancellationToken cancellationToken)

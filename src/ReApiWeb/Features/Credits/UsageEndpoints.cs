@@ -41,7 +41,7 @@ public static class UsageEndpoints
     }
 
     /// <summary>A date (UTC midnight), or <paramref name="fallback"/> when absent; "to" dates are inclusive, so one day is added.</summary>
-    private static bool TryDate(string? text, DateTimeOffset fallback, out DateTimeOffset value)
+    internal static bool TryDate(string? text, DateTimeOffset fallback, out DateTimeOffset value)
     {
         value = fallback;
         if (string.IsNullOrWhiteSpace(text))

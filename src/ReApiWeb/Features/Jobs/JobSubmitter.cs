@@ -24,11 +24,16 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 {
     public string? QuotaRefusal { get; init; }
 
+    /// <summary>Set when none of the person's groups may use the model (no job was made).</summary>
+    public string? ModelRefusal { get; init; }
+
     public long? Credits { get; init; }
 
     public IReadOnlyList<string> Notices { get; init; } = [];
 
     public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
+
+    public static SubmitResult NotAllowed(string refusal) => new(null, null, [], refusal) { ModelRefusal = refusal };
 
     public static SubmitResult Refused(string refusal, long credits) => new(null, null, [], refusal) { QuotaRefusal = refusal, Credits = credits };
 }
@@ -40,6 +45,7 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
     ModelCatalog catalog,
+    ModelAccess access,
     PriceBook prices,
     JobAdmission admissions,
     WriteGate writes,
@@ -59,6 +65,11 @@ public sealed partial class JobSubmitter(
         if (model is null)
         {
             return SubmitResult.Invalid([new RequestProblem("model", ProblemKind.Invalid, $"'{request.ModelId}' is not a model this dashboard offers.")]);
+        }
+
+        if (!await access.MayUseAsync(ownerId, model.Id, cancellationToken))
+        {
+            return SubmitResult.NotAllowed($"Your groups may not use {model.DisplayName}. Ask an admin if you need it.");
         }
 
         var body = new JsonObject { ["model"] = model.Id };

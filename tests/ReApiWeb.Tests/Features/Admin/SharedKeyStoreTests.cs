@@ -18,7 +18,7 @@ public sealed class SharedKeyStoreTests
             var keys = first.Services.GetRequiredService<SharedKeyStore>();
             var info = await keys.DescribeAsync(CancellationToken.None);
             Assert.Equal((true, "9876"), (info.IsSet, info.Last4));
-            await keys.ClearAsync(await first.AdminIdAsync(), CancellationToken.None);
+            await keys.ClearAsync(new ReApiWeb.Features.Admin.Actor(await first.AdminIdAsync(), "Admin"), CancellationToken.None);
         }
 
         await using var second = TestApp.Start(data, settings);

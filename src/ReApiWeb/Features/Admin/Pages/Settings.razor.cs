@@ -48,7 +48,7 @@ public sealed partial class Settings
 
         await RunAsync(async () =>
         {
-            await Keys.SetAsync(key, await UserIdAsync(), CancellationToken.None);
+            await Keys.SetAsync(key, await ActorAsync(), CancellationToken.None);
             _newKey = null;
             Show(Severity.Success, $"Saved the key ending in …{key[^4..]}. Use Test connection to check it.");
         });
@@ -56,7 +56,7 @@ public sealed partial class Settings
 
     private Task RemoveAsync() => RunAsync(async () =>
     {
-        await Keys.ClearAsync(await UserIdAsync(), CancellationToken.None);
+        await Keys.ClearAsync(await ActorAsync(), CancellationToken.None);
         Show(Severity.Info, "The key was removed.");
     });
 
@@ -93,5 +93,5 @@ public sealed partial class Settings
         _message = message;
     }
 
-    private async Task<Guid?> UserIdAsync() => CurrentUser.From((await AuthenticationState).User)?.Id;
+    private async Task<Actor> ActorAsync() => CurrentUser.From((await AuthenticationState).User)!.Actor;
 }

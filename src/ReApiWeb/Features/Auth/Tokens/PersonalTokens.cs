@@ -19,7 +19,7 @@ public enum TokenRejection
 }
 
 /// <summary>Creates, lists, revokes and checks personal access tokens.</summary>
-public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Admin.AuditLog audit, TimeProvider time)
 {
     public const string TokenPrefix = "rwp_";
     public const int MaxNameLength = 100;
@@ -57,14 +57,25 @@ public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Ti
         return [.. tokens.Select(View)];
     }
 
-    /// <summary>Revokes one of the person's own tokens (admins may revoke anyone's). False when there is no such token.</summary>
+    /// <summary>Revokes one of the person's own tokens (admins may revoke anyone's, which is audited). False when there is no such token.</summary>
     public async Task<bool> RevokeAsync(CurrentUser user, Guid tokenId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.PersonalAccessTokens
-            .Where(t => t.Id == tokenId && (t.UserId == user.Id || user.IsAdmin) && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken) == 1;
+        var token = await db.PersonalAccessTokens.Include(t => t.User)
+            .SingleOrDefaultAsync(t => t.Id == tokenId && (t.UserId == user.Id || user.IsAdmin) && t.RevokedAt == null, cancellationToken);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.RevokedAt = time.GetUtcNow();
+        if (token.UserId != user.Id)
+        {
+            audit.Add(db, user.Actor, "token.revoke", $"{token.User!.Email}'s token '{token.Name}' ({token.Prefix}…) revoked");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Checks a presented token; on success returns the principal of its (active) owner.</summary>

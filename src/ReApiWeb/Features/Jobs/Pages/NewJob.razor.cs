@@ -25,11 +25,18 @@ public sealed partial class NewJob
     private CreditBalance? _balance;
     private CurrentUser? _user;
 
+    // The models this person's groups allow; should none of them be in the catalog, every model is listed and
+    // submitting says why it is refused.
+    private IReadOnlyList<ModelSpec> _models = [];
+
     [Inject]
     public required ModelCatalog Catalog { get; init; }
 
     [Inject]
     public required JobSubmitter Submitter { get; init; }
+
+    [Inject]
+    public required ModelAccess Access { get; init; }
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
@@ -69,13 +76,17 @@ public sealed partial class NewJob
         }
 
         await LoadBalanceAsync();
+        var allowed = _user is null ? null : await Access.AllowedAsync(_user.Id, CancellationToken.None);
+        _models = allowed is null ? Catalog.Models : Catalog.Models.Where(m => allowed.Contains(m.Id)).ToList() is { Count: > 0 } some ? some : Catalog.Models;
         var preferred = _input is null ? null : Catalog.PreferredFor(_input.Kind);
-        await SelectModelAsync(Catalog.Find(InitialModel)?.Id ?? preferred?.Id ?? Catalog.Models[0].Id);
+        await SelectModelAsync(Find(InitialModel)?.Id ?? Find(preferred?.Id)?.Id ?? _models[0].Id);
     }
+
+    private ModelSpec? Find(string? modelId) => _models.FirstOrDefault(m => m.Id == modelId);
 
     private Task SelectModelAsync(string modelId)
     {
-        _model = Catalog.Find(modelId) ?? Catalog.Models[0];
+        _model = Find(modelId) ?? _models[0];
         _values = FormValues.Defaults(_model);
         _errors = [];
         _submitError = null;
@@ -165,6 +176,12 @@ public sealed partial class NewJob
             if (result.Problems.Count > 0)
             {
                 _errors = result.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.First().Message);
+                return;
+            }
+
+            if (result.ModelRefusal is { } notAllowed)
+            {
+                _submitError = notAllowed;
                 return;
             }
 

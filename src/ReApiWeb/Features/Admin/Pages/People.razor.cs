@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Auth.Tokens;
+
+namespace ReApiWeb.Features.Admin.Pages;
+
+public sealed partial class People
+{
+    private string? _search;
+    private IReadOnlyList<PersonAccount> _people = [];
+    private CurrentUser? _me;
+    private bool _localEnabled;
+    private Guid? _tokensOf;
+    private IReadOnlyList<TokenView> _tokens = [];
+
+    [Inject]
+    public required PeopleAdmin Admin { get; init; }
+
+    [Inject]
+    public required PersonalTokens Tokens { get; init; }
+
+    [Inject]
+    public required SignInMethods Methods { get; init; }
+
+    [Inject]
+    public required IOptions<AuthOptions> AuthOptions { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private bool BreakGlass => AuthOptions.Value.BootstrapAdmin.BreakGlass;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _me = CurrentUser.From((await AuthenticationState).User);
+        _localEnabled = await Methods.LocalEnabledAsync(CancellationToken.None);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync() => _people = await Admin.ListAsync(_search, CancellationToken.None);
+
+    private async Task SearchAsync(string? search)
+    {
+        _search = search;
+        await LoadAsync();
+    }
+
+    private Task SetAdminAsync(PersonAccount person, bool admin) =>
+        ChangeAsync(() => Admin.SetAdminAsync(person.Id, admin, _me!.Actor, CancellationToken.None),
+            admin ? $"{person.Name} is an admin" : $"{person.Name} is no longer an admin in the app");
+
+    private Task SetDisabledAsync(PersonAccount person, bool disabled) =>
+        ChangeAsync(() => Admin.SetDisabledAsync(person.Id, disabled, _me!.Actor, CancellationToken.None),
+            disabled ? $"{person.Name} is disabled and signed out" : $"{person.Name} is active again");
+
+    private Task EndSessionsAsync(PersonAccount person) =>
+        ChangeAsync(() => Admin.EndSessionsAsync(person.Id, _me!.Actor, CancellationToken.None), $"{person.Name} is signed out everywhere");
+
+    private async Task SetLocalAsync(bool enabled)
+    {
+        await Methods.SetLocalEnabledAsync(enabled, _me!.Actor, CancellationToken.None);
+        _localEnabled = enabled;
+        Snackbar.Add(enabled ? "Local sign-in is on." : "Local sign-in is off.", Severity.Success);
+    }
+
+    private async Task ToggleTokensAsync(PersonAccount person)
+    {
+        _tokensOf = _tokensOf == person.Id ? null : person.Id;
+        _tokens = _tokensOf is { } id ? await Tokens.ListAsync(id, CancellationToken.None) : [];
+    }
+
+    private async Task RevokeAsync(PersonAccount person, TokenView token)
+    {
+        await Tokens.RevokeAsync(_me!, token.Id, CancellationToken.None);
+        _tokens = await Tokens.ListAsync(person.Id, CancellationToken.None);
+        await LoadAsync();
+        Snackbar.Add($"Token '{token.Name}' revoked.", Severity.Success);
+    }
+
+    private string TokenState(TokenView token) =>
+        token.RevokedAt is { } revoked ? $"revoked {revoked.UtcDateTime:yyyy-MM-dd}"
+        : token.ExpiresAt is { } expires && expires <= Time.GetUtcNow() ? "expired"
+        : token.LastUsedAt is { } used ? $"last used {used.UtcDateTime:yyyy-MM-dd HH:mm}" : "never used";
+
+    private async Task ChangeAsync(Func<Task> change, string done)
+    {
+        try
+        {
+            await change();
+            Snackbar.Add(done, Severity.Success);
+        }
+        catch (InvalidOperationException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
+
+        await LoadAsync();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Auth.Tokens;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Security;
+
+/// <summary>
+/// Walks every route the app maps (pages, API, exports, files, hub) as anonymous, member and admin, from the app's own
+/// endpoint list, so a route added later without a policy fails here.
+/// </summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    // The only ways in without a session: signing in, health, error pages, the sandbox (its own key), signed media links
+    // for reAPI, and Blazor's plumbing (the circuit itself checks each page's policy).
+    private static readonly string[] OpenPrefixes =
+        ["/login", "/authentication/login", "/authentication/sso", "/health", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
+
+    private TestApp _app = default!;
+    private Guid _memberId;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = TestApp.Start(TestApp.NewDataDirectory());
+        _memberId = await _app.AddLocalUserAsync("member@test.local", "member-password-1");
+    }
+
+    [Fact]
+    public void Every_route_has_a_policy_or_is_one_of_the_known_ways_in()
+    {
+        var unprotected = Routes().Where(r => !r.Protected && !IsOpen(r.Path)).Select(r => $"{r.Method} {r.Path}").ToList();
+
+        Assert.Empty(unprotected);
+        Assert.Contains(Routes(), r => r.AdminOnly);
+    }
+
+    [Fact]
+    public async Task Anonymous_requests_are_sent_to_sign_in_or_refused()
+    {
+        using var anonymous = _app.AnonymousClient();
+        foreach (var route in Routes().Where(r => !IsOpen(r.Path)))
+        {
+            using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), route.Path), TestContext.Current.CancellationToken);
+            var where = $"{route.Method} {route.Path} answered {(int)response.StatusCode} {response.Headers.Location}";
+            Assert.True(
+                response.StatusCode == HttpStatusCode.Unauthorized
+                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/login", StringComparison.Ordinal)),
+                where);
+        }
+    }
+
+    [Fact]
+    public async Task Admin_routes_refuse_members_and_serve_admins()
+    {
+        using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
+        using var admin = await _app.SignedInClientAsync();
+        var adminRoutes = Routes().Where(r => r.AdminOnly).ToList();
+        Assert.Contains(adminRoutes, r => r.Path == "/admin/people");
+        Assert.Contains(adminRoutes, r => r.Path == "/admin/audit.csv");
+
+        foreach (var route in adminRoutes.Where(r => r.Method == "GET"))
+        {
+            using var refused = await member.GetAsync(route.Path, TestContext.Current.CancellationToken);
+            Assert.True(
+                refused.StatusCode == HttpStatusCode.Forbidden
+                || (refused.StatusCode == HttpStatusCode.Redirect && refused.Headers.Location!.OriginalString.Contains("/forbidden", StringComparison.Ordinal)),
+                $"A member got {(int)refused.StatusCode} at {route.Path}");
+            if (!route.HasParameters)
+            {
+                using var served = await admin.GetAsync(route.Path, TestContext.Current.CancellationToken);
+                Assert.True(served.StatusCode == HttpStatusCode.OK, $"An admin got {(int)served.StatusCode} at {route.Path}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Member_pages_serve_a_signed_in_member()
+    {
+        using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
+        foreach (var route in Routes().Where(r => r is { Anonymous: false, AdminOnly: false, HasParameters: false, Method: "GET" } && r.IsPage && !IsOpen(r.Path)))
+        {
+            using var response = await member.GetAsync(route.Path, TestContext.Current.CancellationToken);
+            var location = response.Headers.Location?.OriginalString ?? "";
+            Assert.True(
+                response.StatusCode == HttpStatusCode.OK
+                || (response.StatusCode == HttpStatusCode.Redirect && !location.Contains("/login", StringComparison.Ordinal) && !location.Contains("/forbidden", StringComparison.Ordinal)),
+                $"A member got {(int)response.StatusCode} {location} at {route.Path}");
+        }
+    }
+
+    [Fact]
+    public async Task A_member_cannot_read_another_members_job_outputs_or_tokens()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var adminId = await _app.AdminIdAsync();
+        Guid jobId, outputId;
+        await using (var db = await _app.DbAsync())
+        {
+            var job = new Job { OwnerId = adminId, ModelId = "z-image", Prompt = "private plans", RequestJson = "{\"prompt\":\"private plans\"}", Status = JobStatus.Completed, CreatedAt = DateTimeOffset.UtcNow };
+            db.Jobs.Add(job);
+            var output = new JobOutput { JobId = job.Id, Index = 0, Kind = OutputMediaKind.Image, ContentType = "image/png", UpstreamUrl = "https://example.test/x.png", StoragePath = "none.png", ArchivedAt = DateTimeOffset.UtcNow };
+            db.JobOutputs.Add(output);
+            await db.SaveChangesAsync(ct);
+            (jobId, outputId) = (job.Id, output.Id);
+        }
+
+        var tokens = _app.Services.GetRequiredService<PersonalTokens>();
+        var (adminToken, _) = await tokens.CreateAsync(adminId, "admin's script", null, ct);
+        using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
+
+        var page = await member.GetStringAsync($"/jobs/{jobId}", ct);
+        Assert.DoesNotContain("private plans", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/outputs/{outputId}", ct)).StatusCode);
+        var memberUser = new CurrentUser(_memberId, "Member", IsAdmin: false);
+        Assert.False(await tokens.RevokeAsync(memberUser, adminToken.Id, ct));
+        Assert.DoesNotContain(await tokens.ListAsync(_memberId, ct), t => t.Id == adminToken.Id);
+        await using var check = await _app.DbAsync();
+        Assert.Null((await check.PersonalAccessTokens.SingleAsync(t => t.Id == adminToken.Id, ct)).RevokedAt);
+    }
+
+    /// <summary>A route anyone may call: one of the known ways in, whatever its own metadata says.</summary>
+    private static bool IsOpen(string path) => OpenPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
+
+    private sealed record Route(string Method, string Path, bool Anonymous, bool Protected, bool AdminOnly, bool HasParameters, bool IsPage);
+
+    /// <summary>Every mapped route but static files, with its parameters filled with ids that exist nowhere.</summary>
+    private IEnumerable<Route> Routes() =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsStaticFile(e.RoutePattern.RawText ?? ""))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => new Route(
+                method,
+                Fill(e.RoutePattern.RawText ?? "/"),
+                e.Metadata.GetMetadata<IAllowAnonymous>() is not null,
+                e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0,
+                e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AuthPolicies.Admin),
+                e.RoutePattern.Parameters.Count > 0,
+                e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null)))
+            .DistinctBy(r => (r.Method, r.Path));
+
+    private static bool IsStaticFile(string pattern) =>
+        pattern.Contains(":file}", StringComparison.Ordinal) || pattern.Split('/').Last() is var last && last.Contains('.', StringComparison.Ordinal) && !last.EndsWith(".csv", StringComparison.Ordinal);
+
+    private static string Fill(string pattern)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(pattern, "\\{\\*?([a-zA-Z]+)(:[^}]*)?\\}", m => m.Groups[2].Value.StartsWith(":guid", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "x1");
+        return path.StartsWith('/') ? path : "/" + path;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Auth.Tokens;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Security;
+
+/// <summary>
+/// A recognisable shared key is used for real (jobs, balance, rotation), then looked for everywhere it must never be:
+/// any page's HTML, any API answer or export, any log line (at Debug), and the database file in plain text.
+/// </summary>
+public sealed class SharedKeyCanaryTests : IAsyncLifetime
+{
+    private const string FirstKey = "rk_live_CANARY1a2b3c4d5e6f7a8b9c0d";
+    private const string SecondKey = "rk_live_CANARY9f8e7d6c5b4a3f2e1d0c";
+
+    private SandboxServer _sandbox = default!;
+    private TestApp _app = default!;
+    private string _data = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(FirstKey);
+            o.ApiKeys.Add(SecondKey);
+            o.Durations[OutputKind.Image] = TimeSpan.FromMilliseconds(200);
+        });
+        _data = TestApp.NewDataDirectory();
+        var settings = TestApp.UpstreamSettings(_sandbox.BaseUri, FirstKey);
+        settings["Logging:LogLevel:Default"] = "Debug";
+        _app = TestApp.Start(_data, settings);
+    }
+
+    [Fact]
+    public async Task The_shared_key_never_appears_in_pages_answers_logs_or_the_database()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var seen = new StringBuilder();
+        using var admin = await _app.SignedInClientAsync();
+        var adminId = await _app.AdminIdAsync();
+
+        // Use the key: a job through the API with a personal token, its task and the balance; then rotate the key.
+        var (_, secret) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(adminId, "canary", null, ct);
+        using var script = new HttpClient { BaseAddress = _app.BaseUri };
+        script.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var submitted = await script.PostAsync("/api/v1/images/generations", new StringContent("""{"model":"z-image","prompt":"a canary"}""", Encoding.UTF8, "application/json"), ct);
+        var task = await submitted.Content.ReadAsStringAsync(ct);
+        seen.AppendLine(task);
+        var taskId = System.Text.Json.JsonDocument.Parse(task).RootElement.GetProperty("id").GetString();
+        seen.AppendLine(await script.GetStringAsync($"/api/v1/tasks/{taskId}", ct));
+        seen.AppendLine(await script.GetStringAsync("/api/v1/balance", ct));
+        await _app.Services.GetRequiredService<SharedKeyStore>().SetAsync(SecondKey, new Actor(adminId, "Admin"), ct);
+        seen.AppendLine(await script.GetStringAsync("/api/v1/balance", ct));
+
+        foreach (var path in new[]
+                 {
+                     "/jobs", "/jobs/new", "/usage", "/tokens", "/admin/settings", "/admin/people", "/admin/audit", "/admin/usage",
+                     "/admin/quotas", "/admin/prices", "/admin/reconciliation", "/admin/unconfirmed", "/usage/ledger.csv?all=true",
+                     "/usage/jobs.csv?all=true", "/admin/audit.csv", "/health",
+                 })
+        {
+            seen.AppendLine(await admin.GetStringAsync(path, ct));
+        }
+
+        var answers = seen.ToString();
+        Assert.Contains("9c0d", answers, StringComparison.Ordinal); // the pages did show the key's last 4 characters
+        foreach (var key in new[] { FirstKey, SecondKey })
+        {
+            Assert.DoesNotContain(key, answers, StringComparison.Ordinal);
+            Assert.DoesNotContain(_app.LogLines, line => line.Contains(key, StringComparison.Ordinal));
+        }
+
+        Assert.NotEmpty(_app.LogLines);
+        await _app.DisposeAsync();
+        foreach (var file in Directory.GetFiles(_data, "app.db*"))
+        {
+            var bytes = await File.ReadAllBytesAsync(file, ct);
+            foreach (var key in new[] { FirstKey, SecondKey })
+            {
+                Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(key)) || Contains(bytes, Encoding.Unicode.GetBytes(key)), $"{Path.GetFileName(file)} holds the key in plain text.");
+                Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(key[8..])), $"{Path.GetFileName(file)} holds the key's secret part in plain text.");
+            }
+        }
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+}
