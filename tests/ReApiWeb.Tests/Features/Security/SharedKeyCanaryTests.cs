@@ -68,7 +68,7 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
         }
 
         var answers = seen.ToString();
-        Assert.Contains("9c0d", answers, StringComparison.Ordinal); // the pages did show the key's last 4 characters
+        Assert.Contains("1d0c</b>", answers, StringComparison.Ordinal); // the settings page did show the new key's last 4 characters
         foreach (var key in new[] { FirstKey, SecondKey })
         {
             Assert.DoesNotContain(key, answers, StringComparison.Ordinal);
