@@ -29,7 +29,7 @@ public sealed partial class SsoClient : IDisposable
     public async Task<string> SignOutAsync()
     {
         var page = await _http.GetStringAsync(new Uri(_app.BaseUri, "/jobs"));
-        var token = Field().Match(page).Groups[1].Value;
+        var token = TestApp.AntiforgeryToken(page);
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_app.BaseUri, "/authentication/logout"))
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }),
@@ -109,7 +109,4 @@ public sealed partial class SsoClient : IDisposable
 
     [GeneratedRegex("<input\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex Inputs();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Field();
 }

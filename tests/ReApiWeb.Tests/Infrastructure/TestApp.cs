@@ -158,7 +158,7 @@ public sealed partial class TestApp : IAsyncDisposable
         var cookies = new CookieContainer();
         using var client = ClientWith(cookies);
         var page = await client.GetStringAsync(new Uri(BaseUri, "/login"));
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        var token = AntiforgeryToken(page);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
@@ -174,6 +174,9 @@ public sealed partial class TestApp : IAsyncDisposable
 
         return cookies;
     }
+
+    /// <summary>The antiforgery token of the first form in <paramref name="html"/>.</summary>
+    public static string AntiforgeryToken(string html) => AntiforgeryField().Match(html).Groups[1].Value;
 
     public HttpClient AnonymousClient() => ClientWith(new CookieContainer());
 

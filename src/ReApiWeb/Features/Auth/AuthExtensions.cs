@@ -69,7 +69,8 @@ public static class AuthExtensions
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var validator = context.HttpContext.RequestServices.GetRequiredService<SessionValidator>();
-        var current = await validator.ValidateAsync(context.Principal!, context.HttpContext.RequestAborted);
+        var loaded = context.HttpContext.Items[typeof(UserSession)] as UserSession;
+        var current = await validator.ValidateAsync(context.Principal!, context.HttpContext.RequestAborted, loaded);
         if (current is null)
         {
             context.RejectPrincipal();

@@ -69,8 +69,19 @@ public sealed class SessionStore(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync();
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id);
-        return session is null || session.ExpiresAt <= time.GetUtcNow() ? null : Read(session);
+        var session = await db.Sessions.AsNoTracking().Include(s => s.User).SingleOrDefaultAsync(s => s.Id == id);
+        if (session is null || session.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+
+        // The cookie's validation, next in this request, checks this same row and its person: one read serves both.
+        if (http.HttpContext is { } context)
+        {
+            context.Items[typeof(UserSession)] = session;
+        }
+
+        return Read(session);
     }
 
     public async Task RemoveAsync(string key)

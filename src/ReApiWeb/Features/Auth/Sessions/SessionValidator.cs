@@ -21,7 +21,8 @@ public sealed class SessionValidator(
     /// Null when the browser must sign in again; <paramref name="principal"/> itself when nothing changed; a new
     /// principal when the person's name or rights changed since the sign-in.
     /// </summary>
-    public async Task<ClaimsPrincipal?> ValidateAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    /// <param name="loaded">The session row with its person, when this request already read it.</param>
+    public async Task<ClaimsPrincipal?> ValidateAsync(ClaimsPrincipal principal, CancellationToken cancellationToken, UserSession? loaded = null)
     {
         if (!Guid.TryParse(principal.FindFirstValue(AppPrincipal.SessionClaim), out var sessionId)
             || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
@@ -30,8 +31,10 @@ public sealed class SessionValidator(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var session = await db.Sessions.AsNoTracking().Include(s => s.User)
-            .SingleOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId, cancellationToken);
+        var session = loaded is { User: not null } && loaded.Id == sessionId && loaded.UserId == userId
+            ? loaded
+            : await db.Sessions.AsNoTracking().Include(s => s.User)
+                .SingleOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId, cancellationToken);
         var now = time.GetUtcNow();
         if (session?.User is null || session.User.IsDisabled || session.ExpiresAt <= now)
         {
