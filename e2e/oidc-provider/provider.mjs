@@ -26,7 +26,7 @@ const config = JSON.parse(readFileSync(configPath, 'utf8'));
 // Mutable user table: the test-control endpoint changes it, and every token
 // issuance (including refresh) reads the current values through findAccount.
 const users = new Map(config.users.map((u) => [u.id, {
-  groups: [], roles: [], disabled: false, ...u,
+  groups: [], roles: [], disabled: false, email_verified: true, ...u,
 }]));
 
 // A fresh RS256 signing key per process (ASP.NET Core's default expectation).
@@ -117,7 +117,7 @@ const provider = new Provider(config.issuer, {
           sub: id,
           name: user.name,
           email: user.email,
-          email_verified: true,
+          email_verified: user.email_verified,
           groups: [...user.groups],
           roles: [...user.roles],
         };
@@ -208,7 +208,7 @@ async function updateUser(req, res, id) {
   } catch {
     return send(res, 400, 'invalid JSON', 'text/plain');
   }
-  for (const key of ['groups', 'roles', 'disabled', 'name', 'email', 'password']) {
+  for (const key of ['groups', 'roles', 'disabled', 'name', 'email', 'email_verified', 'password']) {
     if (key in patch) user[key] = patch[key];
   }
   log(`[test] user ${id} updated:`, JSON.stringify(patch));

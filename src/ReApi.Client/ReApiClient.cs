@@ -21,10 +21,23 @@ public sealed class ReApiClient(
     private readonly ReApiClientOptions _options = options ?? new ReApiClientOptions();
 
     /// <summary>Submits a generation. Charged by reAPI when it answers with a task id.</summary>
-    public async Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, CancellationToken cancellationToken)
+    public Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, CancellationToken cancellationToken) =>
+        SubmitAsync(endpoint, body, sending: null, cancellationToken);
+
+    /// <summary>
+    /// Submits a generation. <paramref name="sending"/> runs once the rate gate granted the slot, right before the
+    /// request goes out: a caller records there that the POST left (so after a crash it knows whether it may have),
+    /// and may refuse by throwing, in which case nothing is sent.
+    /// </summary>
+    public async Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, Func<CancellationToken, Task>? sending, CancellationToken cancellationToken)
     {
         var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         await gate.AcquireAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
+        if (sending is not null)
+        {
+            await sending(cancellationToken).ConfigureAwait(false);
+        }
+
         using var request = CreateRequest(HttpMethod.Post, connection, endpoint.Path());
         request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         var (status, text, headers) = await SendAsync(request, isPost: true, cancellationToken).ConfigureAwait(false);

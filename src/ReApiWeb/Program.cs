@@ -17,6 +17,7 @@ builder.AddUpstream();
 builder.AddJobs();
 builder.AddCredits();
 builder.AddMedia();
+builder.AddApi();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
@@ -30,18 +31,28 @@ await app.Services.PrepareUpstreamAsync(CancellationToken.None);
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandlingPath = "/error",
+        CreateScopeForErrors = true,
+
+        // A request the server could not read is the client's mistake (400, 413), not a server error.
+        StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    });
     app.UseHsts();
 }
 
 app.UseSecurityHeaders();
+app.UseSameOriginHubs();
 
 // Browsers get a page for a bare status code; API, hub and file clients keep the plain status.
 app.UseWhen(
     context => HttpMethods.IsGet(context.Request.Method) && !AuthExtensions.IsMachinePath(context.Request.Path),
     branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseApiStatusCodes();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

@@ -22,6 +22,15 @@ public sealed record RequestProblem(string Field, ProblemKind Kind, string Messa
 /// <summary>Checks a request body against a <see cref="ModelSpec"/> before anything is sent upstream.</summary>
 public static class RequestValidator
 {
+    /// <summary>The longest text a field without its own limit takes (reAPI's longest documented prompt limit).</summary>
+    public const int MaxFreeTextLength = 20_000;
+
+    /// <summary>The longest URL a media field takes.</summary>
+    public const int MaxUrlLength = 4096;
+
+    /// <summary>The most a JSON object or array field may hold, as JSON text.</summary>
+    public const int MaxJsonFieldLength = 32_768;
+
     public static IReadOnlyList<RequestProblem> Validate(ModelSpec model, JsonObject body)
     {
         var problems = new List<RequestProblem>();
@@ -29,7 +38,7 @@ public static class RequestValidator
         {
             if (name != "model" && model.Field(name) is null)
             {
-                problems.Add(new(name, ProblemKind.Unknown, $"'{name}' is not a parameter of {model.Id}."));
+                problems.Add(new(name, ProblemKind.Unknown, $"'{Shorten(name)}' is not a parameter of {model.Id}."));
             }
         }
 
@@ -79,11 +88,11 @@ public static class RequestValidator
         FieldType.Boolean => value is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
             ? null
             : $"{field.Label} must be true or false.",
-        FieldType.Url => value is JsonValue v && v.TryGetValue(out string? url) && IsPublicHttpUrl(url)
+        FieldType.Url => value is JsonValue v && v.TryGetValue(out string? url) && url.Length <= MaxUrlLength && IsPublicHttpUrl(url)
             ? null
             : $"{field.Label} must be a public http(s) URL.",
         FieldType.UrlList => CheckUrlList(field, value),
-        FieldType.Json => (field.Shape, value) switch
+        FieldType.Json => value.ToJsonString().Length > MaxJsonFieldLength ? $"{field.Label} must be at most {MaxJsonFieldLength:N0} characters of JSON." : (field.Shape, value) switch
         {
             (JsonShape.Object, JsonObject) => null,
             (JsonShape.Array, JsonArray array) => CheckCount(field, array.Count, "items"),
@@ -99,7 +108,8 @@ public static class RequestValidator
             return $"{field.Label} must be text.";
         }
 
-        if (field.MaxLength is { } max && text.Length > max)
+        var max = field.MaxLength ?? MaxFreeTextLength;
+        if (text.Length > max)
         {
             return $"{field.Label} must be at most {max} characters (it has {text.Length}).";
         }
@@ -136,10 +146,10 @@ public static class RequestValidator
             return countProblem;
         }
 
-        var bad = items.FirstOrDefault(item => item is not JsonValue v || !v.TryGetValue(out string? url) || !IsPublicHttpUrl(url));
+        var bad = items.FirstOrDefault(item => item is not JsonValue v || !v.TryGetValue(out string? url) || url.Length > MaxUrlLength || !IsPublicHttpUrl(url));
         return bad is null && items.All(item => item is not null)
             ? null
-            : $"{field.Label}: '{bad}' is not a public http(s) URL (reAPI takes no uploads or data: URIs).";
+            : $"{field.Label}: '{Shorten(bad?.ToJsonString())}' is not a public http(s) URL (reAPI takes no uploads or data: URIs).";
     }
 
     private static string? CheckCount(FieldSpec field, int count, string noun)
@@ -155,6 +165,8 @@ public static class RequestValidator
     /// <summary>reAPI fetches inputs itself, so only absolute http(s) URLs are accepted.</summary>
     public static bool IsPublicHttpUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 100 ? text : text[..100] + "…";
 
     private static string Format(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "…";
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +14,7 @@ public static class DataExtensions
 
         builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddSingleton<WriteGate>();
-        builder.Services.AddDataProtection().SetApplicationName("ReApiWeb").PersistKeysToDbContext<AppDbContext>();
+        builder.AddKeyRing(storage);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -25,6 +24,7 @@ public static class DataExtensions
     {
         var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await KeyRing.MoveKeysOutOfDatabaseAsync(services, db.Database.GetConnectionString()!, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }

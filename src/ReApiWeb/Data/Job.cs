@@ -34,6 +34,12 @@ public sealed class Job
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// When the POST to reAPI left (recorded just before it is sent). A job still Submitting without it never left,
+    /// so after a crash it is sent then; one with it may have reached reAPI, so it needs a person.
+    /// </summary>
+    public DateTimeOffset? PostStartedAt { get; set; }
+
     public DateTimeOffset? SubmittedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }

@@ -30,4 +30,10 @@ public sealed class User
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LastSignInAt { get; set; }
+
+    /// <summary>Wrong passwords since the last successful sign-in or lockout.</summary>
+    public int FailedSignIns { get; set; }
+
+    /// <summary>Password sign-in is refused until then, after too many wrong passwords.</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
 }

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ReApiWeb.Tests.Infrastructure;
 
 /// <summary>A person the test identity provider knows.</summary>
-public sealed record OidcUser(string Id, string Password, string Email, string Name, string[] Groups, string[]? Roles = null);
+public sealed record OidcUser(string Id, string Password, string Email, string Name, string[] Groups, string[]? Roles = null, bool EmailVerified = true);
 
 /// <summary>
 /// A real OpenID Connect provider (the npm package oidc-provider, in <c>e2e/oidc-provider</c>) as a node process on
@@ -54,7 +54,7 @@ public sealed class OidcProvider : IAsyncDisposable
                     post_logout_redirect_uris = new[] { $"{app}/signout-callback-oidc" },
                 },
             },
-            users = users.Select(u => new { id = u.Id, password = u.Password, email = u.Email, name = u.Name, groups = u.Groups, roles = u.Roles ?? [] }),
+            users = users.Select(u => new { id = u.Id, password = u.Password, email = u.Email, name = u.Name, groups = u.Groups, roles = u.Roles ?? [], email_verified = u.EmailVerified }),
         }));
 
         var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -4,6 +4,9 @@ using ReApiWeb.Features.Credits;
 
 namespace ReApiWeb.Features.Admin;
 
+/// <summary>An admin action by someone who is no longer an admin (demoted or disabled since their page opened).</summary>
+public sealed class AdminRightsException() : UnauthorizedAccessException("You are no longer an admin, so this change was not made. Reload the page.");
+
 /// <summary>The person who did something, as the audit log names them, and the address they signed in from.</summary>
 public sealed record Actor(Guid Id, string Name, string? Address = null);
 
@@ -15,6 +18,21 @@ public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, TimeProv
 {
     public void Add(AppDbContext db, Actor actor, string action, string details) =>
         Add(db, actor.Id, actor.Name, actor.Address, action, details);
+
+    /// <summary>
+    /// Records an admin's change, after checking in <paramref name="db"/> that <paramref name="admin"/> is an admin
+    /// right now (not disabled, still holding admin rights): a page opened before a demotion cannot act after it. Call
+    /// it before saving the change; it throws <see cref="AdminRightsException"/> and nothing is saved.
+    /// </summary>
+    public async Task AddAdminChangeAsync(AppDbContext db, Actor admin, string action, string details, CancellationToken cancellationToken)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == admin.Id && !u.IsDisabled && (u.IsAdmin || u.IsProviderAdmin), cancellationToken))
+        {
+            throw new AdminRightsException();
+        }
+
+        Add(db, admin, action, details);
+    }
 
     /// <summary>For someone who may not be a known person (a failed sign-in).</summary>
     public void Add(AppDbContext db, Guid? actorId, string actorName, string? address, string action, string details) =>

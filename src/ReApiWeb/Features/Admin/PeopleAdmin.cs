@@ -82,7 +82,7 @@ public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, Audit
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         var (action, details) = change(user);
-        audit.Add(db, by, action, details);
+        await audit.AddAdminChangeAsync(db, by, action, details, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (endSessions)
         {

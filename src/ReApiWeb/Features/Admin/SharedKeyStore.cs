@@ -89,7 +89,7 @@ public sealed class SharedKeyStore(IDbContextFactory<AppDbContext> dbFactory, ID
 
             if (by is not null)
             {
-                audit.Add(db, by, protectedValue is null ? "key.remove" : "key.set", change);
+                await audit.AddAdminChangeAsync(db, by, protectedValue is null ? "key.remove" : "key.set", change, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);

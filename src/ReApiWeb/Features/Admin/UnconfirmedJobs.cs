@@ -19,6 +19,7 @@ public sealed partial class UnconfirmedJobs(
     CreditLedger ledger,
     CreditEvents creditEvents,
     IJobNotifier notifier,
+    AuditLog audit,
     TimeProvider time,
     ILogger<UnconfirmedJobs> logger)
 {
@@ -33,7 +34,7 @@ public sealed partial class UnconfirmedJobs(
     }
 
     /// <summary>Attaches the task reAPI created; the job is then followed like any other. False if it is no longer Unconfirmed.</summary>
-    public async Task<bool> AttachTaskAsync(Guid jobId, string taskId, Guid adminId, CancellationToken cancellationToken)
+    public async Task<bool> AttachTaskAsync(Guid jobId, string taskId, Actor admin, CancellationToken cancellationToken)
     {
         var trimmed = taskId.Trim();
         if (!ReApiResponseParser.TaskIdPattern().IsMatch(trimmed))
@@ -54,18 +55,21 @@ public sealed partial class UnconfirmedJobs(
             return false;
         }
 
+        await audit.AddAdminChangeAsync(db, admin, "job.attach", $"Unconfirmed job {jobId} ({job.ModelId}) attached to reAPI task {trimmed}", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
         // reAPI did create (and charge) the task: the hold becomes a charge.
         await ledger.ChargeAsync(db, jobId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         creditEvents.Notify(job.OwnerId);
         board.Add(new PollTarget(job.Id, job.OwnerId, trimmed, job.ModelId, job.SubmittedAt ?? job.CreatedAt));
-        LogAttached(jobId, trimmed, adminId);
+        LogAttached(jobId, trimmed, admin.Id);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return true;
     }
 
     /// <summary>Closes the job as never received by reAPI (nothing was charged). False if it is no longer Unconfirmed.</summary>
-    public async Task<bool> CloseAsNotReceivedAsync(Guid jobId, Guid adminId, CancellationToken cancellationToken)
+    public async Task<bool> CloseAsNotReceivedAsync(Guid jobId, Actor admin, CancellationToken cancellationToken)
     {
         const string message = "An admin checked reAPI: it never received this job, so nothing was charged.";
         var now = time.GetUtcNow();
@@ -80,10 +84,12 @@ public sealed partial class UnconfirmedJobs(
             return false;
         }
 
+        await audit.AddAdminChangeAsync(db, admin, "job.close", $"Unconfirmed job {jobId} ({job.ModelId}) closed as never received by reAPI; its hold released", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         await ledger.ReleaseAsync(db, jobId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         creditEvents.Notify(job.OwnerId);
-        LogClosed(jobId, adminId);
+        LogClosed(jobId, admin.Id);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Rejected, now, message));
         return true;
     }

@@ -9,6 +9,7 @@ using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace ReApiWeb.Features.Api;
 
@@ -26,45 +27,55 @@ public static class ReApiCompatibleApi
 
     public static IEndpointRouteBuilder MapReApiCompatibleApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup(Prefix).RequireAuthorization(AuthPolicies.PersonalToken).DisableAntiforgery().WithTags("reAPI-compatible API");
+        var api = endpoints.MapGroup(Prefix).RequireAuthorization(AuthPolicies.PersonalToken).RequireRateLimiting(ApiRateLimit.PolicyName)
+            .DisableAntiforgery().WithTags("reAPI-compatible API");
         foreach (var endpoint in Enum.GetValues<ReApiEndpoint>())
         {
-            api.MapPost("/" + endpoint.Path(), (HttpContext context, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader) =>
-                SubmitAsync(context, endpoint, submitter, catalog, reader));
+            api.MapPost("/" + endpoint.Path(), (HttpContext context, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader, IOptions<ApiOptions> options) =>
+                SubmitAsync(context, endpoint, submitter, catalog, reader, options.Value));
         }
 
         api.MapGet("/tasks/{id}", GetTaskAsync);
         api.MapGet("/balance", BalanceAsync);
+
+        // Wrong methods and unknown routes answer in the envelope too (routing alone would give a bare 404 or 405).
+        foreach (var endpoint in Enum.GetValues<ReApiEndpoint>())
+        {
+            MapMethodNotAllowed(api, "/" + endpoint.Path(), HttpMethods.Post);
+        }
+
+        MapMethodNotAllowed(api, "/tasks/{id}", HttpMethods.Get);
+        MapMethodNotAllowed(api, "/balance", HttpMethods.Get);
+        api.MapFallback("{**path}", (HttpContext context) =>
+            ApiErrors.Result(404, ApiErrors.NoSuchRoute, $"No such endpoint: {context.Request.Method} {Shorten(context.Request.Path.Value ?? "")}"));
         return endpoints;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, ReApiEndpoint endpoint, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader)
+    private static void MapMethodNotAllowed(RouteGroupBuilder api, string pattern, string allowed) =>
+        api.MapMethods(pattern, [.. new[] { HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete }.Where(m => m != allowed)], (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = allowed == HttpMethods.Get ? "GET, HEAD" : allowed;
+            return ApiErrors.Result(405, ApiErrors.MethodNotAllowed, $"{context.Request.Method} is not allowed here; use {allowed}");
+        });
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, ReApiEndpoint endpoint, JobSubmitter submitter, ModelCatalog catalog, IJobReader reader, ApiOptions options)
     {
         var user = CurrentUser.From(context.User)!;
-        JsonObject? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var (body, invalid) = await JsonBody.ReadObjectAsync(context, options.MaxRequestBodyBytes);
         if (body is null)
         {
-            return ApiErrors.Result(400, 20001, "Request body must be a JSON object");
+            return invalid!;
         }
 
         var modelId = body["model"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;
         if (string.IsNullOrEmpty(modelId))
         {
-            return ApiErrors.Result(400, 20002, "Missing required parameter: model");
+            return ApiErrors.Result(400, ApiErrors.MissingParameter, "Missing required parameter: model");
         }
 
         if (catalog.Find(modelId) is not { } model || model.Endpoint != endpoint)
         {
-            return ApiErrors.Result(400, 20004, $"Unknown model '{modelId}' for /{endpoint.Path()}");
+            return ApiErrors.Result(400, ApiErrors.UnknownModel, $"Unknown model '{Shorten(modelId)}' for /{endpoint.Path()}");
         }
 
         var parameters = (JsonObject)body.DeepClone();
@@ -74,10 +85,15 @@ public static class ReApiCompatibleApi
         {
             return problem.Kind switch
             {
-                ProblemKind.Missing => ApiErrors.Result(400, 20002, $"Missing required parameter: {problem.Field}"),
-                ProblemKind.Unknown => ApiErrors.Result(400, 20005, $"Unknown parameter: {problem.Field}"),
-                _ => ApiErrors.Result(400, 20003, $"Invalid parameter {problem.Field}: {problem.Message}"),
+                ProblemKind.Missing => ApiErrors.Result(400, ApiErrors.MissingParameter, $"Missing required parameter: {Shorten(problem.Field)}"),
+                ProblemKind.Unknown => ApiErrors.Result(400, ApiErrors.UnknownParameter, $"Unknown parameter: {Shorten(problem.Field)}"),
+                _ => ApiErrors.Result(400, ApiErrors.InvalidParameter, $"Invalid parameter {Shorten(problem.Field)}: {problem.Message}"),
             };
+        }
+
+        if (result.Conflict is { } conflict)
+        {
+            return ApiErrors.Result(409, ApiErrors.IdempotencyConflict, conflict);
         }
 
         if (result.ModelRefusal is { } notAllowed)
@@ -126,20 +142,24 @@ public static class ReApiCompatibleApi
     {
         var user = CurrentUser.From(context.User)!;
         var view = TryParseTaskId(id, out var jobId) ? await reader.GetAsync(user, jobId, context.RequestAborted) : null;
-        return view is null ? ApiErrors.Result(404, 40401, "Task not found") : Results.Json(TaskJson(view, BaseUrl(context)));
+        return view is null ? ApiErrors.Result(404, ApiErrors.TaskNotFound, "Task not found") : Results.Json(TaskJson(view, BaseUrl(context)));
     }
 
-    /// <summary>The task shape reAPI returns, with outputs pointing at the app's archived copies once they exist.</summary>
+    /// <summary>
+    /// The task shape reAPI returns, with outputs pointing at the app's archived copies once they exist. A job whose
+    /// POST may or may not have reached reAPI (Unconfirmed) is still "processing", with a <c>message</c> saying why:
+    /// reporting it failed would make scripts submit again and pay twice.
+    /// </summary>
     public static JsonObject TaskJson(JobView view, string baseUrl)
     {
         var job = view.Summary;
         var status = job.Status switch
         {
             JobStatus.Completed => "completed",
-            JobStatus.Failed or JobStatus.Rejected or JobStatus.Unconfirmed => "failed",
+            JobStatus.Failed or JobStatus.Rejected => "failed",
             _ => "processing",
         };
-        return new JsonObject
+        var task = new JsonObject
         {
             ["id"] = TaskId(job.Id),
             ["model"] = job.ModelId,
@@ -150,6 +170,13 @@ public static class ReApiCompatibleApi
                 ? new JsonObject { ["code"] = view.ErrorCode ?? 60098, ["message"] = job.ErrorMessage ?? "The job did not run." }
                 : null,
         };
+        if (job.Status == JobStatus.Unconfirmed)
+        {
+            task["message"] = "It is unknown whether reAPI received this job; an admin is checking. Do not submit it again: "
+                + "this task will complete, or fail and be refunded, once that is settled.";
+        }
+
+        return task;
     }
 
     public static string TaskId(Guid jobId) => "task_" + jobId.ToString("N");
@@ -222,6 +249,9 @@ public static class ReApiCompatibleApi
         ReApiErrorKind.RateLimited => ApiErrors.Result(429, 50001, message, e.RetryAfter),
         _ => ApiErrors.Result(502, e.Code ?? 60099, message),
     };
+
+    /// <summary>What a client sent, echoed in a message, but not without bound.</summary>
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private static string BaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
 }

@@ -13,6 +13,36 @@ public sealed class AuthOptions
 
     /// <summary>How long a sign-in lasts without any visit before the person must sign in again.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long a sign-in lasts at most, however busy it was: then the person signs in again.</summary>
+    public TimeSpan SessionMaxLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public SignInLimitOptions SignInLimits { get; set; } = new();
+
+    public TokenOptions Tokens { get; set; } = new();
+}
+
+/// <summary>Brute-force protection of the password sign-in.</summary>
+public sealed class SignInLimitOptions
+{
+    /// <summary>Wrong passwords in a row after which an account is locked.</summary>
+    public int MaxFailures { get; set; } = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Password sign-in attempts one network address may make per minute, whatever the accounts.</summary>
+    public int AttemptsPerAddressPerMinute { get; set; } = 30;
+}
+
+/// <summary>Personal access tokens for scripts.</summary>
+public sealed class TokenOptions
+{
+    /// <summary>The longest lifetime a member may give a token.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>Whether members may make tokens that never expire (off: every token has an expiry).</summary>
+    public bool AllowNeverExpiring { get; set; }
 }
 
 /// <summary>The local admin created at first start so the app works out of the box.</summary>
@@ -55,6 +85,15 @@ public sealed class OidcOptions
     public string GroupsClaim { get; set; } = "groups";
 
     public string RolesClaim { get; set; } = "roles";
+
+    /// <summary>The ID token claim by which the provider says it verified the e-mail address.</summary>
+    public string EmailVerifiedClaim { get; set; } = "email_verified";
+
+    /// <summary>
+    /// Whether a first SSO sign-in may take over an account made here before SSO with the same e-mail. Only when the
+    /// provider asserts the e-mail is verified, and never the bootstrap admin's account; off by default.
+    /// </summary>
+    public bool LinkVerifiedEmails { get; set; }
 
     /// <summary>People in any of these groups are admins.</summary>
     public List<string> AdminGroups { get; set; } = [];

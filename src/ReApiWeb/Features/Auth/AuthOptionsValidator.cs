@@ -29,6 +29,21 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             problems.Add("Auth:SessionLifetime must be at least 5 minutes.");
         }
 
+        if (options.SessionMaxLifetime < options.SessionLifetime)
+        {
+            problems.Add("Auth:SessionMaxLifetime must be at least Auth:SessionLifetime.");
+        }
+
+        if (options.SignInLimits.MaxFailures < 1 || options.SignInLimits.Lockout <= TimeSpan.Zero || options.SignInLimits.AttemptsPerAddressPerMinute < 1)
+        {
+            problems.Add("Auth:SignInLimits needs MaxFailures and AttemptsPerAddressPerMinute of at least 1 and a positive Lockout.");
+        }
+
+        if (options.Tokens.MaxLifetime < TimeSpan.FromDays(7))
+        {
+            problems.Add("Auth:Tokens:MaxLifetime must be at least 7 days.");
+        }
+
         if (options.Oidc.IsEnabled)
         {
             problems.AddRange(ValidateOidc(options.Oidc, options.RevalidationInterval));
@@ -58,7 +73,7 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             yield return "Auth:Oidc:Scopes must include openid.";
         }
 
-        foreach (var (key, value) in new[] { ("NameClaim", oidc.NameClaim), ("EmailClaim", oidc.EmailClaim), ("GroupsClaim", oidc.GroupsClaim), ("RolesClaim", oidc.RolesClaim) })
+        foreach (var (key, value) in new[] { ("NameClaim", oidc.NameClaim), ("EmailClaim", oidc.EmailClaim), ("GroupsClaim", oidc.GroupsClaim), ("RolesClaim", oidc.RolesClaim), ("EmailVerifiedClaim", oidc.EmailVerifiedClaim) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {

@@ -1,29 +1,47 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 
 namespace ReApiWeb.Features.Auth;
 
-/// <summary>Checks a local e-mail and password, records the attempt in the audit log, and builds the principal for the cookie.</summary>
+/// <summary>What a password sign-in came to: a principal, a refusal, or an account locked for a while.</summary>
+public sealed record SignInOutcome(ClaimsPrincipal? Principal, TimeSpan? LockedFor = null);
+
+/// <summary>
+/// Checks a local e-mail and password and builds the principal for the cookie. Repeated wrong passwords lock the
+/// account for <see cref="SignInLimitOptions.Lockout"/>; the audit log gets each failure up to the lockout and then one
+/// entry for the lockout itself, so guessing cannot flood it.
+/// </summary>
 public sealed class LocalSignIn(
     IDbContextFactory<AppDbContext> dbFactory,
     IPasswordHasher<User> hasher,
     SignInMethods methods,
     AuditLog audit,
+    IOptions<AuthOptions> options,
     TimeProvider time)
 {
-    public async Task<ClaimsPrincipal?> TrySignInAsync(string email, string password, string? address, CancellationToken cancellationToken)
+    private SignInLimitOptions Limits => options.Value.SignInLimits;
+
+    public async Task<SignInOutcome> TrySignInAsync(string email, string password, string? address, CancellationToken cancellationToken)
     {
         var normalized = email.Trim().ToLowerInvariant();
+        var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user?.LockedUntil > now)
+        {
+            // Locked: the password is not even tried, so guessing on gains nothing; the same time is spent regardless.
+            SpendTheTimeOfACheck(normalized, password);
+            return new SignInOutcome(null, user.LockedUntil - now);
+        }
+
         var verdict = PasswordVerificationResult.Failed;
         if (user?.PasswordHash is null || user.IsDisabled || !await methods.MayUsePasswordAsync(normalized, cancellationToken))
         {
-            // Spend the same time as a real check so that timing does not tell which e-mails exist.
-            hasher.VerifyHashedPassword(new User { Email = normalized, DisplayName = "" }, DummyHash, password);
+            SpendTheTimeOfACheck(normalized, password);
         }
         else
         {
@@ -32,9 +50,14 @@ public sealed class LocalSignIn(
 
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            audit.Add(db, user?.Id, Shorten(normalized), address, "signin.failed", $"Local sign-in refused{Reason(user)}");
+            var lockedFor = user is null ? null : CountFailure(db, user, address, now);
+            if (lockedFor is null)
+            {
+                audit.Add(db, user?.Id, Shorten(normalized), address, "signin.failed", $"Local sign-in refused{Reason(user)}");
+            }
+
             await db.SaveChangesAsync(cancellationToken);
-            return null;
+            return new SignInOutcome(null, lockedFor);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -42,11 +65,32 @@ public sealed class LocalSignIn(
             user.PasswordHash = hasher.HashPassword(user, password);
         }
 
-        user.LastSignInAt = time.GetUtcNow();
+        user.LastSignInAt = now;
+        user.FailedSignIns = 0;
+        user.LockedUntil = null;
         audit.Add(db, new Actor(user.Id, user.DisplayName, address), "signin", $"{user.Email} signed in with a password");
         await db.SaveChangesAsync(cancellationToken);
-        return AppPrincipal.Create(user, AppPrincipal.Local, address);
+        return new SignInOutcome(AppPrincipal.Create(user, AppPrincipal.Local, address));
     }
+
+    /// <summary>Counts a wrong password; at the limit the account locks (audited once) and the lock's length is returned.</summary>
+    private TimeSpan? CountFailure(AppDbContext db, User user, string? address, DateTimeOffset now)
+    {
+        user.FailedSignIns++;
+        if (user.FailedSignIns < Limits.MaxFailures)
+        {
+            return null;
+        }
+
+        user.FailedSignIns = 0;
+        user.LockedUntil = now + Limits.Lockout;
+        audit.Add(db, user.Id, user.Email, address, "signin.locked",
+            $"{user.Email} locked for {SignInThrottle.Minutes(Limits.Lockout)} minutes after {Limits.MaxFailures} wrong passwords in a row (the last from {address ?? "an unknown address"})");
+        return Limits.Lockout;
+    }
+
+    private void SpendTheTimeOfACheck(string email, string password) =>
+        hasher.VerifyHashedPassword(new User { Email = email, DisplayName = "" }, DummyHash, password);
 
     private static string Reason(User? user) => user switch
     {

@@ -43,7 +43,7 @@ public sealed class SignInMethods(IDbContextFactory<AppDbContext> dbFactory, IOp
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.SetSettingAsync(LocalSignInKey, enabled ? "on" : "off", admin.Id, time.GetUtcNow(), cancellationToken);
-        audit.Add(db, admin, "signin.local", enabled ? "Local sign-in turned on" : "Local sign-in turned off");
+        await audit.AddAdminChangeAsync(db, admin, "signin.local", enabled ? "Local sign-in turned on" : "Local sign-in turned off", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -17,8 +17,8 @@ public static class Csv
             _ => value.ToString() ?? "",
         };
 
-        // A leading =, +, - or @ would run as a formula in a spreadsheet.
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' && value is string)
+        // A leading =, +, - or @ would run as a formula in a spreadsheet, and so would one after a leading tab or carriage return.
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && value is string)
         {
             text = "'" + text;
         }

@@ -62,7 +62,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         row.Credits = credits;
         row.UpdatedAt = time.GetUtcNow();
         row.UpdatedBy = admin.Id;
-        audit.Add(db, admin, "price.set", $"{modelId}{(tier.Length == 0 ? "" : $" ({tier})")}: {before:0.####} → {credits:0.####} credits per {rule.Unit}");
+        await audit.AddAdminChangeAsync(db, admin, "price.set", $"{modelId}{(tier.Length == 0 ? "" : $" ({tier})")}: {before:0.####} → {credits:0.####} credits per {rule.Unit}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Invalidate();
     }
@@ -72,7 +72,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Prices.RemoveRange(await db.Prices.Where(p => p.ModelId == modelId).ToListAsync(cancellationToken));
-        audit.Add(db, admin, "price.reset", $"{modelId}: back to the catalog's price list");
+        await audit.AddAdminChangeAsync(db, admin, "price.reset", $"{modelId}: back to the catalog's price list", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Invalidate();
     }
@@ -90,7 +90,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         var before = await ConfirmAboveAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.SetSettingAsync(ConfirmAboveKey, credits.ToString(CultureInfo.InvariantCulture), admin.Id, time.GetUtcNow(), cancellationToken);
-        audit.Add(db, admin, "price.confirm-above", $"Ask for confirmation above {before:N0} → {credits:N0} credits");
+        await audit.AddAdminChangeAsync(db, admin, "price.confirm-above", $"Ask for confirmation above {before:N0} → {credits:N0} credits", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -68,7 +68,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
             quota.UpdatedAt = time.GetUtcNow();
         }
 
-        audit.Add(db, admin, "quota.set", $"{subject}, {CreditPeriods.Adjective(period)}: {Describe(before)} → {Describe(credits)}");
+        await audit.AddAdminChangeAsync(db, admin, "quota.set", $"{subject}, {CreditPeriods.Adjective(period)}: {Describe(before)} → {Describe(credits)}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(Guid.Empty);
     }
@@ -85,7 +85,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         var quota = await db.Quotas.SingleAsync(q => q.Id == quotaId, cancellationToken);
         db.QuotaGrants.Add(new QuotaGrant { QuotaId = quotaId, Credits = credits, ExpiresAt = expiresAt, Reason = reason.Trim(), GrantedBy = admin.Id, CreatedAt = time.GetUtcNow() });
         var subject = await SubjectNameAsync(db, quota.Scope, quota.SubjectId, cancellationToken);
-        audit.Add(db, admin, "quota.grant", $"{subject}, {CreditPeriods.Adjective(quota.Period)}: +{credits:N0} credits until {expiresAt:yyyy-MM-dd HH:mm} UTC ({reason.Trim()})");
+        await audit.AddAdminChangeAsync(db, admin, "quota.grant", $"{subject}, {CreditPeriods.Adjective(quota.Period)}: +{credits:N0} credits until {expiresAt:yyyy-MM-dd HH:mm} UTC ({reason.Trim()})", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(Guid.Empty);
     }
@@ -102,7 +102,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
         db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = now, PeriodAt = now, Note = reason.Trim(), ActorId = admin.Id });
-        audit.Add(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})");
+        await audit.AddAdminChangeAsync(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(userId);
     }
@@ -122,7 +122,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         }
 
         var group = db.Groups.Add(new Group { Name = trimmed, CreatedAt = time.GetUtcNow() }).Entity;
-        audit.Add(db, admin, "group.create", trimmed);
+        await audit.AddAdminChangeAsync(db, admin, "group.create", trimmed, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return group.Id;
     }
@@ -152,7 +152,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
 
         var group = await db.Groups.Where(g => g.Id == groupId).Select(g => g.Name).SingleAsync(cancellationToken);
         var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
-        audit.Add(db, admin, member ? "group.add" : "group.remove", $"{person} {(member ? "added to" : "removed from")} {group}");
+        await audit.AddAdminChangeAsync(db, admin, member ? "group.add" : "group.remove", $"{person} {(member ? "added to" : "removed from")} {group}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(userId);
     }
@@ -163,7 +163,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var group = await db.Groups.SingleAsync(g => g.Id == groupId, cancellationToken);
         group.AllowedModels = [.. models.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        audit.Add(db, admin, "group.models", $"{group.Name}: {(group.AllowedModels.Count == 0 ? "every model" : string.Join(", ", group.AllowedModels))}");
+        await audit.AddAdminChangeAsync(db, admin, "group.models", $"{group.Name}: {(group.AllowedModels.Count == 0 ? "every model" : string.Join(", ", group.AllowedModels))}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -173,7 +173,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         var group = await db.Groups.SingleAsync(g => g.Id == groupId, cancellationToken);
         db.Groups.Remove(group);
         db.Quotas.RemoveRange(db.Quotas.Where(q => q.Scope == QuotaScope.Group && q.SubjectId == groupId));
-        audit.Add(db, admin, "group.delete", group.Name);
+        await audit.AddAdminChangeAsync(db, admin, "group.delete", group.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         events.Notify(Guid.Empty);
     }

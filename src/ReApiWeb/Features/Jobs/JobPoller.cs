@@ -5,8 +5,9 @@ using ReApiWeb.Features.Jobs.Scheduling;
 namespace ReApiWeb.Features.Jobs;
 
 /// <summary>
-/// Hosts the <see cref="PollScheduler"/>: at start it resumes every task in flight from the database and relearns the
-/// models' durations from finished jobs, then lets the scheduler run until the app stops.
+/// Hosts the <see cref="PollScheduler"/>: at start it resumes every task in flight from the database, sends the jobs
+/// a previous run admitted but never sent, and relearns the models' durations from finished jobs, then lets the
+/// scheduler run until the app stops.
 /// </summary>
 public sealed partial class JobPoller(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -14,21 +15,52 @@ public sealed partial class JobPoller(
     DurationBook durations,
     PollScheduler scheduler,
     JobFinalizer finalizer,
+    JobSubmitter submitter,
+    TimeProvider time,
     ILogger<JobPoller> logger) : BackgroundService
 {
     /// <summary>How many recent finished jobs per start feed the duration models.</summary>
     private const int LearnFrom = 5000;
 
+    /// <summary>Only jobs made before this instance started are a previous run's; newer ones are this run's own.</summary>
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ResumeAsync(stoppingToken);
+        var neverSent = await ResumeAsync(stoppingToken);
+        var sending = SendLeftoversAsync(neverSent, stoppingToken);
         await scheduler.RunAsync(finalizer, stoppingToken);
+        await sending;
     }
 
-    private async Task ResumeAsync(CancellationToken cancellationToken)
+    private async Task SendLeftoversAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs)
+        {
+            try
+            {
+                await submitter.ResumeAsync(job, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogResendFailed(e, job.Id);
+            }
+        }
+    }
+
+    /// <returns>The jobs a previous run admitted (and held credits for) but never sent.</returns>
+    private async Task<IReadOnlyList<Job>> ResumeAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Submitting)
+        var neverSent = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt == null && j.CreatedAt < _startedAt)
+            .OrderBy(j => j.CreatedAt)
+            .ToListAsync(cancellationToken);
+        var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt != null && j.CreatedAt < _startedAt)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Unconfirmed)
                 .SetProperty(j => j.ErrorMessage, "The app stopped while sending this job to reAPI, so it is unknown whether reAPI received (and charged) it. It was not sent again."), cancellationToken);
@@ -53,9 +85,13 @@ public sealed partial class JobPoller(
             board.Add(job.Target, job.LastPolledAt, stalled: job.Status == JobStatus.Stalled);
         }
 
-        LogResumed(inFlight.Count, interrupted, learned.Count);
+        LogResumed(inFlight.Count, interrupted, neverSent.Count, learned.Count);
+        return neverSent;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Poller resumed {Count} in-flight tasks ({Interrupted} jobs interrupted mid-submission are now Unconfirmed); learned durations from {Samples} finished jobs")]
-    private partial void LogResumed(int count, int interrupted, int samples);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poller resumed {Count} in-flight tasks ({Interrupted} jobs interrupted while their POST was out are now Unconfirmed; {NeverSent} never sent are sent now); learned durations from {Samples} finished jobs")]
+    private partial void LogResumed(int count, int interrupted, int neverSent, int samples);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending job {JobId}, left unsent by the previous run, failed")]
+    private partial void LogResendFailed(Exception exception, Guid jobId);
 }

@@ -29,6 +29,9 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 
     public long? Credits { get; init; }
 
+    /// <summary>Set when the submission key was used before for a different request (no job was made).</summary>
+    public string? Conflict { get; init; }
+
     public IReadOnlyList<string> Notices { get; init; } = [];
 
     public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
@@ -36,11 +39,14 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
     public static SubmitResult NotAllowed(string refusal) => new(null, null, [], refusal) { ModelRefusal = refusal };
 
     public static SubmitResult Refused(string refusal, long credits) => new(null, null, [], refusal) { QuotaRefusal = refusal, Credits = credits };
+
+    public static SubmitResult Conflicting(string conflict) => new(null, null, [], conflict) { Conflict = conflict };
 }
 
 /// <summary>
-/// Validates, stores, then submits a job with the shared key: the job row exists before the POST, the POST is sent
-/// once and never repeated when its outcome is unknown.
+/// Validates, stores, then submits a job with the shared key: the job row exists before the POST, the moment the POST
+/// leaves is recorded before it is sent, and the POST is sent once and never repeated when its outcome is unknown.
+/// People take turns at the account's rate gate (<see cref="FairSubmissionQueue"/>).
 /// </summary>
 public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -49,6 +55,7 @@ public sealed partial class JobSubmitter(
     PriceBook prices,
     JobAdmission admissions,
     WriteGate writes,
+    FairSubmissionQueue turns,
     CreditLedger ledger,
     CreditEvents creditEvents,
     ReApiClient client,
@@ -97,7 +104,10 @@ public sealed partial class JobSubmitter(
 
         if (!isNew)
         {
-            return new SubmitResult(job.Id, job.Status, [], job.ErrorMessage);
+            // The same key again: the same request gets its first job back; another request under it is a mistake.
+            return JsonNode.DeepEquals(JsonNode.Parse(job.RequestJson), body)
+                ? new SubmitResult(job.Id, job.Status, [], job.ErrorMessage)
+                : SubmitResult.Conflicting("This Idempotency-Key was already used for a different request. Use a new key for a new job.");
         }
 
         await notifier.PublishAsync(new JobEvent(job.Id, ownerId, model.Id, JobStatus.Submitting, job.CreatedAt));
@@ -108,6 +118,22 @@ public sealed partial class JobSubmitter(
         return result with { Credits = quote.Credits, Notices = admission.Notices };
     }
 
+    /// <summary>
+    /// Sends a job that was admitted but never left before the app stopped (still Submitting, no POST recorded): it was
+    /// held, never charged, so it is sent now as it would have been.
+    /// </summary>
+    public async Task ResumeAsync(Job job, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(job.ModelId) is not { } model || JsonNode.Parse(job.RequestJson) is not JsonObject body)
+        {
+            await SettleAsync(job, JobStatus.Rejected, null, $"{job.ModelId} is no longer offered, so this job was not sent. Nothing was charged.", cancellationToken);
+            return;
+        }
+
+        LogResumed(job.Id);
+        await SendAsync(job, model, body, cancellationToken);
+    }
+
     private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -115,12 +141,24 @@ public sealed partial class JobSubmitter(
             SubmittedTask task;
             try
             {
-                task = await client.SubmitAsync(model.Endpoint, body, cancellationToken);
+                using var turn = await turns.EnterAsync(job.OwnerId, cancellationToken);
+                task = await client.SubmitAsync(model.Endpoint, body, async ct =>
+                {
+                    // The slot is ours: the next person may queue for the gate while this POST is recorded and sent.
+                    turn.Dispose();
+                    await RecordPostStartAsync(job, ct);
+                }, cancellationToken);
+            }
+            catch (PostAlreadyStartedException)
+            {
+                // Another sender (a resuming instance) has this job; nothing was sent from here.
+                return new SubmitResult(job.Id, JobStatus.Submitting, [], null);
             }
             catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited && attempt < RateLimitedAttempts)
             {
                 // A 429 means reAPI made no task and charged nothing, so sending again is safe; the gate now waits Retry-After.
                 LogRateLimited(job.Id, attempt);
+                await ClearPostStartAsync(job, cancellationToken);
                 continue;
             }
             catch (ReApiException e)
@@ -147,6 +185,30 @@ public sealed partial class JobSubmitter(
             return await RecordAcceptedAsync(job, task);
         }
     }
+
+    /// <summary>Records, durably and before anything is sent, that this job's POST is leaving; refuses if it already left.</summary>
+    private async Task RecordPostStartAsync(Job job, CancellationToken cancellationToken)
+    {
+        using var turn = await writes.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        if (await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting && j.PostStartedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.PostStartedAt, now), cancellationToken) != 1)
+        {
+            throw new PostAlreadyStartedException();
+        }
+    }
+
+    /// <summary>After a 429 (no task made, nothing charged) the job is again one that never left.</summary>
+    private async Task ClearPostStartAsync(Job job, CancellationToken cancellationToken)
+    {
+        using var turn = await writes.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.PostStartedAt, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    private sealed class PostAlreadyStartedException() : InvalidOperationException("This job's POST was already started by another sender.");
 
     /// <summary>Stores the accepted task id, retrying; if the database keeps failing the job is left for a person, with the id.</summary>
     private async Task<SubmitResult> RecordAcceptedAsync(Job job, SubmittedTask task)
@@ -246,6 +308,9 @@ public sealed partial class JobSubmitter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission of {ModelId} by {OwnerId} for {Credits} credits refused: {Reason}")]
     private partial void LogRefused(Guid ownerId, string modelId, long credits, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} never left before the app stopped; sending it now")]
+    private partial void LogResumed(Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted by reAPI as task {TaskId}")]
     private partial void LogAccepted(Guid jobId, string taskId);

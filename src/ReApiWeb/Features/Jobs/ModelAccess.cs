@@ -4,8 +4,9 @@ using ReApiWeb.Data;
 namespace ReApiWeb.Features.Jobs;
 
 /// <summary>
-/// Which models a person may use, from their groups' allowed models: a model is open to them when any of their groups
-/// allows it. A group that lists no models allows every model, and so does belonging to no group.
+/// Which models a person may use, from their groups' allowed models. A group that lists models restricts its members
+/// to them; a group that lists none restricts nothing. A person may use a model when every restricting group they are
+/// in allows it, so joining another group (say one the identity provider just created) never widens access.
 /// </summary>
 public sealed class ModelAccess(IDbContextFactory<AppDbContext> dbFactory)
 {
@@ -13,10 +14,23 @@ public sealed class ModelAccess(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<IReadOnlySet<string>?> AllowedAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var lists = await db.GroupMembers.AsNoTracking().Where(m => m.UserId == userId)
-            .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => g.AllowedModels)
-            .ToListAsync(cancellationToken);
-        return lists.Count == 0 || lists.Any(l => l.Count == 0) ? null : lists.SelectMany(l => l).ToHashSet(StringComparer.Ordinal);
+        var restrictions = (await db.GroupMembers.AsNoTracking().Where(m => m.UserId == userId)
+                .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => g.AllowedModels)
+                .ToListAsync(cancellationToken))
+            .Where(list => list.Count > 0)
+            .ToList();
+        if (restrictions.Count == 0)
+        {
+            return null;
+        }
+
+        var allowed = restrictions[0].ToHashSet(StringComparer.Ordinal);
+        foreach (var list in restrictions.Skip(1))
+        {
+            allowed.IntersectWith(list);
+        }
+
+        return allowed;
     }
 
     public async Task<bool> MayUseAsync(Guid userId, string modelId, CancellationToken cancellationToken) =>

@@ -39,7 +39,7 @@ public sealed class UnconfirmedJobsTests() : SandboxedAppTest("rk_live_unconfirm
         var store = App.Services.GetRequiredService<UnconfirmedJobs>();
         Assert.Single(await store.ListAsync(CancellationToken.None));
 
-        Assert.True(await store.AttachTaskAsync(jobId, upstream!.Id, await App.AdminIdAsync(), CancellationToken.None));
+        Assert.True(await store.AttachTaskAsync(jobId, upstream!.Id, new Actor(await App.AdminIdAsync(), "Admin"), CancellationToken.None));
 
         var job = await App.WaitForJobAsync(jobId, j => j.Status == JobStatus.Completed);
         Assert.Equal(upstream.Id, job.TaskId);
@@ -53,9 +53,9 @@ public sealed class UnconfirmedJobsTests() : SandboxedAppTest("rk_live_unconfirm
         var store = App.Services.GetRequiredService<UnconfirmedJobs>();
         var admin = await App.AdminIdAsync();
 
-        Assert.True(await store.CloseAsNotReceivedAsync(jobId, admin, CancellationToken.None));
-        Assert.False(await store.CloseAsNotReceivedAsync(jobId, admin, CancellationToken.None));
-        Assert.False(await store.AttachTaskAsync(jobId, "task_0123456789abcdef", admin, CancellationToken.None));
+        Assert.True(await store.CloseAsNotReceivedAsync(jobId, new Actor(admin, "Admin"), CancellationToken.None));
+        Assert.False(await store.CloseAsNotReceivedAsync(jobId, new Actor(admin, "Admin"), CancellationToken.None));
+        Assert.False(await store.AttachTaskAsync(jobId, "task_0123456789abcdef", new Actor(admin, "Admin"), CancellationToken.None));
 
         await using var db = await App.DbAsync();
         Assert.Equal(JobStatus.Rejected, db.Jobs.Single(j => j.Id == jobId).Status);
@@ -66,7 +66,7 @@ public sealed class UnconfirmedJobsTests() : SandboxedAppTest("rk_live_unconfirm
     {
         var jobId = await UnconfirmedJobAsync();
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            App.Services.GetRequiredService<UnconfirmedJobs>().AttachTaskAsync(jobId, "not a task id!", Guid.NewGuid(), CancellationToken.None));
+            App.Services.GetRequiredService<UnconfirmedJobs>().AttachTaskAsync(jobId, "not a task id!", new Actor(Guid.NewGuid(), "Admin"), CancellationToken.None));
         Assert.StartsWith("That is not a reAPI task id", error.Message, StringComparison.Ordinal);
     }
 }

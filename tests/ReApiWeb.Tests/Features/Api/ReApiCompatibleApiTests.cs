@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApi.Client;
 using ReApi.Client.Catalog;
@@ -18,7 +19,7 @@ namespace ReApiWeb.Tests.Features.Api;
 public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_tests", TimeSpan.FromMilliseconds(500))
 {
     private async Task<string> TokenForAsync(Guid userId, TimeSpan? lifetime = null) =>
-        (await App.Services.GetRequiredService<PersonalTokens>().CreateAsync(userId, "script", lifetime, CancellationToken.None)).Secret;
+        (await App.Services.GetRequiredService<PersonalTokens>().CreateAsync(userId, "script", lifetime ?? TimeSpan.FromDays(30), CancellationToken.None)).Secret;
 
     private ReApiClient ScriptClient(string token) =>
         new(new HttpClient(), new FixedConnectionSource(new ReApiConnection(new Uri(App.BaseUri, "/api/v1/"), token)),
@@ -89,7 +90,7 @@ public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_te
     {
         var tokens = App.Services.GetRequiredService<PersonalTokens>();
         var admin = await App.AdminIdAsync();
-        var (view, revoked) = await tokens.CreateAsync(admin, "old", null, CancellationToken.None);
+        var (view, revoked) = await tokens.CreateAsync(admin, "old", TimeSpan.FromDays(30), CancellationToken.None);
         await tokens.RevokeAsync(new CurrentUser(admin, "admin", IsAdmin: false), view.Id, CancellationToken.None);
         var expired = await TokenForAsync(admin, TimeSpan.FromTicks(1));
 
@@ -158,5 +159,157 @@ public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_te
         using var browser = await App.SignedInClientAsync();
         using var response = await browser.GetAsync("/api/v1/balance", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient http, HttpRequestMessage request)
+    {
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        JsonNode? body = null;
+        try
+        {
+            body = JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return (response.StatusCode, body);
+    }
+
+    private static HttpRequestMessage Post(string path, HttpContent content, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
+    }
+
+    private static ByteArrayContent Json(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static ByteArrayContent Json(string text) => Json(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task An_idempotency_key_reused_with_another_body_is_a_conflict()
+    {
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
+        var (first, _) = await SendAsync(http, Post("/api/v1/images/generations", Json("""{"model":"z-image","prompt":"first"}"""), "reused-key"));
+
+        var (second, body) = await SendAsync(http, Post("/api/v1/images/generations", Json("""{"model":"z-image","prompt":"something else"}"""), "reused-key"));
+
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.Equal(HttpStatusCode.Conflict, second);
+        Assert.Contains("Idempotency-Key", body!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, Sandbox.State.Statistics.Submissions);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_wrong_methods_answer_in_reapis_envelope()
+    {
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
+
+        var (unknown, unknownBody) = await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/v1/no-such-thing"));
+        var (method, methodBody) = await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/v1/images/generations"));
+        var (anonymous, anonymousBody) = await SendAsync(Http(null), new HttpRequestMessage(HttpMethod.Delete, "/api/v1/tasks/task_1234"));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.NotNull(unknownBody?["error"]?["code"]);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, method);
+        Assert.NotNull(methodBody?["error"]?["code"]);
+        Assert.True(anonymous is HttpStatusCode.MethodNotAllowed or HttpStatusCode.Unauthorized, $"{anonymous}");
+        Assert.NotNull(anonymousBody?["error"]?["code"]);
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_job_is_reported_as_still_processing_with_an_explanation_not_as_failed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await App.AdminIdAsync();
+        var job = new Job { OwnerId = admin, ModelId = "z-image", Prompt = "unknown fate", RequestJson = "{}", SubmissionKey = Guid.NewGuid(), Status = JobStatus.Unconfirmed, CreatedAt = DateTimeOffset.UtcNow, ErrorMessage = "It is unknown whether reAPI received this job." };
+        await using (var db = await App.DbAsync())
+        {
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync(ct);
+        }
+
+        using var http = Http(await TokenForAsync(admin));
+        var (status, body) = await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tasks/task_{job.Id:N}"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("processing", body!["status"]!.GetValue<string>());
+        Assert.Null(body["error"]);
+        Assert.Contains("unknown", body["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static TheoryData<string, byte[]> MalformedBodies() => new()
+    {
+        { "duplicate keys", Encoding.UTF8.GetBytes("""{"model":"z-image","model":"gpt-image-2","prompt":"a fox"}""") },
+        { "invalid UTF-8", [.. Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":"a """), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")] },
+        { "lone surrogate", Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":"a \ud800 fox"}""") },
+        { "lone surrogate in a key", Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":"a fox","\udc00":1}""") },
+        { "deep nesting", Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":"x","extra":""" + new string('[', 5000) + new string(']', 5000) + "}") },
+        { "a 300 KB free-form field", Encoding.UTF8.GetBytes("""{"model":"mureka-v9-song","prompt":"pop","lyrics":"la la","reference_id":" """ + new string('a', 300_000) + "\"}") },
+        { "not an object", Encoding.UTF8.GetBytes("[1,2,3]") },
+        { "truncated", Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":""") },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task A_malformed_body_is_a_400_in_the_envelope_and_charges_nothing(string what, byte[] bytes)
+    {
+        Assert.NotEmpty(what);
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
+        var path = what.StartsWith("a 300 KB", StringComparison.Ordinal) ? "/api/v1/audio/generations" : "/api/v1/images/generations";
+
+        var (status, body) = await SendAsync(http, Post(path, Json(bytes)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.NotNull(body?["error"]?["code"]);
+        Assert.Equal(0, Sandbox.State.Statistics.Submissions);
+    }
+
+    [Fact]
+    public async Task A_body_past_the_limit_is_a_413_in_the_envelope()
+    {
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
+        var bytes = Encoding.UTF8.GetBytes("""{"model":"z-image","prompt":" """ + new string('a', 40_000_000) + "\"}");
+
+        // As curl does for a large body: the client waits for the server's go-ahead, so it reads the refusal instead of
+        // writing 40 MB into a connection the server has answered and closed.
+        var request = Post("/api/v1/images/generations", Json(bytes));
+        request.Headers.ExpectContinue = true;
+        var (status, body) = await SendAsync(http, request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.NotNull(body?["error"]?["code"]);
+    }
+
+    [Fact]
+    public async Task Two_hundred_generated_malformed_bodies_never_get_a_5xx_nor_a_charge()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = Http(await TokenForAsync(await App.AdminIdAsync()));
+        var statuses = new List<int>();
+        foreach (var (path, bytes) in MalformedBodyGenerator.Generate(seed: 20261130, count: 240))
+        {
+            var (status, body) = await SendAsync(http, Post(path, Json(bytes)));
+            statuses.Add((int)status);
+            Assert.True((int)status is >= 400 and < 500, $"{(int)status} for {Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 200)])}");
+            Assert.NotNull(body?["error"]?["code"]);
+        }
+
+        Assert.Equal(240, statuses.Count);
+        Assert.Equal(0, Sandbox.State.Statistics.Submissions);
+        await using var db = await App.DbAsync();
+        Assert.False(await db.Jobs.AnyAsync(ct));
+        Assert.False(await db.Ledger.AnyAsync(ct));
     }
 }

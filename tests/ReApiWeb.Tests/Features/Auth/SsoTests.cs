@@ -18,6 +18,10 @@ public sealed class SsoTests : IAsyncLifetime
         new("dave", "dave-pw", "dave@example.test", "Dave Member", ["staff"]),
         new("erin", "erin-pw", "erin@example.test", "Erin Member", ["staff"]),
         new("frank", "frank-pw", "frank@example.test", "Frank Member", ["staff"]),
+        new("mallory", "mallory-pw", TestApp.AdminEmail, "Mallory", ["staff"], EmailVerified: false),
+        new("trent", "trent-pw", TestApp.AdminEmail, "Trent", ["staff"]),
+        new("olga", "olga-pw", "olga@example.test", "Olga Member", ["staff"]),
+        new("ursula", "ursula-pw", "ursula@example.test", "Ursula", ["staff"], EmailVerified: false),
     ];
 
     private OidcProvider _provider = default!;
@@ -29,6 +33,7 @@ public sealed class SsoTests : IAsyncLifetime
         _provider = await OidcProvider.StartAsync(port, People);
         var settings = _provider.AppSettings(allowedGroups: ["staff", "reapiweb-admins"]);
         settings["Auth:Oidc:RecheckInterval"] = "00:00:00.001";
+        settings["Auth:Oidc:LinkVerifiedEmails"] = "true";
         _app = TestApp.Start(TestApp.NewDataDirectory(), settings, port);
     }
 
@@ -46,6 +51,68 @@ public sealed class SsoTests : IAsyncLifetime
         Assert.Equal(["design", "staff"], groups.Order());
         Assert.True(await db.Audit.AnyAsync(a => a.Action == "signin" && a.ActorId == alice.Id && a.Address == "127.0.0.1", TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unverified_email_never_takes_over_the_bootstrap_admin()
+    {
+        using var browser = new SsoClient(_app);
+
+        Assert.Equal("/login?error=account-exists", await browser.SignInAsync("mallory", "mallory-pw"));
+
+        await using var db = await _app.DbAsync();
+        var admin = await db.Users.SingleAsync(u => u.Email == TestApp.AdminEmail, TestContext.Current.CancellationToken);
+        Assert.Null(admin.Subject);
+        Assert.False(await db.Users.AnyAsync(u => u.Subject == "mallory", TestContext.Current.CancellationToken));
+        var refusal = await db.Audit.SingleAsync(a => a.Action == "signin.refused" && a.ActorName == "Mallory", TestContext.Current.CancellationToken);
+        Assert.Null(refusal.ActorId);
+        Assert.Contains("bootstrap admin", refusal.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Even_a_verified_email_never_links_to_the_bootstrap_admin()
+    {
+        using var browser = new SsoClient(_app);
+
+        Assert.Equal("/login?error=account-exists", await browser.SignInAsync("trent", "trent-pw"));
+
+        await using var db = await _app.DbAsync();
+        Assert.Null((await db.Users.SingleAsync(u => u.Email == TestApp.AdminEmail, TestContext.Current.CancellationToken)).Subject);
+        Assert.Contains("bootstrap", (await db.Audit.SingleAsync(a => a.Action == "signin.refused" && a.ActorName == "Trent", TestContext.Current.CancellationToken)).Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_verified_email_links_an_account_made_before_sso_when_linking_is_allowed()
+    {
+        var local = await _app.AddLocalUserAsync("olga@example.test", "olga-local-password");
+        using var browser = new SsoClient(_app);
+
+        Assert.Equal("/jobs", await browser.SignInAsync("olga", "olga-pw"));
+
+        await using var db = await _app.DbAsync();
+        Assert.Equal("olga", (await db.Users.SingleAsync(u => u.Id == local, TestContext.Current.CancellationToken)).Subject);
+    }
+
+    [Fact]
+    public async Task An_unverified_email_does_not_link_an_account_made_before_sso()
+    {
+        var local = await _app.AddLocalUserAsync("ursula@example.test", "ursula-local-password");
+        using var browser = new SsoClient(_app);
+
+        Assert.Equal("/login?error=account-exists", await browser.SignInAsync("ursula", "ursula-pw"));
+
+        await using var db = await _app.DbAsync();
+        Assert.Null((await db.Users.SingleAsync(u => u.Id == local, TestContext.Current.CancellationToken)).Subject);
+        Assert.False(await db.Users.AnyAsync(u => u.Subject == "ursula", TestContext.Current.CancellationToken));
+        Assert.Contains("verified", (await db.Audit.SingleAsync(a => a.Action == "signin.refused" && a.ActorName == "Ursula", TestContext.Current.CancellationToken)).Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_return_address_with_control_characters_never_leaves_the_app()
+    {
+        using var browser = new SsoClient(_app);
+
+        Assert.Equal("/", await browser.SignInAsync("alice", "alice-pw", "/\t/example.org"));
     }
 
     [Fact]

@@ -125,8 +125,8 @@ public sealed class LedgerPropertyTests
         {
             var task = sandbox.State.Tasks.SingleOrDefault(t => t.Prompt == job.Prompt);
             _ = task is null
-                ? await unconfirmed.CloseAsNotReceivedAsync(job.Id, admin, CancellationToken.None)
-                : await unconfirmed.AttachTaskAsync(job.Id, task.Id, admin, CancellationToken.None);
+                ? await unconfirmed.CloseAsNotReceivedAsync(job.Id, new Actor(admin, "Admin"), CancellationToken.None)
+                : await unconfirmed.AttachTaskAsync(job.Id, task.Id, new Actor(admin, "Admin"), CancellationToken.None);
         }
     }
 

@@ -110,7 +110,7 @@ public sealed class FaultTests
         string token;
         await using (var setup = TestApp.Start(data, settings))
         {
-            token = (await setup.Services.GetRequiredService<PersonalTokens>().CreateAsync(await setup.AdminIdAsync(), "kill test", null, CancellationToken.None)).Secret;
+            token = (await setup.Services.GetRequiredService<PersonalTokens>().CreateAsync(await setup.AdminIdAsync(), "kill test", TimeSpan.FromDays(30), CancellationToken.None)).Secret;
         }
 
         var killedAt = DateTimeOffset.UtcNow;

@@ -60,7 +60,7 @@ public sealed class JobsHubTests
     {
         await using var app = TestApp.Start(TestApp.NewDataDirectory());
         var (_, token) = await app.Services.GetRequiredService<ReApiWeb.Features.Auth.Tokens.PersonalTokens>()
-            .CreateAsync(await app.AdminIdAsync(), "hub script", null, CancellationToken.None);
+            .CreateAsync(await app.AdminIdAsync(), "hub script", TimeSpan.FromDays(30), CancellationToken.None);
         await using var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(app.BaseUri, JobsHub.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
@@ -79,5 +79,25 @@ public sealed class JobsHubTests
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_of_another_origin_cannot_use_a_members_cookie_on_the_hub()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        var cookies = await app.SignInAsync();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.BaseUri };
+        async Task<System.Net.HttpStatusCode> NegotiateFromAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, JobsHub.Path + "/negotiate?negotiateVersion=1");
+            request.Headers.Add("Origin", origin);
+            using var response = await http.SendAsync(request, ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await NegotiateFromAsync("http://evil.example"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await NegotiateFromAsync("null"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await NegotiateFromAsync(app.BaseUri.GetLeftPart(UriPartial.Authority)));
     }
 }

@@ -110,7 +110,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         }
 
         var tokens = _app.Services.GetRequiredService<PersonalTokens>();
-        var (adminToken, _) = await tokens.CreateAsync(adminId, "admin's script", null, ct);
+        var (adminToken, _) = await tokens.CreateAsync(adminId, "admin's script", TimeSpan.FromDays(30), ct);
         using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
 
         var page = await member.GetStringAsync($"/jobs/{jobId}", ct);

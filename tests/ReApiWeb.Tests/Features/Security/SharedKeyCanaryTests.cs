@@ -45,7 +45,7 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
         var adminId = await _app.AdminIdAsync();
 
         // Use the key: a job through the API with a personal token, its task and the balance; then rotate the key.
-        var (_, secret) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(adminId, "canary", null, ct);
+        var (_, secret) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(adminId, "canary", TimeSpan.FromDays(30), ct);
         using var script = new HttpClient { BaseAddress = _app.BaseUri };
         script.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         using var submitted = await script.PostAsync("/api/v1/images/generations", new StringContent("""{"model":"z-image","prompt":"a canary"}""", Encoding.UTF8, "application/json"), ct);

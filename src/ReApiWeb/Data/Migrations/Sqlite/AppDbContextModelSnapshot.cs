@@ -17,23 +17,6 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys");
-                });
-
             modelBuilder.Entity("ReApiWeb.Data.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -201,6 +184,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PollCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PostStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Prompt")
@@ -574,6 +560,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
@@ -584,6 +573,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastSignInAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")

@@ -31,6 +31,11 @@ public sealed partial class Tokens
     protected override async Task OnInitializedAsync()
     {
         _user = CurrentUser.From((await AuthenticationState).User);
+        if (!Store.LifetimeChoices.Contains(_lifetimeDays))
+        {
+            _lifetimeDays = Store.LifetimeChoices[0];
+        }
+
         await LoadAsync();
     }
 

@@ -7,7 +7,8 @@ using ReApiWeb.Features.Auth.Sso;
 namespace ReApiWeb.Features.Auth.Sessions;
 
 /// <summary>
-/// Decides whether a signed-in browser may go on: its session still exists, its person is not disabled, and (for SSO,
+/// Decides whether a signed-in browser may go on: its session still exists and is younger than
+/// <see cref="AuthOptions.SessionMaxLifetime"/>, its person is not disabled, and (for SSO,
 /// every <see cref="OidcOptions.RecheckInterval"/>) the provider still says yes. Called on every request by the cookie
 /// and every <see cref="AuthOptions.RevalidationInterval"/> by open pages.
 /// </summary>
@@ -36,7 +37,7 @@ public sealed class SessionValidator(
             : await db.Sessions.AsNoTracking().Include(s => s.User)
                 .SingleOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId, cancellationToken);
         var now = time.GetUtcNow();
-        if (session?.User is null || session.User.IsDisabled || session.ExpiresAt <= now)
+        if (session?.User is null || session.User.IsDisabled || session.ExpiresAt <= now || session.CreatedAt + options.Value.SessionMaxLifetime <= now)
         {
             return null;
         }

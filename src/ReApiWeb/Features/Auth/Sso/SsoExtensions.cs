@@ -79,6 +79,7 @@ public static class SsoExtensions
         {
             SsoRefusedException { Refusal: SsoRefusal.NotAllowed } => "not-allowed",
             SsoRefusedException { Refusal: SsoRefusal.Disabled } => "disabled",
+            SsoRefusedException { Refusal: SsoRefusal.AccountExists } => "account-exists",
             _ => "sso",
         };
         if (context.Failure is not SsoRefusedException)

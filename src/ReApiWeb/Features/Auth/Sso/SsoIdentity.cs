@@ -3,7 +3,8 @@ using System.Security.Claims;
 namespace ReApiWeb.Features.Auth.Sso;
 
 /// <summary>Who the identity provider says a person is, read through the configured claim names.</summary>
-public sealed record SsoIdentity(string Subject, string? Email, string? Name, IReadOnlySet<string> Groups, IReadOnlySet<string> Roles)
+/// <param name="EmailVerified">Whether the provider asserts it verified <paramref name="Email"/> (<see cref="OidcOptions.EmailVerifiedClaim"/>).</param>
+public sealed record SsoIdentity(string Subject, string? Email, string? Name, IReadOnlySet<string> Groups, IReadOnlySet<string> Roles, bool EmailVerified = false)
 {
     /// <summary>Reads the claims of an ID token; null when it has no subject.</summary>
     public static SsoIdentity? From(IEnumerable<Claim> claims, OidcOptions options)
@@ -20,7 +21,8 @@ public sealed record SsoIdentity(string Subject, string? Email, string? Name, IR
             Value(list, options.EmailClaim)?.Trim().ToLowerInvariant(),
             Value(list, options.NameClaim)?.Trim(),
             Values(list, options.GroupsClaim),
-            Values(list, options.RolesClaim));
+            Values(list, options.RolesClaim),
+            string.Equals(Value(list, options.EmailVerifiedClaim), "true", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>An admin by the provider: in one of the admin groups or holding one of the admin roles.</summary>

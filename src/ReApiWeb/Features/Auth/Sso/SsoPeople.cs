@@ -10,6 +10,9 @@ public enum SsoRefusal
 {
     NotAllowed,
     Disabled,
+
+    /// <summary>An account made here before SSO has the e-mail, and it may not be linked (see <see cref="SsoPeople"/>).</summary>
+    AccountExists,
 }
 
 public sealed record SsoVerdict(User? User, SsoRefusal? Refusal);
@@ -28,21 +31,36 @@ public sealed partial class SsoPeople(
 {
     private OidcOptions Oidc => options.Value.Oidc;
 
+    private string BootstrapEmail => options.Value.BootstrapAdmin.Email.Trim().ToLowerInvariant();
+
     /// <param name="signIn">True at sign-in (recorded in the audit log), false when a refresh re-checks the person.</param>
     public async Task<SsoVerdict> ApplyAsync(SsoIdentity identity, string? address, bool signIn, CancellationToken cancellationToken)
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await FindAsync(db, identity, cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Subject == identity.Subject, cancellationToken);
         var name = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
+        string? linkRefusal = null;
+        if (user is null && identity.Email is { } email
+            && await db.Users.SingleOrDefaultAsync(u => u.Email == email && u.Subject == null, cancellationToken) is { } existing)
+        {
+            linkRefusal = WhyNotLink(identity, existing);
+            user = linkRefusal is null ? existing : null;
+        }
 
-        SsoRefusal? refusal = !identity.IsAllowed(Oidc) ? SsoRefusal.NotAllowed : user?.IsDisabled == true ? SsoRefusal.Disabled : null;
+        SsoRefusal? refusal = !identity.IsAllowed(Oidc) ? SsoRefusal.NotAllowed
+            : linkRefusal is not null ? SsoRefusal.AccountExists
+            : user?.IsDisabled == true ? SsoRefusal.Disabled
+            : null;
         if (refusal is { } reason)
         {
-            audit.Add(db, user?.Id, name, address, signIn ? "signin.refused" : "session.ended", reason == SsoRefusal.NotAllowed
-                ? $"{identity.Email ?? identity.Subject} is in none of the allowed groups ({string.Join(", ", Oidc.AllowedGroups)}); the provider sent: {Describe(identity.Groups)}"
-                : $"{identity.Email ?? identity.Subject} was disabled by an admin");
+            audit.Add(db, user?.Id, name, address, signIn ? "signin.refused" : "session.ended", reason switch
+            {
+                SsoRefusal.NotAllowed => $"{identity.Email ?? identity.Subject} is in none of the allowed groups ({string.Join(", ", Oidc.AllowedGroups)}); the provider sent: {Describe(identity.Groups)}",
+                SsoRefusal.AccountExists => $"{identity.Email} (subject {Truncate(identity.Subject, 100)}) was not linked to the existing account with that e-mail: {linkRefusal}",
+                _ => $"{identity.Email ?? identity.Subject} was disabled by an admin",
+            });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogRefused(identity.Subject, reason);
@@ -81,12 +99,17 @@ public sealed partial class SsoPeople(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>By subject; else an account with the same e-mail not yet tied to a subject (made before SSO was set up).</summary>
-    private static async Task<User?> FindAsync(AppDbContext db, SsoIdentity identity, CancellationToken cancellationToken) =>
-        await db.Users.SingleOrDefaultAsync(u => u.Subject == identity.Subject, cancellationToken)
-        ?? (identity.Email is { } email
-            ? await db.Users.SingleOrDefaultAsync(u => u.Email == email && u.Subject == null, cancellationToken)
-            : null);
+    /// <summary>
+    /// Why a first SSO sign-in may not take over <paramref name="existing"/>, an account made here before SSO with the
+    /// same e-mail; null when it may. Whoever controls an e-mail claim at the provider must not become that person:
+    /// the bootstrap (break-glass) admin is never linked, and others only when the admin allowed linking and the
+    /// provider says it verified the address.
+    /// </summary>
+    private string? WhyNotLink(SsoIdentity identity, User existing) =>
+        existing.Email == BootstrapEmail ? "it is the bootstrap admin's account, which is never linked to a provider's account"
+        : !Oidc.LinkVerifiedEmails ? "linking existing accounts is off (Auth:Oidc:LinkVerifiedEmails); an admin can rename or remove the existing account"
+        : !identity.EmailVerified ? $"the provider did not assert that the e-mail is verified ({Oidc.EmailVerifiedClaim} is not true)"
+        : null;
 
     /// <summary>The provider's e-mail when no one else has it; a stable stand-in otherwise (e-mails are unique here).</summary>
     private static async Task<string> FreeEmailAsync(AppDbContext db, User user, SsoIdentity identity, CancellationToken cancellationToken)

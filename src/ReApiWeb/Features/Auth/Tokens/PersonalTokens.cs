@@ -19,18 +19,34 @@ public enum TokenRejection
 }
 
 /// <summary>Creates, lists, revokes and checks personal access tokens.</summary>
-public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Admin.AuditLog audit, TimeProvider time)
+public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Admin.AuditLog audit, Microsoft.Extensions.Options.IOptions<AuthOptions> options, TimeProvider time)
 {
+    /// <summary>The lifetimes a person may choose from, in days; 0 (never) only when an admin allowed it.</summary>
+    public IReadOnlyList<int> LifetimeChoices =>
+        [.. new[] { 7, 30, 90, 365 }.Where(days => TimeSpan.FromDays(days) <= Policy.MaxLifetime), .. Policy.AllowNeverExpiring ? [0] : Array.Empty<int>()];
+
+    private TokenOptions Policy => options.Value.Tokens;
+
     public const string TokenPrefix = "rwp_";
     public const int MaxNameLength = 100;
 
-    /// <summary>Makes a token and returns it in clear: the only time it is ever available.</summary>
+    /// <summary>
+    /// Makes a token and returns it in clear: the only time it is ever available. A null <paramref name="lifetime"/>
+    /// (never expires) needs <see cref="TokenOptions.AllowNeverExpiring"/>; no lifetime may pass <see cref="TokenOptions.MaxLifetime"/>.
+    /// </summary>
     public async Task<(TokenView Token, string Secret)> CreateAsync(Guid userId, string name, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
         var trimmed = name.Trim();
         if (trimmed.Length is 0 or > MaxNameLength)
         {
             throw new ArgumentException($"A token needs a name of 1 to {MaxNameLength} characters.", nameof(name));
+        }
+
+        if (lifetime is null ? !Policy.AllowNeverExpiring : lifetime > Policy.MaxLifetime)
+        {
+            throw new ArgumentException(
+                $"A token must expire within {Policy.MaxLifetime.TotalDays:0} days{(Policy.AllowNeverExpiring ? "" : "; tokens that never expire are off (an admin can allow them)")}.",
+                nameof(lifetime));
         }
 
         var secret = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -71,7 +87,7 @@ public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Ad
         token.RevokedAt = time.GetUtcNow();
         if (token.UserId != user.Id)
         {
-            audit.Add(db, user.Actor, "token.revoke", $"{token.User!.Email}'s token '{token.Name}' ({token.Prefix}…) revoked");
+            await audit.AddAdminChangeAsync(db, user.Actor, "token.revoke", $"{token.User!.Email}'s token '{token.Name}' ({token.Prefix}…) revoked", cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -179,6 +179,13 @@ public sealed partial class NewJob
                 return;
             }
 
+            if (result.Conflict is { } conflict)
+            {
+                _submitError = conflict;
+                _submissionKey = Guid.NewGuid();
+                return;
+            }
+
             if (result.ModelRefusal is { } notAllowed)
             {
                 _submitError = notAllowed;
