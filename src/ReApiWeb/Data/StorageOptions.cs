@@ -17,5 +17,11 @@ public sealed class StorageOptions
     /// <summary>The most the whole archive may hold; past it, the oldest archived outputs are removed (their reAPI links are kept).</summary>
     public long MaxArchiveBytes { get; set; } = 50L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Hosts the archiver may fetch outputs from although they resolve to loopback or private addresses (reAPI's own
+    /// host is always allowed); every other host must resolve to public addresses.
+    /// </summary>
+    public List<string> ArchiveAllowedHosts { get; set; } = [];
+
     public string ResolvedOutputsDirectory => Path.GetFullPath(OutputsDirectory ?? Path.Combine(DataDirectory, "outputs"));
 }

@@ -18,7 +18,7 @@ public sealed record PersonAccount(
     int Sessions);
 
 /// <summary>What admins do to people: find them, give or take admin rights, disable them, sign them out everywhere.</summary>
-public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, Auth.AccessChanges changes, TimeProvider time)
 {
     public async Task<IReadOnlyList<PersonAccount>> ListAsync(string? search, CancellationToken cancellationToken)
     {
@@ -90,5 +90,6 @@ public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, Audit
         }
 
         await transaction.CommitAsync(cancellationToken);
+        changes.Notify(userId);
     }
 }

@@ -32,7 +32,15 @@ public static class JobsExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutputArchiver>());
         services.AddHostedService<JobPoller>();
         services.AddHostedService<JobsHubRelay>();
-        services.AddHttpClient(OutputArchiver.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(5));
+        services.AddSingleton<JobsHubConnections>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobsHubConnections>());
+        services.AddSingleton<OutboundAddressPolicy>();
+        services.AddHttpClient(OutputArchiver.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(5))
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectCallback = sp.GetRequiredService<OutboundAddressPolicy>().ConnectAsync,
+                MaxAutomaticRedirections = 5,
+            });
         services.AddSignalR();
         return builder;
     }

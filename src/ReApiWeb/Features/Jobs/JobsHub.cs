@@ -9,8 +9,9 @@ namespace ReApiWeb.Features.Jobs;
 /// <c>Authorization: Bearer</c> or, for WebSockets, SignalR's <c>access_token</c> query parameter). A person receives the events of their own jobs
 /// (message <c>jobUpdated</c>); admins receive everyone's.
 /// </summary>
+/// Connections are re-authorised while open (<see cref="JobsHubConnections"/>).
 [Authorize(Policy = AuthPolicies.CookieOrToken)]
-public sealed class JobsHub : Hub
+public sealed class JobsHub(JobsHubConnections connections) : Hub
 {
     public const string Path = "/hubs/jobs";
     public const string AdminsGroup = "admins";
@@ -27,7 +28,14 @@ public sealed class JobsHub : Hub
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, user.IsAdmin ? AdminsGroup : OwnerGroup(user.Id));
+        connections.Opened(Context);
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
     }
 
     public static string OwnerGroup(Guid ownerId) => $"user:{ownerId}";

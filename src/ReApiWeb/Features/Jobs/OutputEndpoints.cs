@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -29,7 +30,7 @@ public static class OutputEndpoints
             }
 
             var path = Path.GetFullPath(Path.Combine(storage.Value.ResolvedOutputsDirectory, output.StoragePath));
-            return Results.File(path, output.ContentType ?? "application/octet-stream", enableRangeProcessing: true);
+            return MediaTypes.Serve(path, output.ContentType, Path.GetFileName(path));
         }).RequireAuthorization(AuthPolicies.CookieOrToken);
         return endpoints;
     }

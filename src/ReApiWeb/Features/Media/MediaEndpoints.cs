@@ -30,9 +30,9 @@ public static class MediaEndpoints
             var file = target.Source switch
             {
                 MediaSource.Upload => await db.Uploads.AsNoTracking().Where(u => u.Id == target.Id)
-                    .Select(u => new { Path = Path.Combine(uploads.Directory, u.StoragePath), u.ContentType }).SingleOrDefaultAsync(context.RequestAborted),
+                    .Select(u => new { Path = Path.Combine(uploads.Directory, u.StoragePath), ContentType = (string?)u.ContentType }).SingleOrDefaultAsync(context.RequestAborted),
                 _ => await db.JobOutputs.AsNoTracking().Where(o => o.Id == target.Id && o.StoragePath != null)
-                    .Select(o => new { Path = Path.Combine(storage.Value.ResolvedOutputsDirectory, o.StoragePath!), ContentType = o.ContentType ?? "application/octet-stream" })
+                    .Select(o => new { Path = Path.Combine(storage.Value.ResolvedOutputsDirectory, o.StoragePath!), o.ContentType })
                     .SingleOrDefaultAsync(context.RequestAborted),
             };
             if (file is null || !File.Exists(file.Path))
@@ -40,8 +40,7 @@ public static class MediaEndpoints
                 return notFound;
             }
 
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.File(file.Path, file.ContentType, enableRangeProcessing: true);
+            return MediaTypes.Serve(file.Path, file.ContentType, Path.GetFileName(file.Path));
         }).AllowAnonymous();
         return endpoints;
     }

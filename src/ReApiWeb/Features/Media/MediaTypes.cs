@@ -26,6 +26,22 @@ public static class MediaTypes
         [MediaKind.Subtitles] = new() { [".srt"] = "application/x-subrip" },
     };
 
+    /// <summary>
+    /// What the app serves inline from its own origin: the images, video and audio above (no SVG), and plain text.
+    /// Anything else (HTML, scripts, PDF, unknown) goes out as a download, so a file an upstream or a compromised CDN
+    /// made up never runs as the viewer.
+    /// </summary>
+    private static readonly HashSet<string> Inline =
+        [.. new[] { MediaKind.Image, MediaKind.Video, MediaKind.Audio }.SelectMany(kind => ByKind[kind].Values), "audio/x-wav", "text/plain"];
+
+    public static bool IsInline(string? contentType) => contentType is not null && Inline.Contains(contentType.Split(';')[0].Trim().ToLowerInvariant());
+
+    /// <summary>A stored file: inline when its type is on the allow-list, otherwise as an attachment of no particular type.</summary>
+    public static IResult Serve(string path, string? contentType, string downloadName) =>
+        IsInline(contentType)
+            ? Results.File(path, contentType, enableRangeProcessing: true)
+            : Results.File(path, "application/octet-stream", fileDownloadName: downloadName, enableRangeProcessing: true);
+
     /// <summary>The content type to serve a file of <paramref name="kind"/> with, or null if the extension is not one it takes.</summary>
     public static string? ContentType(MediaKind kind, string fileName) =>
         ByKind[kind].GetValueOrDefault(Path.GetExtension(fileName).ToLowerInvariant());

@@ -100,4 +100,57 @@ public sealed class JobsHubTests
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, await NegotiateFromAsync("null"));
         Assert.Equal(System.Net.HttpStatusCode.OK, await NegotiateFromAsync(app.BaseUri.GetLeftPart(UriPartial.Authority)));
     }
+
+    private static async Task<(HubConnection Hub, Task Closed)> ConnectAsync(TestApp app, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> options)
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(app.BaseUri, JobsHub.Path), options).Build();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await hub.StartAsync(TestContext.Current.CancellationToken);
+        return (hub, closed.Task);
+    }
+
+    [Fact]
+    public async Task Revoking_a_token_closes_the_hub_connection_it_opened()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        var admin = await app.AdminIdAsync();
+        var tokens = app.Services.GetRequiredService<ReApiWeb.Features.Auth.Tokens.PersonalTokens>();
+        var (view, token) = await tokens.CreateAsync(admin, "hub script", TimeSpan.FromDays(30), ct);
+        var (hub, closed) = await ConnectAsync(app, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        await using var _ = hub;
+
+        await tokens.RevokeAsync(new ReApiWeb.Features.Auth.CurrentUser(admin, "admin", IsAdmin: false), view.Id, ct);
+
+        await closed.WaitAsync(TimeSpan.FromSeconds(15), ct);
+    }
+
+    [Fact]
+    public async Task Disabling_a_person_or_taking_their_admin_rights_closes_their_open_hub_connections()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = TestApp.Start(TestApp.NewDataDirectory());
+        var root = new ReApiWeb.Features.Admin.Actor(await app.AdminIdAsync(), "Root");
+        var people = app.Services.GetRequiredService<ReApiWeb.Features.Admin.PeopleAdmin>();
+        var member = await app.AddLocalUserAsync("member@test.local", "member-password-1");
+        var other = await app.AddLocalUserAsync("other@test.local", "other-password-1");
+        await people.SetAdminAsync(other, true, root, ct);
+        var memberCookies = await app.SignInAsync("member@test.local", "member-password-1");
+        var otherCookies = await app.SignInAsync("other@test.local", "other-password-1");
+        var (memberHub, memberClosed) = await ConnectAsync(app, o => o.Cookies = memberCookies);
+        var (adminHub, adminClosed) = await ConnectAsync(app, o => o.Cookies = otherCookies);
+        await using var a = memberHub;
+        await using var b = adminHub;
+
+        await people.SetDisabledAsync(member, true, root, ct);
+        await people.SetAdminAsync(other, false, root, ct);
+
+        await memberClosed.WaitAsync(TimeSpan.FromSeconds(15), ct);
+        await adminClosed.WaitAsync(TimeSpan.FromSeconds(15), ct);
+    }
 }

@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApi.Client.Catalog;
 using ReApi.Sandbox;
@@ -11,7 +14,8 @@ namespace ReApiWeb.Tests.Features.Security;
 
 /// <summary>
 /// A recognisable shared key is used for real (jobs, balance, rotation), then looked for everywhere it must never be:
-/// any page's HTML, any API answer or export, any log line (at Debug), and the database file in plain text.
+/// any page's HTML, any API answer or export, any log line (at Debug), and the database file in plain text; and a copy
+/// of the database or of a backup of it, without the key ring on the data volume, decrypts nothing.
 /// </summary>
 public sealed class SharedKeyCanaryTests : IAsyncLifetime
 {
@@ -86,6 +90,78 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
                 Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(key[8..])), $"{Path.GetFileName(file)} holds the key's secret part in plain text.");
             }
         }
+    }
+
+    [Fact]
+    public async Task A_copy_of_the_database_or_of_its_backup_alone_does_not_give_the_key_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var db = await _app.DbAsync())
+        {
+            // A backup as an operator would make it, while the app runs.
+            var backup = Path.Combine(_data, "backup.db");
+            await db.Database.ExecuteSqlAsync($"VACUUM INTO {backup}", ct);
+        }
+
+        await _app.DisposeAsync();
+        var stolen = TestApp.NewDataDirectory();
+        foreach (var file in Directory.GetFiles(_data, "*.db*"))
+        {
+            File.Copy(file, Path.Combine(stolen, Path.GetFileName(file)));
+        }
+
+        foreach (var copy in new[] { "app.db", "backup.db" })
+        {
+            var protectedKey = await ReadSettingAsync(Path.Combine(stolen, copy), SharedKeyStore.SettingKey);
+            Assert.NotNull(protectedKey);
+
+            // Whatever key ring the copy holds is all a thief has.
+            var ring = Directory.CreateDirectory(Path.Combine(stolen, copy + "-ring"));
+            foreach (var (name, xml) in await ReadKeyRingTableAsync(Path.Combine(stolen, copy)))
+            {
+                await File.WriteAllTextAsync(Path.Combine(ring.FullName, name + ".xml"), xml, ct);
+            }
+
+            var thief = DataProtectionProvider.Create(ring, b => b.SetApplicationName("ReApiWeb")).CreateProtector("ReApiWeb.SharedKey.v1");
+            Assert.Throws<System.Security.Cryptography.CryptographicException>(() => thief.Unprotect(protectedKey));
+        }
+
+        // The app's own key ring, on the data volume, does decrypt it: the test above would see a key if there were one.
+        var owner = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_data, "keys")), b => b.SetApplicationName("ReApiWeb")).CreateProtector("ReApiWeb.SharedKey.v1");
+        Assert.Equal(FirstKey, owner.Unprotect((await ReadSettingAsync(Path.Combine(stolen, "app.db"), SharedKeyStore.SettingKey))!));
+    }
+
+    private static async Task<string?> ReadSettingAsync(string database, string key)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Value FROM Settings WHERE Key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<List<(string Name, string Xml)>> ReadKeyRingTableAsync(string database)
+    {
+        var keys = new List<(string, string)>();
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'DataProtectionKeys'";
+        if ((long)(await exists.ExecuteScalarAsync())! == 0)
+        {
+            return keys;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT FriendlyName, Xml FROM DataProtectionKeys";
+        await using var rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            keys.Add((rows.GetString(0), rows.GetString(1)));
+        }
+
+        return keys;
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

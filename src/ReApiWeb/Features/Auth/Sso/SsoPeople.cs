@@ -25,6 +25,7 @@ public sealed partial class SsoPeople(
     IDbContextFactory<AppDbContext> dbFactory,
     WriteGate writes,
     AuditLog audit,
+    AccessChanges changes,
     IOptions<AuthOptions> options,
     TimeProvider time,
     ILogger<SsoPeople> logger)
@@ -64,6 +65,11 @@ public sealed partial class SsoPeople(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogRefused(identity.Subject, reason);
+            if (user is not null)
+            {
+                changes.Notify(user.Id);
+            }
+
             return new SsoVerdict(null, reason);
         }
 
@@ -77,6 +83,7 @@ public sealed partial class SsoPeople(
         user.Subject = identity.Subject;
         user.DisplayName = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
         user.Email = await FreeEmailAsync(db, user, identity, cancellationToken);
+        var rightsChanged = user.IsProviderAdmin != identity.IsAdmin(Oidc);
         user.IsProviderAdmin = identity.IsAdmin(Oidc);
         if (signIn)
         {
@@ -87,6 +94,11 @@ public sealed partial class SsoPeople(
         await SyncGroupsAsync(db, user, identity.Groups, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (rightsChanged)
+        {
+            changes.Notify(user.Id);
+        }
+
         return new SsoVerdict(user, null);
     }
 

@@ -19,8 +19,16 @@ public enum TokenRejection
 }
 
 /// <summary>Creates, lists, revokes and checks personal access tokens.</summary>
-public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Admin.AuditLog audit, Microsoft.Extensions.Options.IOptions<AuthOptions> options, TimeProvider time)
+public sealed class PersonalTokens(
+    IDbContextFactory<AppDbContext> dbFactory,
+    Admin.AuditLog audit,
+    AccessChanges changes,
+    Microsoft.Extensions.Options.IOptions<AuthOptions> options,
+    TimeProvider time)
 {
+    /// <summary>The token a principal was authenticated with.</summary>
+    public const string TokenClaim = "reapiweb:token";
+
     /// <summary>The lifetimes a person may choose from, in days; 0 (never) only when an admin allowed it.</summary>
     public IReadOnlyList<int> LifetimeChoices =>
         [.. new[] { 7, 30, 90, 365 }.Where(days => TimeSpan.FromDays(days) <= Policy.MaxLifetime), .. Policy.AllowNeverExpiring ? [0] : Array.Empty<int>()];
@@ -91,7 +99,25 @@ public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Ad
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        changes.Notify(token.UserId);
         return true;
+    }
+
+    /// <summary>Whether the token behind <paramref name="principal"/> still works and its owner's rights are unchanged.</summary>
+    public async Task<bool> StillValidAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(principal.FindFirstValue(TokenClaim), out var tokenId))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.PersonalAccessTokens.AsNoTracking().Include(t => t.User).SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+        return token?.User is { IsDisabled: false } owner
+            && token.RevokedAt is null
+            && !(token.ExpiresAt <= now)
+            && owner.HasAdminRights == principal.IsInRole(AuthPolicies.AdminRole);
     }
 
     /// <summary>Checks a presented token; on success returns the principal of its (active) owner.</summary>
@@ -124,7 +150,9 @@ public sealed class PersonalTokens(IDbContextFactory<AppDbContext> dbFactory, Ad
         }
 
         var principal = AppPrincipal.Create(token.User, "token", address: null);
-        return (new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, scheme, ClaimTypes.Name, ClaimTypes.Role)), null);
+        var identity = new ClaimsIdentity(principal.Claims, scheme, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(TokenClaim, token.Id.ToString()));
+        return (new ClaimsPrincipal(identity), null);
     }
 
     private static TokenView View(PersonalAccessToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
