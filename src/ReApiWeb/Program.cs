@@ -11,6 +11,10 @@ using ReApiWeb.Features.Media;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Serves the static assets of referenced packages (MudBlazor) from the build output under `dotnet run` in every
+// environment; a published app has them in wwwroot, and this does nothing there.
+builder.WebHost.UseStaticWebAssets();
+
 builder.AddAppData();
 builder.AddAuth();
 builder.AddUpstream();

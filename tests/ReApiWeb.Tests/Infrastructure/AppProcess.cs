@@ -10,17 +10,39 @@ namespace ReApiWeb.Tests.Infrastructure;
 public sealed class AppProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private AppProcess(Process process, Uri baseUri)
     {
         _process = process;
         BaseUri = baseUri;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     public Uri BaseUri { get; }
 
+    /// <summary>What the process wrote to standard output and error, line by line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts the build of ReApiWeb next to the tests, configured like <see cref="TestApp"/> through environment variables.</summary>
-    public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings) =>
+        Start(dataDirectory, settings, [Path.Combine(AppContext.BaseDirectory, "ReApiWeb.dll")]);
+
+    /// <summary>
+    /// Starts the app the way the README says to run it (<c>dotnet run --project src/ReApiWeb</c>, with its launch
+    /// profile), from the Release build the test command made.
+    /// </summary>
+    public static AppProcess StartWithDotnetRun(string dataDirectory, IReadOnlyDictionary<string, string?> settings) =>
+        Start(dataDirectory, settings, ["run", "--no-build", "-c", "Release", "--project", Path.Combine(TestApp.RepositoryRoot(), "src", "ReApiWeb"), "--"]);
+
+    private static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string[] arguments)
     {
         var baseUri = new Uri($"http://127.0.0.1:{TestApp.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
@@ -30,7 +52,11 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ReApiWeb.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUri.AbsoluteUri);
         foreach (var (key, value) in TestApp.Settings(dataDirectory, settings))
@@ -38,12 +64,27 @@ public sealed class AppProcess : IDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        // The run command decides the environment, not the test runner's.
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return new AppProcess(process, baseUri);
+    }
+
+    /// <summary>Waits for the process to end by itself.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     /// <summary>Waits until <c>/health</c> answers 200.</summary>
@@ -55,7 +96,7 @@ public sealed class AppProcess : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The app exited with code {_process.ExitCode} before it was healthy.");
+                throw new InvalidOperationException($"The app exited with code {_process.ExitCode} before it was healthy:\n{string.Join("\n", _output)}");
             }
 
             try

@@ -312,4 +312,28 @@ public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_te
         Assert.False(await db.Jobs.AnyAsync(ct));
         Assert.False(await db.Ledger.AnyAsync(ct));
     }
+
+    [Fact]
+    public async Task One_person_past_ten_requests_a_second_gets_reapis_429_and_others_do_not()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var busy = Http(await TokenForAsync(await App.AdminIdAsync()));
+        var other = new User { Email = "other@test.local", DisplayName = "Other", CreatedAt = DateTimeOffset.UtcNow };
+        await using (var db = await App.DbAsync())
+        {
+            db.Users.Add(other);
+            await db.SaveChangesAsync(ct);
+        }
+
+        using var quiet = Http(await TokenForAsync(other.Id));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+            SendAsync(busy, new HttpRequestMessage(HttpMethod.Get, "/api/v1/tasks/task_00000000000000000000000000000000"))));
+        var (quietStatus, _) = await SendAsync(quiet, new HttpRequestMessage(HttpMethod.Get, "/api/v1/tasks/task_00000000000000000000000000000000"));
+
+        var limited = answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.InRange(limited.Count, 10, 30);
+        Assert.All(limited, a => Assert.Equal(50001, a.Body!["error"]!["code"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.NotFound, quietStatus);
+    }
 }

@@ -149,4 +149,102 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.Equal(1, _sandbox.State.Statistics.Submissions);
         Assert.NotNull(job.FinishedAt);
     }
+
+    /// <summary>Admits a job (its row and credit hold) without sending it, as a run that died while the job waited for a slot leaves it.</summary>
+    private static async Task<Guid> AdmitOnlyAsync(TestApp app, string prompt)
+    {
+        var model = app.Services.GetRequiredService<ModelCatalog>().Find("z-image")!;
+        var body = new JsonObject { ["model"] = model.Id, ["prompt"] = prompt };
+        var quote = await app.Services.GetRequiredService<ReApiWeb.Features.Credits.PriceBook>().QuoteAsync(model, body, CancellationToken.None);
+        var (job, _, isNew) = await app.Services.GetRequiredService<JobAdmission>().AdmitAsync(await app.AdminIdAsync(), model, body, quote, Guid.NewGuid(), CancellationToken.None);
+        Assert.True(isNew);
+        return job.Id;
+    }
+
+    [Fact]
+    public async Task A_job_that_waited_for_a_slot_when_the_app_died_is_sent_at_the_next_start()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Guid jobId;
+        await using (var first = StartApp())
+        {
+            jobId = await AdmitOnlyAsync(first, "never left");
+        }
+
+        await using var second = StartApp();
+        var job = await second.WaitForJobAsync(jobId, j => j.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected or JobStatus.Unconfirmed);
+
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal(1, _sandbox.State.Statistics.Submissions);
+        await using var db = await second.DbAsync();
+        Assert.Contains(await db.Ledger.Where(l => l.JobId == jobId).Select(l => l.Kind).ToListAsync(ct), k => k == LedgerEntryKind.Charge);
+    }
+
+    [Fact]
+    public async Task A_job_whose_post_had_started_when_the_app_died_waits_for_an_admin_and_is_never_sent_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Guid jobId;
+        await using (var first = StartApp())
+        {
+            jobId = await AdmitOnlyAsync(first, "may have left");
+            await using var db = await first.DbAsync();
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.PostStartedAt, DateTimeOffset.UtcNow), ct);
+        }
+
+        await using var second = StartApp();
+        var job = await second.WaitForJobAsync(jobId, j => j.Status != JobStatus.Submitting);
+
+        Assert.Equal(JobStatus.Unconfirmed, job.Status);
+        Assert.Equal(0, _sandbox.State.Statistics.Submissions);
+    }
+
+    [Fact]
+    public async Task One_members_burst_does_not_hold_back_another_members_single_job()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = StartApp();
+        var submitter = app.Services.GetRequiredService<JobSubmitter>();
+        var busy = await app.AdminIdAsync();
+        var quiet = (await app.AddUsersAsync(1))[0];
+        var burst = Enumerable.Range(0, 80).Select(i => submitter.SubmitAsync(busy, ZImage($"burst {i}"), CancellationToken.None)).ToList();
+        await WaitUntilAsync(app, db => db.Jobs.CountAsync(j => j.OwnerId == busy, ct), admitted => admitted == burst.Count);
+        var sentBefore = _sandbox.State.Tasks.Count;
+        Assert.True(sentBefore < 30, $"The burst should still be queueing ({sentBefore} sent).");
+
+        await submitter.SubmitAsync(quiet, ZImage("just one"), CancellationToken.None);
+        await Task.WhenAll(burst);
+
+        // The order in which reAPI (the sandbox) received the tasks.
+        var received = _sandbox.State.Tasks.OrderBy(t => t.CreatedAt).Select(t => t.Request["prompt"]!.GetValue<string>()).ToList();
+        // Taking turns, the single job goes out within a few of the burst's POSTs (its admission shares the database with
+        // the burst's writes); first come, first served, it would wait for the whole burst, some 70 POSTs.
+        var ahead = received.IndexOf("just one");
+        Assert.True(ahead <= sentBefore + 15, $"{ahead} of the burst reached reAPI before the single job; {sentBefore} had when it was submitted.");
+    }
+
+    private static JobRequest ZImage(string prompt) => new("z-image", new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());
+
+    private static async Task WaitUntilAsync(TestApp app, Func<AppDbContext, Task<int>> read, Func<int, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var changed = new SemaphoreSlim(0);
+        using var subscription = app.Services.GetRequiredService<IJobNotifier>().Subscribe(_ =>
+        {
+            changed.Release();
+            return Task.CompletedTask;
+        });
+        while (true)
+        {
+            await using (var db = await app.DbAsync())
+            {
+                if (condition(await read(db)))
+                {
+                    return;
+                }
+            }
+
+            await changed.WaitAsync(deadline.Token);
+        }
+    }
 }
