@@ -29,6 +29,15 @@ var app = builder.Build();
 
 // Every misconfiguration is reported at once, before anything touches the database.
 app.Services.GetRequiredService<IStartupValidator>().Validate();
+var unwritable = StorageCheck.Problems(DataExtensions.WritableFolders(app.Services)
+    .Append(("Media:UploadsDirectory", app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.ResolveUploadsDirectory(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value))),
+    app.Logger);
+if (unwritable.Count > 0)
+{
+    app.Logger.LogCritical("ReApiWeb cannot start: {Problems}", string.Join(" ", unwritable));
+    return 1;
+}
+
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
 await app.Services.PrepareUpstreamAsync(CancellationToken.None);
@@ -71,6 +80,7 @@ app.MapEmbeddedSandbox();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The app's entry point; public for WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -19,6 +19,21 @@ public static class DataExtensions
         return builder;
     }
 
+    /// <summary>The folders the app writes to, with the setting that names each (the database's folder, archive, key ring).</summary>
+    public static IEnumerable<(string Setting, string Path)> WritableFolders(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        yield return ("Storage:DataDirectory", Path.GetFullPath(storage.DataDirectory));
+        var database = new SqliteConnectionStringBuilder(services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext().Database.GetConnectionString()).DataSource;
+        if (!string.IsNullOrEmpty(database) && database != ":memory:")
+        {
+            yield return ("ConnectionStrings:Default", Path.GetDirectoryName(Path.GetFullPath(database))!);
+        }
+
+        yield return ("Storage:OutputsDirectory", storage.ResolvedOutputsDirectory);
+        yield return ("DataProtection:KeyRingDirectory", services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyRingOptions>>().Value.ResolveDirectory(storage));
+    }
+
     /// <summary>Applies pending migrations (never EnsureCreated) and turns on WAL, before anything else touches the database.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -32,14 +47,6 @@ public static class DataExtensions
     private static string SqliteConnectionString(string? configured, string dataDirectory)
     {
         var csb = new SqliteConnectionStringBuilder(configured ?? $"Data Source={Path.Combine(dataDirectory, "reapiweb.db")}");
-        if (csb.DataSource != ":memory:" && !string.IsNullOrEmpty(csb.DataSource))
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
 
         // Writers wait for each other instead of failing with SQLITE_BUSY.
         if (csb.DefaultTimeout < 30)

@@ -194,6 +194,8 @@ public sealed partial class TestApp : IAsyncDisposable
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            // As deployed (and as the README's run command starts it): no developer exception page, the real error handling.
+            builder.UseEnvironment("Production");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

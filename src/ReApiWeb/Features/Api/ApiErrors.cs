@@ -26,6 +26,9 @@ public static class ApiErrors
     /// <summary>reAPI's code for its per-user rate limit.</summary>
     public const int RateLimited = 50001;
 
+    /// <summary>The server could not store the request (its disk is full); nothing was charged.</summary>
+    public const int StorageFull = 60097;
+
     public const int NoSuchRoute = 40400;
 
     public const int TaskNotFound = 40401;

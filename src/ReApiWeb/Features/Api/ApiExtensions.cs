@@ -34,9 +34,12 @@ public sealed class ApiExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExce
             return false;
         }
 
-        var (status, code, message) = exception is BadHttpRequestException bad
-            ? (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiErrors.BodyTooLarge : ApiErrors.InvalidBody, "The request could not be read.")
-            : (StatusCodes.Status500InternalServerError, 60099, "Unexpected server error");
+        var (status, code, message) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiErrors.BodyTooLarge : ApiErrors.InvalidBody, "The request could not be read."),
+            _ when Data.StorageErrors.IsDiskFull(exception) => (StatusCodes.Status507InsufficientStorage, ApiErrors.StorageFull, $"{Data.StorageErrors.DiskFullMessage} Try again later."),
+            _ => (StatusCodes.Status500InternalServerError, 60099, "Unexpected server error"),
+        };
         await ApiErrors.Write(httpContext, status, code, message);
         return true;
     }

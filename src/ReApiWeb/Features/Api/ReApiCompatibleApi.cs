@@ -91,6 +91,11 @@ public static class ReApiCompatibleApi
             };
         }
 
+        if (result.Unavailable is { } unavailable)
+        {
+            return ApiErrors.Result(StatusCodes.Status507InsufficientStorage, ApiErrors.StorageFull, unavailable);
+        }
+
         if (result.Conflict is { } conflict)
         {
             return ApiErrors.Result(409, ApiErrors.IdempotencyConflict, conflict);

@@ -32,6 +32,9 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
     /// <summary>Set when the submission key was used before for a different request (no job was made).</summary>
     public string? Conflict { get; init; }
 
+    /// <summary>Set when the server could not store the job (its disk is full); no job was made, nothing charged.</summary>
+    public string? Unavailable { get; init; }
+
     public IReadOnlyList<string> Notices { get; init; } = [];
 
     public static SubmitResult Invalid(IReadOnlyList<RequestProblem> problems) => new(null, null, problems, null);
@@ -41,6 +44,8 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
     public static SubmitResult Refused(string refusal, long credits) => new(null, null, [], refusal) { QuotaRefusal = refusal, Credits = credits };
 
     public static SubmitResult Conflicting(string conflict) => new(null, null, [], conflict) { Conflict = conflict };
+
+    public static SubmitResult NotStored(string reason) => new(null, null, [], reason) { Unavailable = reason };
 }
 
 /// <summary>
@@ -95,7 +100,19 @@ public sealed partial class JobSubmitter(
         }
 
         var quote = await prices.QuoteAsync(model, body, cancellationToken);
-        var (job, admission, isNew) = await admissions.AdmitAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
+        Job job;
+        Admission admission;
+        bool isNew;
+        try
+        {
+            (job, admission, isNew) = await admissions.AdmitAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
+        }
+        catch (Exception e) when (StorageErrors.IsDiskFull(e))
+        {
+            LogDiskFull(ownerId, model.Id);
+            return SubmitResult.NotStored($"{StorageErrors.DiskFullMessage} The job was not saved or sent, and nothing was charged. Tell an admin.");
+        }
+
         if (admission.Refusal is { } refusal)
         {
             LogRefused(ownerId, model.Id, quote.Credits, refusal);
@@ -308,6 +325,9 @@ public sealed partial class JobSubmitter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission of {ModelId} by {OwnerId} for {Credits} credits refused: {Reason}")]
     private partial void LogRefused(Guid ownerId, string modelId, long credits, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A job of {ModelId} by {OwnerId} could not be saved: the disk is full")]
+    private partial void LogDiskFull(Guid ownerId, string modelId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} never left before the app stopped; sending it now")]
     private partial void LogResumed(Guid jobId);

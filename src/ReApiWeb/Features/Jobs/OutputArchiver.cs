@@ -23,6 +23,9 @@ public sealed partial class OutputArchiver(
 
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
 
+    // Attempts that failed before they could be recorded on the output (the database itself could not be written).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _unrecorded = new();
+
     public void Enqueue(IEnumerable<Guid> outputIds)
     {
         foreach (var id in outputIds)
@@ -43,10 +46,29 @@ public sealed partial class OutputArchiver(
             try
             {
                 await ArchiveAsync(id, stoppingToken);
+                _unrecorded.TryRemove(id, out _);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogArchiveCrashed(e, id);
+                // Bounded like recorded attempts, so a full disk is not retried forever.
+                var attempt = _unrecorded.AddOrUpdate(id, 1, (_, n) => n + 1);
+                if (StorageErrors.IsDiskFull(e))
+                {
+                    LogDiskFull(id, attempt);
+                }
+                else
+                {
+                    LogArchiveCrashed(e, id);
+                }
+
+                if (attempt < MaxAttempts)
+                {
+                    RetryLater(id, Backoff(attempt), stoppingToken);
+                }
+                else
+                {
+                    _unrecorded.TryRemove(id, out _);
+                }
             }
         }
     }
@@ -74,11 +96,13 @@ public sealed partial class OutputArchiver(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            output.ArchiveError = $"Copying the output failed (attempt {output.ArchiveAttempts} of {MaxAttempts}): {e.Message}";
-            LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, e.Message);
+            var reason = StorageErrors.IsDiskFull(e) ? StorageErrors.DiskFullMessage : e.Message;
+            output.ArchiveError = $"Copying the output failed (attempt {output.ArchiveAttempts} of {MaxAttempts}): {reason}"
+                + (output.ArchiveAttempts < MaxAttempts ? " It will be tried again." : " It will not be tried again; reAPI's link is kept below.");
+            LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, reason);
             if (output.ArchiveAttempts < MaxAttempts)
             {
-                RetryLater(outputId, TimeSpan.FromSeconds(2 * Math.Pow(3, output.ArchiveAttempts - 1)), cancellationToken);
+                RetryLater(outputId, Backoff(output.ArchiveAttempts), cancellationToken);
             }
         }
 
@@ -149,6 +173,8 @@ public sealed partial class OutputArchiver(
         }
     }
 
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(2 * Math.Pow(3, attempt - 1));
+
     private void RetryLater(Guid outputId, TimeSpan delay, CancellationToken cancellationToken) =>
         _ = Task.Delay(delay, time, cancellationToken).ContinueWith(t =>
         {
@@ -167,6 +193,9 @@ public sealed partial class OutputArchiver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed output {Index} of job {JobId} ({Size} bytes) from the archive to stay under its size limit")]
     private partial void LogEvicted(Guid jobId, int index, long size);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} could not be recorded (attempt {Attempt}): the disk is full")]
+    private partial void LogDiskFull(Guid outputId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} failed unexpectedly")]
     private partial void LogArchiveCrashed(Exception exception, Guid outputId);

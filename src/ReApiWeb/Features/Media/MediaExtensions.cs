@@ -10,6 +10,8 @@ public static class MediaExtensions
             .Validate(o => o.LinkLifetime >= TimeSpan.FromHours(1), "Media:LinkLifetime must be at least 1 hour (reAPI's providers may fetch inputs late).")
             .Validate(o => o.UploadRetention >= o.LinkLifetime, "Media:UploadRetention must be at least Media:LinkLifetime.")
             .Validate(o => o.MaxUploadBytes > 0, "Media:MaxUploadBytes must be positive.")
+            .Validate(o => o.MaxUploadBytesPerPerson >= o.MaxUploadBytes && o.MaxUploadBytesTotal >= o.MaxUploadBytesPerPerson,
+                "Media:MaxUploadBytesPerPerson must be at least Media:MaxUploadBytes, and Media:MaxUploadBytesTotal at least Media:MaxUploadBytesPerPerson.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PublicMediaLinks>();
         builder.Services.AddSingleton<UploadStore>();

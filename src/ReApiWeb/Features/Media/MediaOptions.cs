@@ -19,6 +19,12 @@ public sealed class MediaOptions
     /// <summary>The largest file a member may upload.</summary>
     public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
 
+    /// <summary>The most one person's uploads may hold at once (old uploads go after <see cref="UploadRetention"/>).</summary>
+    public long MaxUploadBytesPerPerson { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The most all uploads together may hold.</summary>
+    public long MaxUploadBytesTotal { get; set; } = 20L * 1024 * 1024 * 1024;
+
     /// <summary>How long uploads are kept; at least <see cref="LinkLifetime"/>.</summary>
     public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(7);
 

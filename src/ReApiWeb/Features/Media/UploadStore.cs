@@ -34,7 +34,12 @@ public sealed partial class UploadStore(
             return UploadResult.Refused($"{Path.GetFileName(fileName)} is not a file this field takes ({MediaTypes.Extensions(kind)}).");
         }
 
-        var max = options.Value.MaxUploadBytes;
+        var (max, quotaMessage) = await RoomAsync(ownerId, cancellationToken);
+        if (max <= 0)
+        {
+            return UploadResult.Refused(quotaMessage!);
+        }
+
         var upload = new Upload
         {
             OwnerId = ownerId,
@@ -54,7 +59,13 @@ public sealed partial class UploadStore(
         catch (InvalidDataException e)
         {
             File.Delete(partial);
-            return UploadResult.Refused(e.Message);
+            return UploadResult.Refused(max < options.Value.MaxUploadBytes ? quotaMessage! : e.Message);
+        }
+        catch (IOException e) when (StorageErrors.IsDiskFull(e))
+        {
+            File.Delete(partial);
+            LogDiskFull(ownerId);
+            return UploadResult.Refused($"{StorageErrors.DiskFullMessage} The file was not kept; tell an admin.");
         }
 
         File.Move(partial, full, overwrite: true);
@@ -63,6 +74,24 @@ public sealed partial class UploadStore(
         await db.SaveChangesAsync(cancellationToken);
         LogUploaded(upload.Id, ownerId, upload.SizeBytes);
         return new UploadResult(links.Create(new MediaReference(MediaSource.Upload, upload.Id), upload.FileName), null);
+    }
+
+    /// <summary>
+    /// How many bytes this upload may have: the per-file limit, or less when the person's or everyone's upload space is
+    /// nearly used; with the message that explains a refusal for space.
+    /// </summary>
+    private async Task<(long Max, string? Message)> RoomAsync(Guid ownerId, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mine = await db.Uploads.Where(u => u.OwnerId == ownerId).SumAsync(u => u.SizeBytes, cancellationToken);
+        var everyone = await db.Uploads.SumAsync(u => u.SizeBytes, cancellationToken);
+        var personLeft = limits.MaxUploadBytesPerPerson - mine;
+        var totalLeft = limits.MaxUploadBytesTotal - everyone;
+        var message = personLeft <= totalLeft
+            ? $"Your uploads already hold {LimitedFileCopy.Describe(mine)} of your {LimitedFileCopy.Describe(limits.MaxUploadBytesPerPerson)}; uploads are removed after {limits.UploadRetention.TotalDays:0} days, or reuse an earlier one."
+            : $"The team's uploads already hold {LimitedFileCopy.Describe(everyone)} of {LimitedFileCopy.Describe(limits.MaxUploadBytesTotal)}; uploads are removed after {limits.UploadRetention.TotalDays:0} days.";
+        return (Math.Min(limits.MaxUploadBytes, Math.Min(personLeft, totalLeft)), message);
     }
 
     /// <summary>Deletes uploads older than <see cref="MediaOptions.UploadRetention"/>, files first, then their rows.</summary>
@@ -84,6 +113,9 @@ public sealed partial class UploadStore(
     /// <summary>Why the upload control is off, for the form and for a refused upload.</summary>
     public const string UploadsOffMessage =
         "Uploads are off: reAPI only fetches public URLs, and this dashboard has no public address (Media:PublicBaseUrl).";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An upload by {OwnerId} was refused: the disk is full")]
+    private partial void LogDiskFull(Guid ownerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} saved for {OwnerId} ({Size} bytes)")]
     private partial void LogUploaded(Guid uploadId, Guid ownerId, long size);

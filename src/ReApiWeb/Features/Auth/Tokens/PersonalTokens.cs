@@ -146,7 +146,14 @@ public sealed class PersonalTokens(
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             token.LastUsedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (StorageErrors.IsDiskFull(e))
+            {
+                // Only a convenience for the token list: a full disk must not lock scripts out of reading their jobs.
+            }
         }
 
         var principal = AppPrincipal.Create(token.User, "token", address: null);

@@ -179,6 +179,12 @@ public sealed partial class NewJob
                 return;
             }
 
+            if (result.Unavailable is { } unavailable)
+            {
+                _submitError = unavailable;
+                return;
+            }
+
             if (result.Conflict is { } conflict)
             {
                 _submitError = conflict;
