@@ -9,6 +9,12 @@ if (args.Contains("--admissions"))
     return await AdmissionBenchmark.RunAsync(args);
 }
 
+// With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
+if (args.Contains("--fairness"))
+{
+    return await FairnessBenchmark.RunAsync(args);
+}
+
 var options = BenchmarkOptions.Parse(args);
 Console.WriteLine(options.Describe());
 

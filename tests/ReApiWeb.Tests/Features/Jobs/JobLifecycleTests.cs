@@ -200,27 +200,31 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task One_members_burst_does_not_hold_back_another_members_single_job()
+    public async Task One_members_burst_does_not_hold_back_another_members_jobs()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var app = StartApp();
         var submitter = app.Services.GetRequiredService<JobSubmitter>();
         var busy = await app.AdminIdAsync();
         var quiet = (await app.AddUsersAsync(1))[0];
-        var burst = Enumerable.Range(0, 80).Select(i => submitter.SubmitAsync(busy, ZImage($"burst {i}"), CancellationToken.None)).ToList();
+        var burst = Enumerable.Range(0, 100).Select(i => submitter.SubmitAsync(busy, ZImage($"burst {i}"), CancellationToken.None)).ToList();
         await WaitUntilAsync(app, db => db.Jobs.CountAsync(j => j.OwnerId == busy, ct), admitted => admitted == burst.Count);
-        var sentBefore = _sandbox.State.Tasks.Count;
-        Assert.True(sentBefore < 30, $"The burst should still be queueing ({sentBefore} sent).");
 
-        await submitter.SubmitAsync(quiet, ZImage("just one"), CancellationToken.None);
+        // Three jobs, one after the other, while the burst queues at the account's 10 requests a second.
+        var waits = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var sentBefore = _sandbox.State.Tasks.Count;
+            await submitter.SubmitAsync(quiet, ZImage($"quiet {i}"), CancellationToken.None);
+            var received = _sandbox.State.Tasks.OrderBy(t => t.CreatedAt).Select(t => t.Request["prompt"]!.GetValue<string>()).ToList();
+            waits.Add(received.IndexOf($"quiet {i}") - sentBefore);
+        }
+
         await Task.WhenAll(burst);
 
-        // The order in which reAPI (the sandbox) received the tasks.
-        var received = _sandbox.State.Tasks.OrderBy(t => t.CreatedAt).Select(t => t.Request["prompt"]!.GetValue<string>()).ToList();
-        // Taking turns, the single job goes out within a few of the burst's POSTs (its admission shares the database with
-        // the burst's writes); first come, first served, it would wait for the whole burst, some 70 POSTs.
-        var ahead = received.IndexOf("just one");
-        Assert.True(ahead <= sentBefore + 15, $"{ahead} of the burst reached reAPI before the single job; {sentBefore} had when it was submitted.");
+        // Taking turns, each goes out within a few of the burst's POSTs (its admission shares the database with the
+        // burst's writes). With no order at the gate, each would wait behind about half of what is queued (some 40).
+        Assert.True(waits.All(w => w <= 15), $"POSTs of the burst sent ahead of each quiet job: {string.Join(", ", waits)}.");
     }
 
     private static JobRequest ZImage(string prompt) => new("z-image", new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());
