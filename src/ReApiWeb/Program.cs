@@ -35,6 +35,7 @@ var unwritable = StorageCheck.Problems(DataExtensions.WritableFolders(app.Servic
 if (unwritable.Count > 0)
 {
     app.Logger.LogCritical("ReApiWeb cannot start: {Problems}", string.Join(" ", unwritable));
+    await app.DisposeAsync(); // flushes the log
     return 1;
 }
 

@@ -22,8 +22,11 @@ public sealed record RequestProblem(string Field, ProblemKind Kind, string Messa
 /// <summary>Checks a request body against a <see cref="ModelSpec"/> before anything is sent upstream.</summary>
 public static class RequestValidator
 {
-    /// <summary>The longest text a field without its own limit takes (reAPI's longest documented prompt limit).</summary>
-    public const int MaxFreeTextLength = 20_000;
+    /// <summary>
+    /// The longest text a field without its own character limit takes: room for the longest documented input (the
+    /// text detector's 30,000 words), not for megabytes.
+    /// </summary>
+    public const int MaxFreeTextLength = 250_000;
 
     /// <summary>The longest URL a media field takes.</summary>
     public const int MaxUrlLength = 4096;

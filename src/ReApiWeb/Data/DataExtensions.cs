@@ -40,6 +40,7 @@ public static class DataExtensions
         var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await KeyRing.MoveKeysOutOfDatabaseAsync(services, db.Database.GetConnectionString()!, cancellationToken);
+        KeyRing.WarnIfUnprotected(services);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }

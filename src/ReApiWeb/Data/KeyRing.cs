@@ -137,6 +137,16 @@ public static partial class KeyRing
         }
     }
 
+    /// <summary>Says at start, once and plainly, when the key ring is not encrypted at rest.</summary>
+    public static void WarnIfUnprotected(IServiceProvider services)
+    {
+        if (services.GetService<IOptions<KeyRingOptions>>()?.Value is { IsProtectedAtRest: false } options
+            && services.GetService<ILoggerFactory>() is { } loggers)
+        {
+            LogUnprotected(loggers.CreateLogger(typeof(KeyRing)), options.ResolveDirectory(services.GetService<IOptions<StorageOptions>>()?.Value ?? new StorageOptions()));
+        }
+    }
+
     /// <summary>What the key manager does to a new key: each element marked requiresEncryption is replaced by its encryption.</summary>
     private static XElement Encrypt(XElement key, IXmlEncryptor? encryptor)
     {
@@ -156,6 +166,9 @@ public static partial class KeyRing
 
         return key;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Data Protection key ring in {Directory} is not encrypted at rest: set DataProtection__MasterKey (openssl rand -base64 32) from a secret store before going live")]
+    private static partial void LogUnprotected(ILogger logger, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moved {Count} Data Protection keys out of the database into the key ring folder")]
     private static partial void LogMoved(ILogger logger, int count);

@@ -17,6 +17,7 @@ public sealed class SettingsTests
         settings["Storage:DataDirectory"] = data;
         settings["Storage:OutputsDirectory"] = Path.Combine(data, "outputs");
         settings["Media:UploadsDirectory"] = Path.Combine(data, "uploads");
+        settings["DataProtection:KeyRingDirectory"] = Path.Combine(data, "keys");
         settings["Sandbox:SelfUrl"] = "";
 
         await using var app = TestApp.Start(data, settings);

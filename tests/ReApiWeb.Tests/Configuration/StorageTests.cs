@@ -61,6 +61,11 @@ public sealed class StorageTests
         Assert.Equal(0, sandbox.State.Statistics.Submissions);
         Assert.Contains(app.LogLines, line => line.StartsWith("Error ReApiWeb.Features.Jobs.JobSubmitter", StringComparison.Ordinal) && line.Contains("the disk is full", StringComparison.Ordinal));
         Assert.DoesNotContain(app.LogLines, line => line.Contains(" ReApiWeb.", StringComparison.Ordinal) && line.Contains("   at ", StringComparison.Ordinal));
+
+        // The app keeps serving what it has: no background writer that hit the full disk stopped it.
+        using var health = await http.GetAsync("/health", ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.DoesNotContain(app.LogLines, line => line.Contains("IHost instance is stopping", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -110,16 +110,37 @@ public sealed partial class Reconciliation(
     private partial void LogDrift(long drift, string account, DateTimeOffset? since);
 }
 
-/// <summary>Reads reAPI's balance every <see cref="CreditsOptions.ReconcileInterval"/> for <see cref="Reconciliation"/>.</summary>
-public sealed class BalanceReader(Reconciliation reconciliation, IOptions<CreditsOptions> options, TimeProvider time) : BackgroundService
+/// <summary>
+/// Reads reAPI's balance every <see cref="CreditsOptions.ReconcileInterval"/> for <see cref="Reconciliation"/>. A reading
+/// that cannot be stored (a full disk, a database error) is logged and tried again at the next interval; it never
+/// stops the app.
+/// </summary>
+public sealed partial class BalanceReader(Reconciliation reconciliation, IOptions<CreditsOptions> options, TimeProvider time, ILogger<BalanceReader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
         do
         {
-            await reconciliation.ReadAsync(stoppingToken);
+            try
+            {
+                await reconciliation.ReadAsync(stoppingToken);
+            }
+            catch (Exception e) when (StorageErrors.IsDiskFull(e))
+            {
+                LogDiskFull();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(e);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reAPI's balance could not be stored: the disk is full; trying again at the next interval")]
+    private partial void LogDiskFull();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading reAPI's balance failed; trying again at the next interval")]
+    private partial void LogFailed(Exception exception);
 }

@@ -12,26 +12,23 @@ namespace ReApiWeb.Tests.Features.Admin;
 /// An admin action is checked against the actor's rights at the moment it runs, not when their page opened: a page
 /// left open by an admin who was since demoted (or disabled) can no longer change anything.
 /// </summary>
-public sealed class AdminRightsTests : IAsyncLifetime
+public sealed class AdminRightsTests : AppTest
 {
-    private TestApp _app = default!;
     private Actor _root = default!;
     private Actor _demoted = default!;
     private Guid _bystander;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
-        _root = new Actor(await _app.AdminIdAsync(), "Root");
-        var ids = await _app.AddUsersAsync(2);
+        await base.InitializeAsync();
+        _root = new Actor(await App.AdminIdAsync(), "Root");
+        var ids = await App.AddUsersAsync(2);
         _bystander = ids[1];
         _demoted = new Actor(ids[0], "Soon demoted");
-        var people = _app.Services.GetRequiredService<PeopleAdmin>();
+        var people = App.Services.GetRequiredService<PeopleAdmin>();
         await people.SetAdminAsync(_demoted.Id, true, _root, CancellationToken.None);
         await people.SetAdminAsync(_demoted.Id, false, _root, CancellationToken.None);
     }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task A_demoted_admin_cannot_make_someone_else_an_admin()
@@ -39,9 +36,9 @@ public sealed class AdminRightsTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
 
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() =>
-            _app.Services.GetRequiredService<PeopleAdmin>().SetAdminAsync(_bystander, true, _demoted, ct));
+            App.Services.GetRequiredService<PeopleAdmin>().SetAdminAsync(_bystander, true, _demoted, ct));
 
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         Assert.False((await db.Users.SingleAsync(u => u.Id == _bystander, ct)).IsAdmin);
         Assert.False(await db.Audit.AnyAsync(a => a.ActorId == _demoted.Id, ct));
     }
@@ -50,7 +47,7 @@ public sealed class AdminRightsTests : IAsyncLifetime
     public async Task A_demoted_admin_cannot_change_quotas_groups_prices_or_the_key()
     {
         var ct = TestContext.Current.CancellationToken;
-        var services = _app.Services;
+        var services = App.Services;
 
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<QuotaAdmin>().SetQuotaAsync(QuotaScope.Team, null, QuotaPeriod.Month, 1, _demoted, ct));
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<QuotaAdmin>().CreateGroupAsync("sneaky", _demoted, ct));
@@ -58,7 +55,7 @@ public sealed class AdminRightsTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<PriceBook>().SetAsync("z-image", "", 0, _demoted, ct));
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<SharedKeyStore>().SetAsync("rk_live_stolen", _demoted, ct));
 
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         Assert.False(await db.Quotas.AnyAsync(ct));
         Assert.False(await db.Groups.AnyAsync(g => g.Name == "sneaky", ct));
         Assert.False(await db.Ledger.AnyAsync(l => l.UserId == _demoted.Id, ct));
@@ -70,8 +67,8 @@ public sealed class AdminRightsTests : IAsyncLifetime
     public async Task A_disabled_admin_cannot_act_either()
     {
         var ct = TestContext.Current.CancellationToken;
-        var other = (await _app.AddUsersAsync(1))[0];
-        var people = _app.Services.GetRequiredService<PeopleAdmin>();
+        var other = (await App.AddUsersAsync(1))[0];
+        var people = App.Services.GetRequiredService<PeopleAdmin>();
         await people.SetAdminAsync(other, true, _root, ct);
         await people.SetDisabledAsync(other, true, _root, ct);
 
@@ -83,9 +80,9 @@ public sealed class AdminRightsTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
 
-        await _app.Services.GetRequiredService<QuotaAdmin>().CreateGroupAsync("design", _root, ct);
+        await App.Services.GetRequiredService<QuotaAdmin>().CreateGroupAsync("design", _root, ct);
 
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         Assert.True(await db.Groups.AnyAsync(g => g.Name == "design", ct));
     }
 }

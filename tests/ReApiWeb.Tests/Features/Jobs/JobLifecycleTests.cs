@@ -210,21 +210,31 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         var burst = Enumerable.Range(0, 100).Select(i => submitter.SubmitAsync(busy, ZImage($"burst {i}"), CancellationToken.None)).ToList();
         await WaitUntilAsync(app, db => db.Jobs.CountAsync(j => j.OwnerId == busy, ct), admitted => admitted == burst.Count);
 
-        // Three jobs, one after the other, while the burst queues at the account's 10 requests a second.
+        // Three jobs, one after the other, while the burst queues at the account's 10 requests a second. Each one's wait
+        // counts from its admission (the job row and hold written), which shares the database with the burst's writes.
+        var admittedAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, int>();
+        using var watch = app.Services.GetRequiredService<IJobNotifier>().Subscribe(e =>
+        {
+            if (e.OwnerId == quiet && e.Status == JobStatus.Submitting)
+            {
+                admittedAt.TryAdd(e.JobId, _sandbox.State.Tasks.Count);
+            }
+
+            return Task.CompletedTask;
+        });
         var waits = new List<int>();
         for (var i = 0; i < 3; i++)
         {
-            var sentBefore = _sandbox.State.Tasks.Count;
-            await submitter.SubmitAsync(quiet, ZImage($"quiet {i}"), CancellationToken.None);
+            var result = await submitter.SubmitAsync(quiet, ZImage($"quiet {i}"), CancellationToken.None);
             var received = _sandbox.State.Tasks.OrderBy(t => t.CreatedAt).Select(t => t.Request["prompt"]!.GetValue<string>()).ToList();
-            waits.Add(received.IndexOf($"quiet {i}") - sentBefore);
+            waits.Add(received.IndexOf($"quiet {i}") - admittedAt[result.JobId!.Value]);
         }
 
         await Task.WhenAll(burst);
 
-        // Taking turns, each goes out within a few of the burst's POSTs (its admission shares the database with the
-        // burst's writes). With no order at the gate, each would wait behind about half of what is queued (some 40).
-        Assert.True(waits.All(w => w <= 15), $"POSTs of the burst sent ahead of each quiet job: {string.Join(", ", waits)}.");
+        // Taking turns, each goes out within a couple of the burst's POSTs; with no order at the gate, any of the
+        // queued POSTs may go first, and a job waits behind dozens of them now and then.
+        Assert.True(waits.All(w => w <= 5), $"POSTs of the burst sent ahead of each quiet job after its admission: {string.Join(", ", waits)}.");
     }
 
     private static JobRequest ZImage(string prompt) => new("z-image", new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());

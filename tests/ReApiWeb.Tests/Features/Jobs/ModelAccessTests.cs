@@ -5,32 +5,22 @@ using ReApiWeb.Tests.Infrastructure;
 namespace ReApiWeb.Tests.Features.Jobs;
 
 /// <summary>Allowed models per group: a group that lists none restricts nothing, and no group ever widens another's restriction.</summary>
-public sealed class ModelAccessTests : IAsyncLifetime
+public sealed class ModelAccessTests : AppTest
 {
-    private TestApp _app = default!;
-
-    public ValueTask InitializeAsync()
-    {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task A_new_group_without_a_list_does_not_lift_another_groups_restriction()
     {
         var ct = TestContext.Current.CancellationToken;
-        var member = (await _app.AddUsersAsync(1))[0];
-        var restricted = await _app.AddGroupAsync("contractors", [member]);
-        await using (var db = await _app.DbAsync())
+        var member = (await App.AddUsersAsync(1))[0];
+        var restricted = await App.AddGroupAsync("contractors", [member]);
+        await using (var db = await App.DbAsync())
         {
             (await db.Groups.FindAsync([restricted], ct))!.AllowedModels = ["z-image"];
             await db.SaveChangesAsync(ct);
         }
 
-        await _app.AddGroupAsync("synced-from-the-provider", [member]);
-        var access = _app.Services.GetRequiredService<ModelAccess>();
+        await App.AddGroupAsync("synced-from-the-provider", [member]);
+        var access = App.Services.GetRequiredService<ModelAccess>();
 
         Assert.True(await access.MayUseAsync(member, "z-image", ct));
         Assert.False(await access.MayUseAsync(member, "gpt-image-2", ct));
@@ -40,17 +30,17 @@ public sealed class ModelAccessTests : IAsyncLifetime
     public async Task A_person_in_two_restricting_groups_may_use_only_what_both_allow()
     {
         var ct = TestContext.Current.CancellationToken;
-        var member = (await _app.AddUsersAsync(1))[0];
-        var first = await _app.AddGroupAsync("images", [member]);
-        var second = await _app.AddGroupAsync("cheap", [member]);
-        await using (var db = await _app.DbAsync())
+        var member = (await App.AddUsersAsync(1))[0];
+        var first = await App.AddGroupAsync("images", [member]);
+        var second = await App.AddGroupAsync("cheap", [member]);
+        await using (var db = await App.DbAsync())
         {
             (await db.Groups.FindAsync([first], ct))!.AllowedModels = ["z-image", "gpt-image-2"];
             (await db.Groups.FindAsync([second], ct))!.AllowedModels = ["z-image", "flux-2"];
             await db.SaveChangesAsync(ct);
         }
 
-        var allowed = await _app.Services.GetRequiredService<ModelAccess>().AllowedAsync(member, ct);
+        var allowed = await App.Services.GetRequiredService<ModelAccess>().AllowedAsync(member, ct);
 
         Assert.Equal(["z-image"], allowed!);
     }
@@ -59,9 +49,9 @@ public sealed class ModelAccessTests : IAsyncLifetime
     public async Task Without_restricting_groups_every_model_is_open()
     {
         var ct = TestContext.Current.CancellationToken;
-        var member = (await _app.AddUsersAsync(1))[0];
-        await _app.AddGroupAsync("everyone", [member]);
+        var member = (await App.AddUsersAsync(1))[0];
+        await App.AddGroupAsync("everyone", [member]);
 
-        Assert.Null(await _app.Services.GetRequiredService<ModelAccess>().AllowedAsync(member, ct));
+        Assert.Null(await App.Services.GetRequiredService<ModelAccess>().AllowedAsync(member, ct));
     }
 }

@@ -10,32 +10,20 @@ namespace ReApiWeb.Tests.Features.Jobs;
 /// Outputs come from upstream servers the app does not control: they are served only as media types that cannot run
 /// as the viewer, and they are fetched only from public addresses.
 /// </summary>
-public sealed class OutputServingTests : IAsyncLifetime
+public sealed class OutputServingTests : AppTest
 {
-    private TestApp _app = default!;
-    private string _data = default!;
-
-    public ValueTask InitializeAsync()
-    {
-        _data = TestApp.NewDataDirectory();
-        _app = TestApp.Start(_data);
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
     private async Task<(Guid JobId, Guid OutputId)> AddOutputAsync(string upstreamUrl, string? storedAs = null, string? contentType = null, string content = "")
     {
-        var job = new Job { OwnerId = await _app.AdminIdAsync(), ModelId = "z-image", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = DateTimeOffset.UtcNow, TaskId = "task_" + Guid.NewGuid().ToString("N") };
+        var job = new Job { OwnerId = await App.AdminIdAsync(), ModelId = "z-image", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = DateTimeOffset.UtcNow, TaskId = "task_" + Guid.NewGuid().ToString("N") };
         var output = new JobOutput { JobId = job.Id, Kind = OutputMediaKind.Image, UpstreamUrl = upstreamUrl, StoragePath = storedAs, ContentType = contentType };
         if (storedAs is not null)
         {
-            var path = Path.Combine(_data, "outputs", storedAs);
+            var path = Path.Combine(DataDirectory, "outputs", storedAs);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, content);
         }
 
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         db.Jobs.Add(job);
         db.JobOutputs.Add(output);
         await db.SaveChangesAsync();
@@ -47,7 +35,7 @@ public sealed class OutputServingTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var (_, id) = await AddOutputAsync("https://cdn.example.org/0.html", "x/evil.html", "text/html", "<script>fetch('/admin/audit.csv')</script>");
-        using var admin = await _app.SignedInClientAsync();
+        using var admin = await App.SignedInClientAsync();
 
         using var response = await admin.GetAsync($"/outputs/{id}", ct);
 
@@ -63,7 +51,7 @@ public sealed class OutputServingTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var (_, id) = await AddOutputAsync("https://cdn.example.org/0.png", "x/0.png", "image/png", "not really a png");
-        using var admin = await _app.SignedInClientAsync();
+        using var admin = await App.SignedInClientAsync();
 
         using var response = await admin.GetAsync($"/outputs/{id}", ct);
 
@@ -93,9 +81,9 @@ public sealed class OutputServingTests : IAsyncLifetime
         }, ct);
         var (jobId, outputId) = await AddOutputAsync($"http://localhost:{port}/internal/secret.png");
 
-        _app.Services.GetRequiredService<OutputArchiver>().Enqueue([outputId]);
+        App.Services.GetRequiredService<OutputArchiver>().Enqueue([outputId]);
 
-        var job = await _app.WaitForJobAsync(jobId, j => j.Outputs.Single().ArchiveAttempts >= 1);
+        var job = await App.WaitForJobAsync(jobId, j => j.Outputs.Single().ArchiveAttempts >= 1);
         var output = job.Outputs.Single();
         Assert.Null(output.StoragePath);
         Assert.Contains("private", output.ArchiveError, StringComparison.Ordinal);

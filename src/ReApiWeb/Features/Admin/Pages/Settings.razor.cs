@@ -23,6 +23,9 @@ public sealed partial class Settings
     public required UpstreamMode Mode { get; init; }
 
     [Inject]
+    public required Microsoft.Extensions.Options.IOptions<ReApiWeb.Data.KeyRingOptions> KeyRing { get; init; }
+
+    [Inject]
     public required ReApiClient Client { get; init; }
 
     [CascadingParameter]
