@@ -29,10 +29,8 @@ var app = builder.Build();
 
 // Every misconfiguration is reported at once, before anything touches the database.
 app.Services.GetRequiredService<IStartupValidator>().Validate();
-var unwritable = StorageCheck.Problems(DataExtensions.WritableFolders(app.Services)
-    .Append(("Media:UploadsDirectory", app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.ResolveUploadsDirectory(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value))),
-    app.Logger);
-if (unwritable.Count > 0)
+var folders = DataExtensions.WritableFolders(app.Services).Append(MediaExtensions.UploadsFolder(app.Services));
+if (StorageCheck.Problems(folders, app.Logger) is { Count: > 0 } unwritable)
 {
     app.Logger.LogCritical("ReApiWeb cannot start: {Problems}", string.Join(" ", unwritable));
     await app.DisposeAsync(); // flushes the log

@@ -21,4 +21,9 @@ public static class MediaExtensions
     }
 
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder endpoints) => endpoints.MapMediaEndpoints();
+
+    /// <summary>The uploads folder, with the setting that names it, for the start-up check that it can be written.</summary>
+    public static (string Setting, string Path) UploadsFolder(IServiceProvider services) =>
+        ("Media:UploadsDirectory", services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value
+            .ResolveUploadsDirectory(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Data.StorageOptions>>().Value));
 }
