@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using ReApiWeb.Features.Auth.Accounts;
 using ReApiWeb.Features.Auth.Sso;
 
 namespace ReApiWeb.Features.Auth;
@@ -17,6 +18,7 @@ public static class AuthEndpoints
         group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInThrottle.PolicyName);
         group.MapGet("/sso", StartSso).AllowAnonymous();
         group.MapPost("/logout", LogoutAsync).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        endpoints.MapAccountEndpoints();
         return endpoints;
     }
 
@@ -32,27 +34,30 @@ public static class AuthEndpoints
         var back = ReturnUrls.LocalOrHome(returnUrl);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
-            return TypedResults.LocalRedirect(LoginPage("missing", back));
+            return TypedResults.LocalRedirect(LoginPage("missing", back, email));
         }
 
         var address = context.Connection.RemoteIpAddress?.ToString();
         var outcome = await signIn.TrySignInAsync(email, password, address, context.RequestAborted);
         if (outcome.LockedFor is { } wait)
         {
-            return TypedResults.LocalRedirect(LoginPage("locked", back) + $"&minutes={SignInThrottle.Minutes(wait)}");
+            return TypedResults.LocalRedirect(LoginPage("locked", back, email) + $"&minutes={SignInThrottle.Minutes(wait)}");
         }
 
         if (outcome.Principal is not { } principal)
         {
             loggers.CreateLogger(typeof(AuthEndpoints)).LogWarning("Failed local sign-in from {Address}", address);
-            return TypedResults.LocalRedirect(LoginPage("invalid", back));
+            return TypedResults.LocalRedirect(LoginPage("invalid", back, email));
         }
 
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         return TypedResults.LocalRedirect(back);
     }
 
-    public static string LoginPage(string error, string returnUrl) => $"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}";
+    /// <summary>The sign-in page with an error; the e-mail typed is kept in the form (not the password).</summary>
+    public static string LoginPage(string error, string returnUrl, string? email = null) =>
+        $"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}"
+        + (email is { Length: > 0 and <= 320 } ? $"&email={Uri.EscapeDataString(email.Trim())}" : "");
 
     /// <summary>Sends the browser to the identity provider; it comes back signed in at <paramref name="returnUrl"/>.</summary>
     private static IResult StartSso(string? returnUrl, SignInMethods methods) =>

@@ -20,6 +20,12 @@ public sealed class AuthOptions
     public SignInLimitOptions SignInLimits { get; set; } = new();
 
     public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>How long an invitation link works.</summary>
+    public TimeSpan InviteLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a password reset link works.</summary>
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Brute-force protection of the password sign-in.</summary>

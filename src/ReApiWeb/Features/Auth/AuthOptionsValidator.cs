@@ -39,6 +39,12 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             problems.Add("Auth:SignInLimits needs MaxFailures and AttemptsPerAddressPerMinute of at least 1 and a positive Lockout.");
         }
 
+        if (options.InviteLifetime < TimeSpan.FromMinutes(10) || options.PasswordResetLifetime < TimeSpan.FromMinutes(10)
+            || options.InviteLifetime > TimeSpan.FromDays(30) || options.PasswordResetLifetime > TimeSpan.FromDays(30))
+        {
+            problems.Add("Auth:InviteLifetime and Auth:PasswordResetLifetime must be between 10 minutes and 30 days.");
+        }
+
         if (options.Tokens.MaxLifetime < TimeSpan.FromDays(7))
         {
             problems.Add("Auth:Tokens:MaxLifetime must be at least 7 days.");

@@ -16,10 +16,11 @@ namespace ReApiWeb.Tests.Features.Security;
 /// </summary>
 public sealed class AuthorizationTests : IAsyncLifetime
 {
-    // The only ways in without a session: signing in, health, error pages, the sandbox (its own key), signed media links
-    // for reAPI, and Blazor's plumbing (the circuit itself checks each page's policy).
+    // The only ways in without a session: signing in, one-time invitation and reset links (their secret is the key),
+    // health, error pages, the sandbox (its own key), signed media links for reAPI, and Blazor's plumbing (the circuit
+    // itself checks each page's policy).
     private static readonly string[] OpenPrefixes =
-        ["/login", "/authentication/login", "/authentication/sso", "/health", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
+        ["/login", "/authentication/login", "/authentication/sso", "/account/invite", "/account/reset", "/health", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
 
     private TestApp _app = default!;
     private Guid _memberId;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
 using MudBlazor;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Auth.Tokens;
@@ -14,6 +15,12 @@ public sealed partial class People
     private CurrentUser? _me;
     private bool _localEnabled;
     private Guid? _tokensOf;
+    private string? _inviteEmail;
+    private string? _inviteName;
+    private string? _inviteError;
+    private string? _link;
+    private string? _linkFor;
+    private string? _linkUntil;
     private IReadOnlyList<TokenView> _tokens = [];
 
     [Inject]
@@ -32,12 +39,72 @@ public sealed partial class People
     public required ISnackbar Snackbar { get; init; }
 
     [Inject]
+    public required Auth.Accounts.LocalAccounts Accounts { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    [Inject]
     public required TimeProvider Time { get; init; }
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private bool BreakGlass => AuthOptions.Value.BootstrapAdmin.BreakGlass;
+
+    private string InviteDays => $"{AuthOptions.Value.InviteLifetime.TotalDays:0.#} days";
+
+    private async Task InviteAsync()
+    {
+        _inviteError = null;
+        try
+        {
+            var path = await Accounts.InviteAsync(_inviteEmail ?? "", _inviteName, _me!.Actor, CancellationToken.None);
+            ShowLink(path, $"Invitation for {_inviteEmail!.Trim()}", AuthOptions.Value.InviteLifetime);
+            (_inviteEmail, _inviteName) = (null, null);
+            await LoadAsync();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            _inviteError = e.Message.Split(" (Parameter", 2)[0];
+        }
+    }
+
+    /// <summary>A reset link for a person with a password; a fresh invitation link for one who has not joined yet.</summary>
+    private async Task LinkForAsync(PersonAccount person)
+    {
+        try
+        {
+            if (person.HasPassword)
+            {
+                ShowLink(await Accounts.ResetAsync(person.Id, _me!.Actor, CancellationToken.None), $"Password reset for {person.Email}", AuthOptions.Value.PasswordResetLifetime);
+            }
+            else
+            {
+                ShowLink(await Accounts.InviteAsync(person.Email, null, _me!.Actor, CancellationToken.None), $"Invitation for {person.Email}", AuthOptions.Value.InviteLifetime);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
+    }
+
+    private void ShowLink(string path, string purpose, TimeSpan lifetime)
+    {
+        _link = Navigation.BaseUri.TrimEnd('/') + path;
+        _linkFor = purpose;
+        _linkUntil = (Time.GetUtcNow() + lifetime).UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task CopyLinkAsync()
+    {
+        await JS.InvokeVoidAsync("navigator.clipboard.writeText", _link);
+        Snackbar.Add("Link copied.", Severity.Success);
+    }
 
     protected override async Task OnInitializedAsync()
     {
