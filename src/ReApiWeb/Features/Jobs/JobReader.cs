@@ -4,7 +4,11 @@ using ReApiWeb.Features.Auth;
 
 namespace ReApiWeb.Features.Jobs;
 
-public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Prompt, JobStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? ErrorMessage);
+public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Prompt, JobStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? ErrorMessage)
+{
+    /// <summary>What the job cost, from the ledger; <see cref="JobCost.None"/> until anything was booked.</summary>
+    public JobCost Cost { get; init; } = JobCost.None;
+}
 
 public sealed record OutputView(Guid Id, OutputMediaKind Kind, int Index, string UpstreamUrl, bool Archived, string? ContentType, string? ArchiveError, string? Label = null)
 {
@@ -37,12 +41,24 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
     public async Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.AsNoTracking()
+        var jobs = await db.Jobs.AsNoTracking()
             .Where(j => j.OwnerId == user.Id)
             .OrderByDescending(j => j.CreatedAt)
             .Take(take)
             .Select(j => new JobSummary(j.Id, j.OwnerId, j.ModelId, j.Prompt, j.Status, j.CreatedAt, j.FinishedAt, j.ErrorMessage))
             .ToListAsync(cancellationToken);
+        var costs = await CostsAsync(db, [.. jobs.Select(j => j.Id)], cancellationToken);
+        return [.. jobs.Select(j => j with { Cost = costs.GetValueOrDefault(j.Id, JobCost.None) })];
+    }
+
+    /// <summary>The cost of each of <paramref name="jobIds"/>, from their ledger entries (one query).</summary>
+    private static async Task<Dictionary<Guid, JobCost>> CostsAsync(AppDbContext db, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        var entries = await db.Ledger.AsNoTracking()
+            .Where(l => l.JobId != null && jobIds.Contains(l.JobId.Value))
+            .Select(l => new { JobId = l.JobId!.Value, l.Kind, l.Credits })
+            .ToListAsync(cancellationToken);
+        return entries.GroupBy(e => e.JobId).ToDictionary(g => g.Key, g => JobCost.From(g.Select(e => (e.Kind, e.Credits))));
     }
 
     public async Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken)
@@ -55,8 +71,9 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
             return null;
         }
 
+        var cost = (await CostsAsync(db, [job.Id], cancellationToken)).GetValueOrDefault(job.Id, JobCost.None);
         return new JobView(
-            new JobSummary(job.Id, job.OwnerId, job.ModelId, job.Prompt, job.Status, job.CreatedAt, job.FinishedAt, job.ErrorMessage),
+            new JobSummary(job.Id, job.OwnerId, job.ModelId, job.Prompt, job.Status, job.CreatedAt, job.FinishedAt, job.ErrorMessage) { Cost = cost },
             job.Owner?.DisplayName ?? "",
             job.RequestJson,
             job.TaskId,

@@ -18,6 +18,22 @@ public sealed class JobDetailsTests : JobComponentTestContext
     }
 
     [Fact]
+    public void A_failed_job_says_its_credits_were_refunded_and_a_completed_one_shows_its_cost()
+    {
+        var failed = View(JobStatus.Failed, error: "Request violates content policy", code: 80006);
+        Reader.Views[failed.Summary.Id] = failed with { Summary = failed.Summary with { Cost = new JobCost(30, 30, 0, 30) } };
+        var done = View(JobStatus.Completed);
+        Reader.Views[done.Summary.Id] = done with { Summary = done.Summary with { Cost = new JobCost(30, 30, 0, 0) } };
+
+        var failedPage = Render<JobDetails>(p => p.Add(c => c.JobId, failed.Summary.Id));
+        var donePage = Render<JobDetails>(p => p.Add(c => c.JobId, done.Summary.Id));
+
+        failedPage.WaitForAssertion(() => Assert.EndsWith("30 credits refunded.", failedPage.Find("[data-testid=job-error]").TextContent.Trim(), StringComparison.Ordinal));
+        Assert.Equal("30 credits refunded", failedPage.Find("[data-testid=job-cost]").TextContent);
+        donePage.WaitForAssertion(() => Assert.Equal("30 credits ($0.03)", donePage.Find("[data-testid=job-cost]").TextContent));
+    }
+
+    [Fact]
     public async Task A_completed_job_appears_live_with_its_raw_output_kept()
     {
         var view = View(JobStatus.Processing);

@@ -150,6 +150,29 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.NotNull(job.FinishedAt);
     }
 
+    [Fact]
+    public async Task The_job_reader_says_what_a_job_cost_and_what_a_failed_one_got_back()
+    {
+        await using var app = StartApp();
+        var owner = await app.AdminIdAsync();
+        var me = new ReApiWeb.Features.Auth.CurrentUser(owner, "Admin", IsAdmin: true);
+        var submitter = app.Services.GetRequiredService<JobSubmitter>();
+        var done = await submitter.SubmitAsync(owner, ZImage("a quiet harbour"), CancellationToken.None);
+        var failed = await submitter.SubmitAsync(owner, ZImage("not allowed [fail]"), CancellationToken.None);
+        await app.WaitForJobAsync(done.JobId!.Value, j => j.Status == JobStatus.Completed);
+        await app.WaitForJobAsync(failed.JobId!.Value, j => j.Status == JobStatus.Failed);
+        var reader = app.Services.GetRequiredService<IJobReader>();
+
+        var doneCost = (await reader.GetAsync(me, done.JobId.Value, CancellationToken.None))!.Summary.Cost;
+        var failedCost = (await reader.GetAsync(me, failed.JobId.Value, CancellationToken.None))!.Summary.Cost;
+        var listed = await reader.ListAsync(me, 10, CancellationToken.None);
+
+        Assert.Equal((done.Credits!.Value, done.Credits.Value, 0L), (doneCost.Charged, doneCost.Spent, doneCost.Refunded));
+        Assert.Equal((failed.Credits!.Value, 0L), (failedCost.Refunded, failedCost.Spent));
+        Assert.Equal($"{failed.Credits.Value:N0} credits refunded", failedCost.Describe());
+        Assert.Equal(doneCost, listed.Single(j => j.Id == done.JobId).Cost);
+    }
+
     /// <summary>Admits a job (its row and credit hold) without sending it, as a run that died while the job waited for a slot leaves it.</summary>
     private static async Task<Guid> AdmitOnlyAsync(TestApp app, string prompt)
     {

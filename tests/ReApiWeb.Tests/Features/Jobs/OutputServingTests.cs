@@ -12,10 +12,10 @@ namespace ReApiWeb.Tests.Features.Jobs;
 /// </summary>
 public sealed class OutputServingTests : AppTest
 {
-    private async Task<(Guid JobId, Guid OutputId)> AddOutputAsync(string upstreamUrl, string? storedAs = null, string? contentType = null, string content = "")
+    private async Task<(Guid JobId, Guid OutputId)> AddOutputAsync(string upstreamUrl, string? storedAs = null, string? contentType = null, string content = "", Guid? jobId = null, int index = 0)
     {
-        var job = new Job { OwnerId = await App.AdminIdAsync(), ModelId = "z-image", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = DateTimeOffset.UtcNow, TaskId = "task_" + Guid.NewGuid().ToString("N") };
-        var output = new JobOutput { JobId = job.Id, Kind = OutputMediaKind.Image, UpstreamUrl = upstreamUrl, StoragePath = storedAs, ContentType = contentType };
+        var job = new Job { Id = jobId ?? Guid.CreateVersion7(), OwnerId = await App.AdminIdAsync(), ModelId = "z-image", Prompt = "A red fox, in the snow!", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = DateTimeOffset.UtcNow, TaskId = "task_" + Guid.NewGuid().ToString("N") };
+        var output = new JobOutput { JobId = job.Id, Kind = OutputMediaKind.Image, Index = index, UpstreamUrl = upstreamUrl, StoragePath = storedAs, ContentType = contentType };
         if (storedAs is not null)
         {
             var path = Path.Combine(DataDirectory, "outputs", storedAs);
@@ -24,10 +24,42 @@ public sealed class OutputServingTests : AppTest
         }
 
         await using var db = await App.DbAsync();
-        db.Jobs.Add(job);
+        if (jobId is null)
+        {
+            db.Jobs.Add(job);
+        }
+
         db.JobOutputs.Add(output);
         await db.SaveChangesAsync();
         return (job.Id, output.Id);
+    }
+
+    [Fact]
+    public async Task An_output_downloads_under_its_jobs_name_and_a_job_downloads_whole_as_a_zip_for_its_owner_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (jobId, first) = await AddOutputAsync("https://cdn.example.org/0.png", "j/image-0.png", "image/png", "first");
+        await AddOutputAsync("https://cdn.example.org/1.png", "j/image-1.png", "image/png", "second", jobId, index: 1);
+        using var admin = await App.SignedInClientAsync();
+
+        using var file = await admin.GetAsync($"/outputs/{first}?download=1", ct);
+        using var zip = await admin.GetAsync($"/jobs/{jobId}/outputs.zip", ct);
+
+        Assert.Equal("attachment", file.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("z-image-a-red-fox-in-the-snow-1.png", file.Content.Headers.ContentDisposition?.FileNameStar ?? file.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("application/zip", zip.Content.Headers.ContentType?.MediaType);
+        using var archive = new System.IO.Compression.ZipArchive(await zip.Content.ReadAsStreamAsync(ct));
+        Assert.Equal(["z-image-a-red-fox-in-the-snow-1.png", "z-image-a-red-fox-in-the-snow-2.png"], archive.Entries.Select(e => e.FullName));
+        using (var reader = new StreamReader(archive.Entries[1].Open()))
+        {
+            Assert.Equal("second", await reader.ReadToEndAsync(ct));
+        }
+
+        await App.AddLocalUserAsync("other@test.local", "other-password-1");
+        using var other = await App.SignedInClientAsync("other@test.local", "other-password-1");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/jobs/{jobId}/outputs.zip", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/outputs/{first}?download=1", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.AnonymousClient().GetAsync($"/jobs/{jobId}/outputs.zip", ct)).StatusCode);
     }
 
     [Fact]
