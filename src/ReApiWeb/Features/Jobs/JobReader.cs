@@ -28,27 +28,34 @@ public sealed record JobView(
     string? LastPollError,
     IReadOnlyList<OutputView> Outputs);
 
+/// <summary>One page of a person's jobs, newest first, and how many they have in all.</summary>
+public sealed record JobPage(IReadOnlyList<JobSummary> Jobs, int Total);
+
 /// <summary>Reads jobs for pages. Every read is scoped to what the person may see: their own jobs, or all for admins.</summary>
 public interface IJobReader
 {
-    Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken);
+    /// <summary>The person's own jobs, newest first: <paramref name="take"/> of them after the newest <paramref name="skip"/>.</summary>
+    Task<JobPage> ListAsync(CurrentUser user, int skip, int take, CancellationToken cancellationToken);
 
     Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken);
 }
 
 public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobReader
 {
-    public async Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken)
+    public async Task<JobPage> ListAsync(CurrentUser user, int skip, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.OwnerId == user.Id)
+        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == user.Id);
+        var total = await mine.CountAsync(cancellationToken);
+        var jobs = await mine
             .OrderByDescending(j => j.CreatedAt)
+            .ThenByDescending(j => j.Id)
+            .Skip(skip)
             .Take(take)
             .Select(j => new JobSummary(j.Id, j.OwnerId, j.ModelId, j.Prompt, j.Status, j.CreatedAt, j.FinishedAt, j.ErrorMessage))
             .ToListAsync(cancellationToken);
         var costs = await CostsAsync(db, [.. jobs.Select(j => j.Id)], cancellationToken);
-        return [.. jobs.Select(j => j with { Cost = costs.GetValueOrDefault(j.Id, JobCost.None) })];
+        return new JobPage([.. jobs.Select(j => j with { Cost = costs.GetValueOrDefault(j.Id, JobCost.None) })], total);
     }
 
     /// <summary>The cost of each of <paramref name="jobIds"/>, from their ledger entries (one query).</summary>

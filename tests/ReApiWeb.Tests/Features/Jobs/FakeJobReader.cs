@@ -12,10 +12,11 @@ internal sealed class FakeJobReader : IJobReader
 
     public int Loads { get; private set; }
 
-    public Task<IReadOnlyList<JobSummary>> ListAsync(CurrentUser user, int take, CancellationToken cancellationToken)
+    public Task<JobPage> ListAsync(CurrentUser user, int skip, int take, CancellationToken cancellationToken)
     {
         Loads++;
-        return Task.FromResult<IReadOnlyList<JobSummary>>([.. Jobs.Where(j => j.OwnerId == user.Id)]);
+        var mine = Jobs.Where(j => j.OwnerId == user.Id).ToList();
+        return Task.FromResult(new JobPage([.. mine.Skip(skip).Take(take)], mine.Count));
     }
 
     public Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken)

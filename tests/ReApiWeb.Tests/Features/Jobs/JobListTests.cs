@@ -43,6 +43,20 @@ public sealed class JobListTests : JobComponentTestContext
         Assert.Empty(list.FindAll("script"));
     }
 
+    [Fact]
+    public void The_last_page_shows_the_oldest_jobs_and_links_back_to_newer_ones()
+    {
+        Reader.Jobs = [.. Enumerable.Range(0, 120).Select(i => Summary(JobStatus.Completed) with { Prompt = $"job {i:000}" })];
+
+        var list = Render<JobList>(p => p.Add(c => c.Page, 3));
+
+        list.WaitForAssertion(() => Assert.Equal(20, list.FindAll("[data-job-id]").Count));
+        Assert.Contains("job 119", list.Markup, StringComparison.Ordinal);
+        Assert.Contains("120 jobs · page 3 of 3", list.Find("[data-testid=job-pages]").TextContent, StringComparison.Ordinal);
+        Assert.Contains(list.FindAll("[data-testid=job-pages] a"), a => a.GetAttribute("href") == "/jobs?page=2" && a.TextContent == "Newer");
+        Assert.DoesNotContain(list.FindAll("[data-testid=job-pages] a"), a => a.TextContent == "Older");
+    }
+
     private JobSummary Summary(JobStatus status) =>
         new(Guid.NewGuid(), Me, "gpt-image-2", "a lighthouse", status, DateTimeOffset.UtcNow, null, null);
 }
