@@ -48,5 +48,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         configurationBuilder.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<OutputMediaKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<JobVisibility>().HaveConversion<string>().HaveMaxLength(16);
     }
 }

@@ -1,6 +1,13 @@
 namespace ReApiWeb.Data;
 
 /// <summary>One generation a person asked for, and everything learned about it since.</summary>
+/// <summary>Who besides its owner (and admins) may see a job: the whole team, or no one.</summary>
+public enum JobVisibility
+{
+    Private,
+    Team,
+}
+
 public sealed class Job
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -33,6 +40,9 @@ public sealed class Job
     public string? OutputJson { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Whether the team sees this job (read-only); set from the admin's default when it is made.</summary>
+    public JobVisibility Visibility { get; set; } = JobVisibility.Private;
 
     /// <summary>
     /// When the POST to reAPI left (recorded just before it is sent). A job still Submitting without it never left,

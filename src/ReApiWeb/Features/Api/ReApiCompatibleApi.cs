@@ -147,7 +147,9 @@ public static class ReApiCompatibleApi
     {
         var user = CurrentUser.From(context.User)!;
         var view = TryParseTaskId(id, out var jobId) ? await reader.GetAsync(user, jobId, context.RequestAborted) : null;
-        return view is null ? ApiErrors.Result(404, ApiErrors.TaskNotFound, "Task not found") : Results.Json(TaskJson(view, BaseUrl(context)));
+
+        // As on reAPI, a task is its owner's: a teammate's shared job is for the pages, not for scripts.
+        return view is null || !user.CanSee(view.Summary.OwnerId) ? ApiErrors.Result(404, ApiErrors.TaskNotFound, "Task not found") : Results.Json(TaskJson(view, BaseUrl(context)));
     }
 
     /// <summary>

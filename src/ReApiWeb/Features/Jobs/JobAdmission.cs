@@ -37,6 +37,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             SubmissionKey = submissionKey,
             Status = JobStatus.Submitting,
             CreatedAt = time.GetUtcNow(),
+            Visibility = await JobSharing.DefaultAsync(db, cancellationToken),
         };
         var admission = await ledger.HoldAsync(db, job, quote, cancellationToken);
         if (!admission.Admitted)

@@ -27,6 +27,7 @@ public static class JobsExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<FairSubmissionQueue>();
         services.AddSingleton<ModelAccess>();
+        services.AddSingleton<JobSharing>();
         services.AddSingleton<IJobReader, JobReader>();
         services.AddSingleton<OutputArchiver>();
         services.AddHostedService(sp => sp.GetRequiredService<OutputArchiver>());

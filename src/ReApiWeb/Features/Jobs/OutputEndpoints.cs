@@ -11,7 +11,8 @@ public static class OutputEndpoints
 {
     /// <summary>
     /// <c>GET /outputs/{id}</c>: an archived output (<c>?download=1</c> to save it under the job's name), and
-    /// <c>GET /jobs/{id}/outputs.zip</c>: all of a job's archived outputs; to the job's owner or an admin only.
+    /// <c>GET /jobs/{id}/outputs.zip</c>: all of a job's archived outputs; to whoever may see the job (its owner, admins,
+    /// and the team when it is shared), and to no one else.
     /// </summary>
     public static IEndpointRouteBuilder MapOutputEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -21,9 +22,9 @@ public static class OutputEndpoints
             await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
             var output = await db.JobOutputs.AsNoTracking()
                 .Where(o => o.Id == id)
-                .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { o.StoragePath, o.ContentType, o.Kind, o.Index, j.OwnerId, j.ModelId, j.Prompt })
+                .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { o.StoragePath, o.ContentType, o.Kind, o.Index, j.OwnerId, j.Visibility, j.ModelId, j.Prompt })
                 .SingleOrDefaultAsync(context.RequestAborted);
-            if (user is null || output is null || !user.CanSee(output.OwnerId))
+            if (user is null || output is null || !JobSharing.CanSee(user, output.OwnerId, output.Visibility))
             {
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such output.");
             }
@@ -46,7 +47,7 @@ public static class OutputEndpoints
             await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
             var job = await db.Jobs.AsNoTracking().Include(j => j.Outputs).SingleOrDefaultAsync(j => j.Id == id, context.RequestAborted);
             var archived = job?.Outputs.Where(o => o.StoragePath != null).OrderBy(o => o.Kind).ThenBy(o => o.Index).ToList() ?? [];
-            if (user is null || job is null || !user.CanSee(job.OwnerId) || archived.Count == 0)
+            if (user is null || job is null || !JobSharing.CanSee(user, job.OwnerId, job.Visibility) || archived.Count == 0)
             {
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No archived outputs for this job.");
             }

@@ -27,12 +27,14 @@ public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, Publ
         return [.. rows.Select(r => ToChoice(r.Output, r.Job, kind))];
     }
 
-    /// <summary>One output by id, if the person may see it and it can be an input at all.</summary>
+    /// <summary>One output by id (theirs, or a teammate's shared one), if the person may see it and it can be an input at all.</summary>
     public async Task<MediaChoice?> FindAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await OutputsWithJobs(db).SingleOrDefaultAsync(r => r.Output.Id == outputId, cancellationToken);
-        return row is not null && user.CanSee(row.Job.OwnerId) && MediaTypes.KindOf(row.Output.Kind) is { } kind ? ToChoice(row.Output, row.Job, kind) : null;
+        return row is not null && Jobs.JobSharing.CanSee(user, row.Job.OwnerId, row.Job.Visibility) && MediaTypes.KindOf(row.Output.Kind) is { } kind
+            ? ToChoice(row.Output, row.Job, kind)
+            : null;
     }
 
     private static IQueryable<OutputWithJob> OutputsWithJobs(AppDbContext db) =>

@@ -12,16 +12,16 @@ internal sealed class FakeJobReader : IJobReader
 
     public int Loads { get; private set; }
 
-    public Task<JobPage> ListAsync(CurrentUser user, int skip, int take, CancellationToken cancellationToken)
+    public Task<JobPage> ListAsync(CurrentUser user, JobScope scope, int skip, int take, CancellationToken cancellationToken)
     {
         Loads++;
-        var mine = Jobs.Where(j => j.OwnerId == user.Id).ToList();
+        var mine = Jobs.Where(j => scope == JobScope.Team ? j.Visibility == ReApiWeb.Data.JobVisibility.Team : j.OwnerId == user.Id).ToList();
         return Task.FromResult(new JobPage([.. mine.Skip(skip).Take(take)], mine.Count));
     }
 
     public Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken)
     {
         Loads++;
-        return Task.FromResult(Views.TryGetValue(jobId, out var view) && user.CanSee(view.Summary.OwnerId) ? view : null);
+        return Task.FromResult(Views.TryGetValue(jobId, out var view) && JobSharing.CanSee(user, view.Summary.OwnerId, view.Summary.Visibility) ? view : null);
     }
 }

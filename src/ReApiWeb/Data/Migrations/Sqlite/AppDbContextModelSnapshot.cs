@@ -256,6 +256,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<double?>("UpstreamSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Status");

@@ -15,6 +15,7 @@ public sealed partial class People
     private CurrentUser? _me;
     private bool _localEnabled;
     private Guid? _tokensOf;
+    private bool _shareByDefault;
     private string? _inviteEmail;
     private string? _inviteName;
     private string? _inviteError;
@@ -45,6 +46,9 @@ public sealed partial class People
     public required NavigationManager Navigation { get; init; }
 
     [Inject]
+    public required Jobs.JobSharing Sharing { get; init; }
+
+    [Inject]
     public required IJSRuntime JS { get; init; }
 
     [Inject]
@@ -54,6 +58,13 @@ public sealed partial class People
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private bool BreakGlass => AuthOptions.Value.BootstrapAdmin.BreakGlass;
+
+    private async Task SetShareByDefaultAsync(bool shared)
+    {
+        await Sharing.SetDefaultAsync(shared ? Data.JobVisibility.Team : Data.JobVisibility.Private, _me!.Actor, CancellationToken.None);
+        _shareByDefault = shared;
+        Snackbar.Add(shared ? "New jobs are shared with the team." : "New jobs are private.", Severity.Success);
+    }
 
     private string InviteDays => $"{AuthOptions.Value.InviteLifetime.TotalDays:0.#} days";
 
@@ -110,6 +121,7 @@ public sealed partial class People
     {
         _me = CurrentUser.From((await AuthenticationState).User);
         _localEnabled = await Methods.LocalEnabledAsync(CancellationToken.None);
+        _shareByDefault = await Sharing.DefaultAsync(CancellationToken.None) == Data.JobVisibility.Team;
         await LoadAsync();
     }
 

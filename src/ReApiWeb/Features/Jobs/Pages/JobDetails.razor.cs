@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using ReApiWeb.Data;
 
 namespace ReApiWeb.Features.Jobs.Pages;
 
@@ -12,6 +13,18 @@ public sealed partial class JobDetails
 
     [Inject]
     public required IJobReader Reader { get; init; }
+
+    [Inject]
+    public required JobSharing Sharing { get; init; }
+
+    /// <summary>The owner (or an admin) manages the job; a teammate sees a shared job read-only, without its cost.</summary>
+    private bool IsMine => _job is not null && User?.CanSee(_job.Summary.OwnerId) == true;
+
+    private async Task ShareAsync(bool shared)
+    {
+        await Sharing.SetVisibilityAsync(User!, JobId, shared ? JobVisibility.Team : JobVisibility.Private, CancellationToken.None);
+        await LoadAsync();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
