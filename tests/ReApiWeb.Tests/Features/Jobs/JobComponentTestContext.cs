@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
@@ -16,6 +17,12 @@ public abstract class JobComponentTestContext : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<IJobReader>(Reader);
         Services.AddSingleton<IJobNotifier>(Notifier);
+
+        // The sharing switch's service, real; these tests never toggle it, so its database is never opened.
+        Services.AddDbContextFactory<ReApiWeb.Data.AppDbContext>(o => o.UseSqlite("Data Source=:memory:"));
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ReApiWeb.Features.Admin.AuditLog>();
+        Services.AddSingleton<JobSharing>();
         AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, Me.ToString()));
     }
 

@@ -255,9 +255,10 @@ public sealed class JobLifecycleTests : IAsyncLifetime
 
         await Task.WhenAll(burst);
 
-        // Taking turns, each goes out within a couple of the burst's POSTs; with no order at the gate, any of the
-        // queued POSTs may go first, and a job waits behind dozens of them now and then.
-        Assert.True(waits.All(w => w <= 5), $"POSTs of the burst sent ahead of each quiet job after its admission: {string.Join(", ", waits)}.");
+        // Taking turns, each goes out after at most two more of the burst's POSTs; besides those, up to a window's worth
+        // (10) may already have left before its admission without reaching the sandbox yet. With no order at the gate,
+        // any of the queued POSTs may go first, and a job waits behind dozens of them now and then (64 and 69 seen).
+        Assert.True(waits.All(w => w <= 12), $"POSTs of the burst sent ahead of each quiet job after its admission: {string.Join(", ", waits)}.");
     }
 
     private static JobRequest ZImage(string prompt) => new("z-image", new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());

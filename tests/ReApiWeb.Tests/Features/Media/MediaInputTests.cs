@@ -102,7 +102,7 @@ public sealed class MediaInputTests : IAsyncLifetime
     [Theory]
     [InlineData(PublicBase)]
     [InlineData(null)]
-    public async Task An_earlier_image_becomes_a_videos_first_frame_and_is_offered_to_its_owner_only(string? publicBase)
+    public async Task An_earlier_image_becomes_a_videos_first_frame_and_is_offered_to_its_owner_and_to_the_team_while_shared(string? publicBase)
     {
         await using var app = StartApp(publicBase);
         var submitter = app.Services.GetRequiredService<JobSubmitter>();
@@ -117,6 +117,8 @@ public sealed class MediaInputTests : IAsyncLifetime
         Assert.Empty(await library.RecentAsync(admin, MediaKind.Video, 10, CancellationToken.None));
         var member = new CurrentUser(Guid.NewGuid(), "Member", IsAdmin: false);
         Assert.Empty(await library.RecentAsync(member, MediaKind.Image, 10, CancellationToken.None));
+        Assert.NotNull(await library.FindAsync(member, choice.OutputId, CancellationToken.None)); // shared with the team by default
+        await app.Services.GetRequiredService<JobSharing>().SetVisibilityAsync(admin, image.JobId.Value, ReApiWeb.Data.JobVisibility.Private, CancellationToken.None);
         Assert.Null(await library.FindAsync(member, choice.OutputId, CancellationToken.None));
 
         if (publicBase is null)
