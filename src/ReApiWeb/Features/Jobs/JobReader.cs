@@ -50,8 +50,8 @@ public sealed record JobPage(IReadOnlyList<JobSummary> Jobs, int Total);
 public interface IJobReader
 {
     /// <summary>
-    /// The person's own jobs (or the team's shared ones), newest first: <paramref name="take"/> of them after the newest
-    /// <paramref name="skip"/>. Costs are only ever the person's own.
+    /// The person's own jobs (with their costs), or the team's shared ones (without costs), newest first:
+    /// <paramref name="take"/> of them after the newest <paramref name="skip"/>.
     /// </summary>
     Task<JobPage> ListAsync(CurrentUser user, JobScope scope, int skip, int take, CancellationToken cancellationToken);
 
@@ -78,7 +78,7 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
                 OwnerName = j.Owner!.DisplayName,
             })
             .ToListAsync(cancellationToken);
-        var costs = await CostsAsync(db, [.. jobs.Where(j => j.OwnerId == user.Id).Select(j => j.Id)], cancellationToken);
+        var costs = scope == JobScope.Mine ? await CostsAsync(db, [.. jobs.Select(j => j.Id)], cancellationToken) : [];
         return new JobPage([.. jobs.Select(j => j with { Cost = costs.GetValueOrDefault(j.Id, JobCost.None) })], total);
     }
 
