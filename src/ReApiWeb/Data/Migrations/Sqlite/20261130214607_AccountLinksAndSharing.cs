@@ -6,11 +6,21 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ReApiWeb.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class AccountLinks : Migration
+    public partial class AccountLinksAndSharing : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Visibility",
+                table: "Jobs",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+
+                // Jobs made before sharing existed stay private: nobody made them expecting the team to see them.
+                defaultValue: "Private");
+
             migrationBuilder.CreateTable(
                 name: "AccountLinks",
                 columns: table => new
@@ -52,6 +62,10 @@ namespace ReApiWeb.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "AccountLinks");
+
+            migrationBuilder.DropColumn(
+                name: "Visibility",
+                table: "Jobs");
         }
     }
 }

@@ -11,8 +11,8 @@ using ReApiWeb.Data;
 namespace ReApiWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130211433_JobVisibility")]
-    partial class JobVisibility
+    [Migration("20261130214607_AccountLinksAndSharing")]
+    partial class AccountLinksAndSharing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
