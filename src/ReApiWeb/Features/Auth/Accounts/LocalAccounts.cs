@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -92,7 +90,7 @@ public sealed partial class LocalAccounts(
     /// <summary>The link's purpose and person while it can still be used; null when it is unknown, used, expired or its person disabled.</summary>
     public async Task<AccountLinkView?> DescribeAsync(string secret, AccountLinkKind kind, CancellationToken cancellationToken)
     {
-        var hash = Hash(secret);
+        var hash = Secrets.Hash(secret);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.AccountLinks.AsNoTracking()
@@ -119,7 +117,7 @@ public sealed partial class LocalAccounts(
             return (null, AccountProblem.NameInvalid);
         }
 
-        var hash = Hash(secret);
+        var hash = Secrets.Hash(secret);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -204,8 +202,8 @@ public sealed partial class LocalAccounts(
         // A newer link replaces the person's earlier unused ones of the same kind.
         await db.AccountLinks.Where(l => l.UserId == userId && l.Kind == kind && l.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), cancellationToken);
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        db.AccountLinks.Add(new AccountLink { Kind = kind, UserId = userId, SecretHash = Hash(secret), CreatedAt = now, ExpiresAt = now + lifetime, CreatedBy = admin.Id });
+        var secret = Secrets.New();
+        db.AccountLinks.Add(new AccountLink { Kind = kind, UserId = userId, SecretHash = Secrets.Hash(secret), CreatedAt = now, ExpiresAt = now + lifetime, CreatedBy = admin.Id });
         return secret;
     }
 
@@ -217,8 +215,6 @@ public sealed partial class LocalAccounts(
 
     private static string? CleanName(string? name) =>
         name?.Trim() is { Length: > 0 and <= MaxNameLength } clean && !clean.Any(char.IsControl) ? clean : null;
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{UserId} used a one-time {Kind} link")]
     private partial void LogRedeemed(Guid userId, AccountLinkKind kind);

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
 
@@ -57,14 +55,14 @@ public sealed class PersonalTokens(
                 nameof(lifetime));
         }
 
-        var secret = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = TokenPrefix + Secrets.New();
         var now = time.GetUtcNow();
         var token = new PersonalAccessToken
         {
             UserId = userId,
             Name = trimmed,
             Prefix = secret[..12],
-            Hash = HashOf(secret),
+            Hash = Secrets.Hash(secret),
             CreatedAt = now,
             ExpiresAt = lifetime is { } l ? now + l : null,
         };
@@ -129,7 +127,7 @@ public sealed class PersonalTokens(
         }
 
         var now = time.GetUtcNow();
-        var hash = HashOf(presented);
+        var hash = Secrets.Hash(presented);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var token = await db.PersonalAccessTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.Hash == hash, cancellationToken);
         if (token?.User is null)
@@ -164,7 +162,4 @@ public sealed class PersonalTokens(
 
     private static TokenView View(PersonalAccessToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
 
-    private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
