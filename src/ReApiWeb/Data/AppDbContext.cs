@@ -39,6 +39,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<AccountLink> AccountLinks => Set<AccountLink>();
 
+    public DbSet<Collection> Collections => Set<Collection>();
+
+    public DbSet<CollectionItem> CollectionItems => Set<CollectionItem>();
+
+    public DbSet<CollectionShare> CollectionShares => Set<CollectionShare>();
+
+    public DbSet<Favourite> Favourites => Set<Favourite>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
@@ -49,5 +57,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         configurationBuilder.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<OutputMediaKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<JobVisibility>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CollectionRole>().HaveConversion<string>().HaveMaxLength(16);
     }
 }

@@ -1,6 +1,5 @@
 namespace ReApiWeb.Data;
 
-/// <summary>One generation a person asked for, and everything learned about it since.</summary>
 /// <summary>Who besides its owner (and admins) may see a job: the whole team, or no one.</summary>
 public enum JobVisibility
 {
@@ -8,6 +7,7 @@ public enum JobVisibility
     Team,
 }
 
+/// <summary>One generation a person asked for, and everything learned about it since.</summary>
 public sealed class Job
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -31,6 +31,9 @@ public sealed class JobOutput
 
     public long? SizeBytes { get; set; }
 
+    /// <summary>Path of the small preview made when the output was archived (beside it, relative to the outputs folder).</summary>
+    public string? ThumbnailPath { get; set; }
+
     public DateTimeOffset? ArchivedAt { get; set; }
 
     public int ArchiveAttempts { get; set; }

@@ -16,6 +16,8 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasMany(j => j.Outputs).WithOne().HasForeignKey(o => o.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });
         builder.HasIndex(j => j.Status);
+        builder.HasIndex(j => new { j.Visibility, j.CreatedAt });
+        builder.HasIndex(j => j.CreatedAt);
         builder.HasIndex(j => j.TaskId).IsUnique();
         builder.HasIndex(j => new { j.OwnerId, j.SubmissionKey }).IsUnique();
     }

@@ -10,6 +10,7 @@ public sealed class JobOutputConfiguration : IEntityTypeConfiguration<JobOutput>
         builder.HasKey(o => o.Id);
         builder.Property(o => o.UpstreamUrl).HasMaxLength(2048);
         builder.Property(o => o.StoragePath).HasMaxLength(400);
+        builder.Property(o => o.ThumbnailPath).HasMaxLength(400);
         builder.Property(o => o.Label).HasMaxLength(200);
         builder.Property(o => o.ContentType).HasMaxLength(100);
         builder.Property(o => o.ArchiveError).HasMaxLength(1000);

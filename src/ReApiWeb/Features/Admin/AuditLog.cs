@@ -83,7 +83,7 @@ public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, TimeProv
 public sealed record AuditFilter(string? Search = null, string? Kind = null, DateTimeOffset? FromAt = null, DateTimeOffset? ToAt = null)
 {
     /// <summary>The kinds of action, for the filter's list.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["signin", "session", "person", "token", "group", "quota", "ledger", "price", "key", "job"];
+    public static readonly IReadOnlyList<string> Kinds = ["signin", "session", "person", "token", "group", "quota", "ledger", "price", "key", "job", "collection"];
 
     public DateTimeOffset From => FromAt ?? DateTimeOffset.MinValue;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
 
@@ -13,6 +14,23 @@ public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Pr
 
     /// <summary>Who made it (filled for lists that show other people's jobs).</summary>
     public string OwnerName { get; init; } = "";
+
+    /// <summary>The output a tile shows (the first one, a video before its last frame); null while there is none.</summary>
+    public OutputCover? Cover { get; init; }
+
+    public int OutputCount { get; init; }
+
+    /// <summary>The first lines of a text tool's answer (jobs without files).</summary>
+    public string? TextPreview { get; init; }
+
+    /// <summary>Whether the reader starred one of its outputs.</summary>
+    public bool Favourite { get; init; }
+}
+
+/// <summary>What a tile shows of a job's first output.</summary>
+public sealed record OutputCover(Guid Id, OutputMediaKind Kind, bool Archived, bool HasThumbnail)
+{
+    public string? ThumbnailUrl => HasThumbnail ? $"/outputs/{Id}/thumbnail" : null;
 }
 
 /// <summary>Whose jobs a list shows: the person's own, or everything shared with the team.</summary>
@@ -22,9 +40,49 @@ public enum JobScope
     Team,
 }
 
+/// <summary>The states people filter by.</summary>
+public enum JobStatusFilter
+{
+    Running,
+    Completed,
+    Failed,
+    Unconfirmed,
+}
+
+/// <summary>What a gallery shows: whose jobs, and the filters a person set. Empty filters match everything.</summary>
+public sealed record GalleryFilter(JobScope Scope = JobScope.Mine)
+{
+    /// <summary>Words to find in the prompt (each word, or a word it starts with).</summary>
+    public string? Search { get; init; }
+
+    public OutputKind? Kind { get; init; }
+
+    public string? Model { get; init; }
+
+    public JobStatusFilter? Status { get; init; }
+
+    /// <summary>Whose jobs (on the team's gallery).</summary>
+    public Guid? Person { get; init; }
+
+    /// <summary>From this day (UTC), inclusive.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Up to this day (UTC), inclusive.</summary>
+    public DateOnly? To { get; init; }
+
+    /// <summary>Only jobs with an output the reader starred.</summary>
+    public bool Favourites { get; init; }
+
+    public bool IsFiltered => !string.IsNullOrWhiteSpace(Search) || Kind is not null || Model is not null || Status is not null
+        || Person is not null || From is not null || To is not null || Favourites;
+}
+
 public sealed record OutputView(Guid Id, OutputMediaKind Kind, int Index, string UpstreamUrl, bool Archived, string? ContentType, string? ArchiveError, string? Label = null)
 {
     public string Url => $"/outputs/{Id}";
+
+    /// <summary>Whether the reader starred this output.</summary>
+    public bool Favourite { get; init; }
 }
 
 public sealed record JobView(
@@ -50,37 +108,123 @@ public sealed record JobPage(IReadOnlyList<JobSummary> Jobs, int Total);
 public interface IJobReader
 {
     /// <summary>
-    /// The person's own jobs (with their costs), or the team's shared ones (without costs), newest first:
-    /// <paramref name="take"/> of them after the newest <paramref name="skip"/>.
+    /// The person's own jobs (with their costs), or the team's shared ones (without costs), that match the filter,
+    /// newest first: <paramref name="take"/> of them after the newest <paramref name="skip"/>.
     /// </summary>
-    Task<JobPage> ListAsync(CurrentUser user, JobScope scope, int skip, int take, CancellationToken cancellationToken);
+    Task<JobPage> ListAsync(CurrentUser user, GalleryFilter filter, int skip, int take, CancellationToken cancellationToken);
 
     Task<JobView?> GetAsync(CurrentUser user, Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>Whether a job with this id exists at all (to say why someone cannot see it).</summary>
+    Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken);
 }
 
-public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobReader
+public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog) : IJobReader
 {
-    public async Task<JobPage> ListAsync(CurrentUser user, JobScope scope, int skip, int take, CancellationToken cancellationToken)
+    /// <summary>How much of a prompt a list keeps (a tile shows a few lines; the job page reads it whole).</summary>
+    public const int ListedPromptLength = 240;
+
+    public async Task<JobPage> ListAsync(CurrentUser user, GalleryFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var shown = scope == JobScope.Team
-            ? db.Jobs.AsNoTracking().Where(j => j.Visibility == JobVisibility.Team)
-            : db.Jobs.AsNoTracking().Where(j => j.OwnerId == user.Id);
+        var shown = Filter(db, user, filter);
         var total = await shown.CountAsync(cancellationToken);
-        var jobs = await shown
+        var me = user.Id;
+        var rows = await shown
             .OrderByDescending(j => j.CreatedAt)
             .ThenByDescending(j => j.Id)
             .Skip(skip)
             .Take(take)
-            .Select(j => new JobSummary(j.Id, j.OwnerId, j.ModelId, j.Prompt, j.Status, j.CreatedAt, j.FinishedAt, j.ErrorMessage)
+            .Select(j => new
             {
-                Visibility = j.Visibility,
+                j.Id,
+                j.OwnerId,
+                j.ModelId,
+                Prompt = j.Prompt.Substring(0, ListedPromptLength),
+                j.Status,
+                j.CreatedAt,
+                j.FinishedAt,
+                j.ErrorMessage,
+                j.Visibility,
                 OwnerName = j.Owner!.DisplayName,
+                OutputCount = j.Outputs.Count,
+                Cover = j.Outputs.OrderBy(o => o.Kind == OutputMediaKind.LastFrame).ThenBy(o => o.Index)
+                    .Select(o => new OutputCover(o.Id, o.Kind, o.StoragePath != null, o.ThumbnailPath != null && o.ThumbnailPath != ""))
+                    .FirstOrDefault(),
+                Text = j.Status == JobStatus.Completed && !j.Outputs.Any() ? j.OutputJson : null,
+                Favourite = j.Outputs.Any(o => db.Favourites.Any(f => f.UserId == me && f.OutputId == o.Id)),
             })
             .ToListAsync(cancellationToken);
-        var costs = scope == JobScope.Mine ? await CostsAsync(db, [.. jobs.Select(j => j.Id)], cancellationToken) : [];
-        return new JobPage([.. jobs.Select(j => j with { Cost = costs.GetValueOrDefault(j.Id, JobCost.None) })], total);
+        var costs = filter.Scope == JobScope.Mine ? await CostsAsync(db, [.. rows.Select(j => j.Id)], cancellationToken) : [];
+        return new JobPage(
+            [.. rows.Select(j => new JobSummary(j.Id, j.OwnerId, j.ModelId, j.Prompt, j.Status, j.CreatedAt, j.FinishedAt, j.ErrorMessage)
+            {
+                Visibility = j.Visibility,
+                OwnerName = j.OwnerName,
+                OutputCount = j.OutputCount,
+                Cover = j.Cover,
+                TextPreview = Preview(j.Text),
+                Favourite = j.Favourite,
+                Cost = costs.GetValueOrDefault(j.Id, JobCost.None),
+            })],
+            total);
     }
+
+    private IQueryable<Job> Filter(AppDbContext db, CurrentUser user, GalleryFilter filter)
+    {
+        var jobs = filter.Scope == JobScope.Team
+            ? db.Jobs.AsNoTracking().Where(j => j.Visibility == JobVisibility.Team)
+            : db.Jobs.AsNoTracking().Where(j => j.OwnerId == user.Id);
+        if (filter.Scope == JobScope.Team && filter.Person is { } person)
+        {
+            jobs = jobs.Where(j => j.OwnerId == person);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            var models = catalog.Models.Where(m => m.Output == kind).Select(m => m.Id).ToList();
+            jobs = jobs.Where(j => models.Contains(j.ModelId));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Model))
+        {
+            jobs = jobs.Where(j => j.ModelId == filter.Model);
+        }
+
+        jobs = filter.Status switch
+        {
+            JobStatusFilter.Running => jobs.Where(j => j.Status == JobStatus.Submitting || j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled),
+            JobStatusFilter.Completed => jobs.Where(j => j.Status == JobStatus.Completed),
+            JobStatusFilter.Failed => jobs.Where(j => j.Status == JobStatus.Failed || j.Status == JobStatus.Rejected),
+            JobStatusFilter.Unconfirmed => jobs.Where(j => j.Status == JobStatus.Unconfirmed),
+            _ => jobs,
+        };
+        if (filter.From is { } from)
+        {
+            var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            jobs = jobs.Where(j => j.CreatedAt >= since);
+        }
+
+        if (filter.To is { } to)
+        {
+            var before = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            jobs = jobs.Where(j => j.CreatedAt < before);
+        }
+
+        if (filter.Favourites)
+        {
+            var me = user.Id;
+            jobs = jobs.Where(j => j.Outputs.Any(o => db.Favourites.Any(f => f.UserId == me && f.OutputId == o.Id)));
+        }
+
+        return PromptSearch.Apply(db, jobs, filter.Search);
+    }
+
+    /// <summary>The first few lines of a text tool's answer.</summary>
+    private static string? Preview(string? outputJson) =>
+        OutputText.Values(outputJson).Select(v => v.Value).FirstOrDefault(v => v.Length > 0) is { } text
+            ? text.Length <= ListedPromptLength ? text : text[..(ListedPromptLength - 1)] + "…"
+            : null;
 
     /// <summary>The cost of each of <paramref name="jobIds"/>, from their ledger entries (one query).</summary>
     private static async Task<Dictionary<Guid, JobCost>> CostsAsync(AppDbContext db, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
@@ -104,6 +248,8 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
 
         // What a job cost is its owner's business (and the admins'); a teammate sees the work, not the ledger.
         var cost = user.CanSee(job.OwnerId) ? (await CostsAsync(db, [job.Id], cancellationToken)).GetValueOrDefault(job.Id, JobCost.None) : JobCost.None;
+        var outputIds = job.Outputs.Select(o => o.Id).ToList();
+        var starred = await db.Favourites.AsNoTracking().Where(f => f.UserId == user.Id && outputIds.Contains(f.OutputId)).Select(f => f.OutputId).ToListAsync(cancellationToken);
         return new JobView(
             new JobSummary(job.Id, job.OwnerId, job.ModelId, job.Prompt, job.Status, job.CreatedAt, job.FinishedAt, job.ErrorMessage)
             {
@@ -121,6 +267,12 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory) : IJobR
             job.PollCount,
             job.LastPollError,
             [.. job.Outputs.OrderBy(o => o.Kind).ThenBy(o => o.Index)
-                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label))]);
+                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label) { Favourite = starred.Contains(o.Id) })]);
+    }
+
+    public async Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AnyAsync(j => j.Id == jobId, cancellationToken);
     }
 }

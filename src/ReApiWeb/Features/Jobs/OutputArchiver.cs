@@ -9,11 +9,14 @@ namespace ReApiWeb.Features.Jobs;
 /// <summary>
 /// Copies every output into the app's storage as soon as a job completes, because upstream URLs may expire.
 /// Failed downloads are retried with backoff and the reason is kept on the output; nothing is dropped silently.
+/// Each archived output gets its gallery preview (<see cref="Thumbnails"/>) right after; outputs archived before
+/// previews existed get theirs when the app starts.
 /// </summary>
 public sealed partial class OutputArchiver(
     IDbContextFactory<AppDbContext> dbFactory,
     IHttpClientFactory httpFactory,
     IJobNotifier notifier,
+    Thumbnails thumbnails,
     IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<OutputArchiver> logger) : BackgroundService
@@ -38,7 +41,9 @@ public sealed partial class OutputArchiver(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
         {
-            Enqueue(await db.JobOutputs.Where(o => o.StoragePath == null && o.EvictedAt == null && o.ArchiveAttempts < MaxAttempts).Select(o => o.Id).ToListAsync(stoppingToken));
+            Enqueue(await db.JobOutputs
+                .Where(o => (o.StoragePath == null && o.EvictedAt == null && o.ArchiveAttempts < MaxAttempts) || (o.StoragePath != null && o.ThumbnailPath == null))
+                .Select(o => o.Id).ToListAsync(stoppingToken));
         }
 
         await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -77,8 +82,15 @@ public sealed partial class OutputArchiver(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var output = await db.JobOutputs.SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
-        if (output is null || output.StoragePath is not null)
+        if (output is null || (output.StoragePath is not null && output.ThumbnailPath is not null))
         {
+            return;
+        }
+
+        if (output.StoragePath is not null)
+        {
+            output.ThumbnailPath = await thumbnails.MakeAsync(output.StoragePath, output.Kind, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
             return;
         }
 
@@ -93,6 +105,7 @@ public sealed partial class OutputArchiver(
             output.SizeBytes = size;
             output.ArchivedAt = time.GetUtcNow();
             output.ArchiveError = null;
+            output.ThumbnailPath = await thumbnails.MakeAsync(path, output.Kind, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

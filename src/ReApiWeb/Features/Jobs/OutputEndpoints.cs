@@ -1,32 +1,33 @@
 using System.IO.Compression;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs;
 
 public static class OutputEndpoints
 {
+    /// <summary>How long a browser keeps a preview before asking again (previews never change; access might).</summary>
+    public static readonly TimeSpan ThumbnailMaxAge = TimeSpan.FromDays(1);
+
     /// <summary>
-    /// <c>GET /outputs/{id}</c>: an archived output (<c>?download=1</c> to save it under the job's name), and
-    /// <c>GET /jobs/{id}/outputs.zip</c>: all of a job's archived outputs; to whoever may see the job (its owner, admins,
-    /// and the team when it is shared), and to no one else.
+    /// <c>GET /outputs/{id}</c>: an archived output (<c>?download=1</c> to save it under the job's name),
+    /// <c>GET /outputs/{id}/thumbnail</c>: its gallery preview, and <c>GET /jobs/{id}/outputs.zip</c>: all of a job's
+    /// archived outputs; to whoever may see the output (its job's owner, admins, the team when the job is shared, and
+    /// the people of a collection it was shared into), and to no one else.
     /// </summary>
     public static IEndpointRouteBuilder MapOutputEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/outputs/{id:guid}", async (Guid id, string? download, HttpContext context, IDbContextFactory<AppDbContext> dbFactory, IOptions<StorageOptions> storage) =>
         {
-            var user = CurrentUser.From(context.User);
-            await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
-            var output = await db.JobOutputs.AsNoTracking()
-                .Where(o => o.Id == id)
-                .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { o.StoragePath, o.ContentType, o.Kind, o.Index, j.OwnerId, j.Visibility, j.ModelId, j.Prompt })
-                .SingleOrDefaultAsync(context.RequestAborted);
-            if (user is null || output is null || !JobSharing.CanSee(user, output.OwnerId, output.Visibility))
+            var output = await VisibleOutputAsync(id, context, dbFactory);
+            if (output is null)
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such output.");
+                return NoSuchOutput();
             }
 
             if (output.StoragePath is null)
@@ -41,6 +42,24 @@ public static class OutputEndpoints
                 : MediaTypes.Serve(path, output.ContentType, name);
         }).RequireAuthorization(AuthPolicies.CookieOrToken);
 
+        endpoints.MapGet("/outputs/{id:guid}/thumbnail", async (Guid id, HttpContext context, IDbContextFactory<AppDbContext> dbFactory, IOptions<StorageOptions> storage) =>
+        {
+            var output = await VisibleOutputAsync(id, context, dbFactory);
+            if (output is null)
+            {
+                return NoSuchOutput();
+            }
+
+            if (string.IsNullOrEmpty(output.ThumbnailPath))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This output has no preview.");
+            }
+
+            var file = new FileInfo(Path.Combine(storage.Value.ResolvedOutputsDirectory, output.ThumbnailPath));
+            context.Response.Headers.CacheControl = $"private, max-age={(int)ThumbnailMaxAge.TotalSeconds}";
+            return Results.File(file.FullName, "image/webp", lastModified: file.LastWriteTimeUtc, entityTag: new EntityTagHeaderValue($"\"{id:N}\""));
+        }).RequireAuthorization(AuthPolicies.CookieOrToken);
+
         endpoints.MapGet("/jobs/{id:guid}/outputs.zip", async (Guid id, HttpContext context, IDbContextFactory<AppDbContext> dbFactory, IOptions<StorageOptions> storage) =>
         {
             var user = CurrentUser.From(context.User);
@@ -52,22 +71,58 @@ public static class OutputEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No archived outputs for this job.");
             }
 
-            var zipName = OutputFileNames.Base(job.ModelId, job.Prompt) + ".zip";
-            return Results.Stream(async _ =>
-            {
-                var body = context.Response.BodyWriter.AsStream(leaveOpen: true);
-                // Written entry by entry straight to the response: never the whole archive in memory. The zip writer's
-                // few small synchronous writes (each entry's data descriptor) go to the response's pipe, not its stream.
-                await using var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, context.RequestAborted);
-                foreach (var output in archived)
-                {
-                    var entry = zip.CreateEntry(OutputFileNames.For(job.ModelId, job.Prompt, output.Kind, output.Index, output.ContentType, output.StoragePath!), CompressionLevel.NoCompression);
-                    await using var target = await entry.OpenAsync(context.RequestAborted);
-                    await using var source = File.OpenRead(Path.Combine(storage.Value.ResolvedOutputsDirectory, output.StoragePath!));
-                    await source.CopyToAsync(target, context.RequestAborted);
-                }
-            }, "application/zip", zipName);
+            return Zip(
+                context,
+                OutputFileNames.Base(job.ModelId, job.Prompt) + ".zip",
+                [.. archived.Select(o => new ZipEntrySource(OutputFileNames.For(job.ModelId, job.Prompt, o.Kind, o.Index, o.ContentType, o.StoragePath!), Path.Combine(storage.Value.ResolvedOutputsDirectory, o.StoragePath!)))]);
         }).RequireAuthorization(AuthPolicies.CookieOrToken);
         return endpoints;
+    }
+
+    /// <summary>One file of a zip download: its name inside the archive and where it is on disk.</summary>
+    public sealed record ZipEntrySource(string Name, string Path);
+
+    /// <summary>
+    /// A zip of <paramref name="entries"/> written entry by entry straight to the response: never the whole archive in
+    /// memory. Names that repeat get " (2)", " (3)"… before their extension.
+    /// </summary>
+    public static IResult Zip(HttpContext context, string zipName, IReadOnlyList<ZipEntrySource> entries) =>
+        Results.Stream(async _ =>
+        {
+            var body = context.Response.BodyWriter.AsStream(leaveOpen: true);
+            // The zip writer's few small synchronous writes (each entry's data descriptor) go to the response's pipe, not its stream.
+            await using var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, context.RequestAborted);
+            var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var source in entries)
+            {
+                var name = source.Name;
+                for (var n = 2; !used.Add(name); n++)
+                {
+                    name = $"{Path.GetFileNameWithoutExtension(source.Name)} ({n}){Path.GetExtension(source.Name)}";
+                }
+
+                var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+                await using var target = await entry.OpenAsync(context.RequestAborted);
+                await using var file = File.OpenRead(source.Path);
+                await file.CopyToAsync(target, context.RequestAborted);
+            }
+        }, "application/zip", zipName);
+
+    private static IResult NoSuchOutput() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such output.");
+
+    private sealed record ServedOutput(string? StoragePath, string? ThumbnailPath, string? ContentType, OutputMediaKind Kind, int Index, Guid OwnerId, JobVisibility Visibility, string ModelId, string Prompt);
+
+    /// <summary>The output, when the signed-in person may see it (<see cref="CollectionAccess.CanSeeOutputAsync"/>); else null.</summary>
+    private static async Task<ServedOutput?> VisibleOutputAsync(Guid id, HttpContext context, IDbContextFactory<AppDbContext> dbFactory)
+    {
+        var user = CurrentUser.From(context.User);
+        await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
+        var output = await db.JobOutputs.AsNoTracking()
+            .Where(o => o.Id == id)
+            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new ServedOutput(o.StoragePath, o.ThumbnailPath, o.ContentType, o.Kind, o.Index, j.OwnerId, j.Visibility, j.ModelId, j.Prompt))
+            .SingleOrDefaultAsync(context.RequestAborted);
+        return user is not null && output is not null && await CollectionAccess.CanSeeOutputAsync(db, user, id, output.OwnerId, output.Visibility, context.RequestAborted)
+            ? output
+            : null;
     }
 }

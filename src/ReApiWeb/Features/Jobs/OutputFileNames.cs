@@ -24,7 +24,7 @@ public static class OutputFileNames
     }
 
     /// <summary>Lower-case ASCII letters and digits, words joined by '-', at most 40 characters, cut at a word.</summary>
-    private static string Slug(string text)
+    public static string Slug(string text)
     {
         var slug = new StringBuilder();
         foreach (var c in text.Normalize(NormalizationForm.FormD).ToLowerInvariant())

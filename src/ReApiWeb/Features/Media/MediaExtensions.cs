@@ -16,6 +16,7 @@ public static class MediaExtensions
         builder.Services.AddSingleton<PublicMediaLinks>();
         builder.Services.AddSingleton<UploadStore>();
         builder.Services.AddSingleton<MediaLibrary>();
+        builder.Services.AddSingleton<Thumbnails>();
         builder.Services.AddHostedService<UploadPruner>();
         return builder;
     }

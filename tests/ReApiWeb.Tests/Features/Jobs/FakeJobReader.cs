@@ -12,10 +12,10 @@ internal sealed class FakeJobReader : IJobReader
 
     public int Loads { get; private set; }
 
-    public Task<JobPage> ListAsync(CurrentUser user, JobScope scope, int skip, int take, CancellationToken cancellationToken)
+    public Task<JobPage> ListAsync(CurrentUser user, GalleryFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
         Loads++;
-        var mine = Jobs.Where(j => scope == JobScope.Team ? j.Visibility == ReApiWeb.Data.JobVisibility.Team : j.OwnerId == user.Id).ToList();
+        var mine = Jobs.Where(j => filter.Scope == JobScope.Team ? j.Visibility == ReApiWeb.Data.JobVisibility.Team : j.OwnerId == user.Id).ToList();
         return Task.FromResult(new JobPage([.. mine.Skip(skip).Take(take)], mine.Count));
     }
 
@@ -24,4 +24,6 @@ internal sealed class FakeJobReader : IJobReader
         Loads++;
         return Task.FromResult(Views.TryGetValue(jobId, out var view) && JobSharing.CanSee(user, view.Summary.OwnerId, view.Summary.Visibility) ? view : null);
     }
+
+    public Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken) => Task.FromResult(Views.ContainsKey(jobId));
 }

@@ -165,7 +165,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
 
         var doneCost = (await reader.GetAsync(me, done.JobId.Value, CancellationToken.None))!.Summary.Cost;
         var failedCost = (await reader.GetAsync(me, failed.JobId.Value, CancellationToken.None))!.Summary.Cost;
-        var listed = (await reader.ListAsync(me, JobScope.Mine, 0, 10, CancellationToken.None)).Jobs;
+        var listed = (await reader.ListAsync(me, new GalleryFilter(), 0, 10, CancellationToken.None)).Jobs;
 
         Assert.Equal((done.Credits!.Value, done.Credits.Value, 0L), (doneCost.Charged, doneCost.Spent, doneCost.Refunded));
         Assert.Equal((failed.Credits!.Value, 0L), (failedCost.Refunded, failedCost.Spent));

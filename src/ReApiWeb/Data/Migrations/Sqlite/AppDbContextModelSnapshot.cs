@@ -143,6 +143,102 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.ToTable("BalanceReadings");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CoverOutputId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TeamRole")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoverOutputId");
+
+                    b.HasIndex("OwnerId", "UpdatedAt");
+
+                    b.ToTable("Collections");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.CollectionItem", b =>
+                {
+                    b.Property<Guid>("CollectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OutputId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AddedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CollectionId", "OutputId");
+
+                    b.HasIndex("OutputId");
+
+                    b.ToTable("CollectionItems");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.CollectionShare", b =>
+                {
+                    b.Property<Guid>("CollectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CollectionId", "GroupId");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("CollectionShares");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Favourite", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OutputId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "OutputId");
+
+                    b.HasIndex("OutputId");
+
+                    b.ToTable("Favourites");
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Group", b =>
                 {
                     b.Property<Guid>("Id")
@@ -263,6 +359,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("TaskId")
@@ -272,6 +370,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("OwnerId", "SubmissionKey")
                         .IsUnique();
+
+                    b.HasIndex("Visibility", "CreatedAt");
 
                     b.ToTable("Jobs");
                 });
@@ -318,6 +418,10 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("StoragePath")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThumbnailPath")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
@@ -696,6 +800,71 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.JobOutput", null)
+                        .WithMany()
+                        .HasForeignKey("CoverOutputId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("ReApiWeb.Data.User", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.CollectionItem", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.Collection", null)
+                        .WithMany("Items")
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.JobOutput", "Output")
+                        .WithMany()
+                        .HasForeignKey("OutputId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Output");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.CollectionShare", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.Collection", null)
+                        .WithMany("Shares")
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.Group", "Group")
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Group");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Favourite", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.JobOutput", null)
+                        .WithMany()
+                        .HasForeignKey("OutputId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.GroupMember", b =>
                 {
                     b.HasOne("ReApiWeb.Data.Group", null)
@@ -785,6 +954,13 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
+                {
+                    b.Navigation("Items");
+
+                    b.Navigation("Shares");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Group", b =>
