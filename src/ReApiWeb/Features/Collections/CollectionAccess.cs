@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
@@ -6,7 +7,12 @@ using ReApiWeb.Features.Jobs;
 namespace ReApiWeb.Features.Collections;
 
 /// <summary>A collection and what one person may do with it.</summary>
-public sealed record CollectionRoleRow(Guid Id, CollectionRole Role);
+public sealed record CollectionRoleRow
+{
+    public Guid Id { get; init; }
+
+    public CollectionRole Role { get; init; }
+}
 
 /// <summary>
 /// The rules for who sees what through collections, as queries the database answers:
@@ -31,9 +37,12 @@ public static class CollectionAccess
         RoleRows(db, user).Where(r => r.Role != CollectionRole.None).Select(r => r.Id);
 
     /// <summary>The items of <paramref name="items"/> whose outputs a collection's people may see (the rule above).</summary>
-    public static IQueryable<CollectionItem> Visible(AppDbContext db, IQueryable<CollectionItem> items) =>
-        items.Where(i => db.JobOutputs.Any(o => o.Id == i.OutputId
-            && db.Jobs.Any(j => j.Id == o.JobId && (j.Visibility == JobVisibility.Team || j.OwnerId == i.AddedById))));
+    public static IQueryable<CollectionItem> Visible(AppDbContext db, IQueryable<CollectionItem> items) => items.Where(IsVisible(db));
+
+    /// <summary>The rule above as a predicate, for use inside other queries' projections.</summary>
+    public static Expression<Func<CollectionItem, bool>> IsVisible(AppDbContext db) =>
+        i => db.JobOutputs.Any(o => o.Id == i.OutputId
+            && db.Jobs.Any(j => j.Id == o.JobId && (j.Visibility == JobVisibility.Team || j.OwnerId == i.AddedById)));
 
     /// <summary>Whether <paramref name="user"/> may see an output: through its job (<see cref="JobSharing.CanSee"/>) or through a collection.</summary>
     public static async Task<bool> CanSeeOutputAsync(AppDbContext db, CurrentUser user, Guid outputId, Guid ownerId, JobVisibility visibility, CancellationToken cancellationToken) =>
@@ -45,15 +54,17 @@ public static class CollectionAccess
         var me = user.Id;
         if (user.IsAdmin)
         {
-            return db.Collections.Select(c => new CollectionRoleRow(c.Id, CollectionRole.Owner));
+            return db.Collections.Select(c => new CollectionRoleRow { Id = c.Id, Role = CollectionRole.Owner });
         }
 
         // Roles are stored as their names; the best of the team's role and my groups' roles wins (Editor > Viewer).
-        return db.Collections.Select(c => new CollectionRoleRow(
-            c.Id,
-            c.OwnerId == me ? CollectionRole.Owner
+        return db.Collections.Select(c => new CollectionRoleRow
+        {
+            Id = c.Id,
+            Role = c.OwnerId == me ? CollectionRole.Owner
             : c.TeamRole == CollectionRole.Editor || c.Shares.Any(s => s.Role == CollectionRole.Editor && db.GroupMembers.Any(m => m.GroupId == s.GroupId && m.UserId == me)) ? CollectionRole.Editor
             : c.TeamRole == CollectionRole.Viewer || c.Shares.Any(s => s.Role == CollectionRole.Viewer && db.GroupMembers.Any(m => m.GroupId == s.GroupId && m.UserId == me)) ? CollectionRole.Viewer
-            : CollectionRole.None));
+            : CollectionRole.None,
+        });
     }
 }

@@ -50,9 +50,7 @@ public sealed class Collections(IDbContextFactory<AppDbContext> dbFactory, Audit
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var roles = CollectionAccess.Roles(db, user);
-        return await Summaries(db, db.Collections.Where(c => roles.Any(r => r.Id == c.Id)), roles)
-            .OrderByDescending(c => c.UpdatedAt)
-            .ToListAsync(cancellationToken);
+        return [.. (await SummariesAsync(db, db.Collections.Where(c => roles.Any(r => r.Id == c.Id)), roles, cancellationToken)).OrderByDescending(c => c.UpdatedAt)];
     }
 
     /// <summary>One collection with its items, newest first; null when it does not exist or the person may not see it.</summary>
@@ -60,7 +58,7 @@ public sealed class Collections(IDbContextFactory<AppDbContext> dbFactory, Audit
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var roles = CollectionAccess.Roles(db, user);
-        var summary = await Summaries(db, db.Collections.Where(c => c.Id == id && roles.Any(r => r.Id == c.Id)), roles).SingleOrDefaultAsync(cancellationToken);
+        var summary = (await SummariesAsync(db, db.Collections.Where(c => c.Id == id && roles.Any(r => r.Id == c.Id)), roles, cancellationToken)).SingleOrDefault();
         if (summary is null)
         {
             return null;
@@ -194,6 +192,13 @@ public sealed class Collections(IDbContextFactory<AppDbContext> dbFactory, Audit
             return CollectionChange.Ok;
         }, cancellationToken);
 
+    /// <summary>Every group a collection can be shared with, by name.</summary>
+    public async Task<IReadOnlyList<CollectionGroupShare>> GroupsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => new CollectionGroupShare(g.Id, g.Name, CollectionRole.None)).ToListAsync(cancellationToken);
+    }
+
     public static string? NameError(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "Give the collection a name."
         : name.Trim().Length > Collection.MaxNameLength ? $"A collection's name has at most {Collection.MaxNameLength} characters."
@@ -229,25 +234,27 @@ public sealed class Collections(IDbContextFactory<AppDbContext> dbFactory, Audit
         return result;
     }
 
-    private static IQueryable<CollectionSummary> Summaries(AppDbContext db, IQueryable<Collection> collections, IQueryable<CollectionRoleRow> roles) =>
-        collections.Select(c => new
+    /// <summary>The summaries of <paramref name="collections"/> (those the person may see): counts and covers over visible items only.</summary>
+    private static async Task<List<CollectionSummary>> SummariesAsync(AppDbContext db, IQueryable<Collection> collections, IQueryable<CollectionRoleRow> roles, CancellationToken cancellationToken)
+    {
+        var visible = CollectionAccess.IsVisible(db);
+        var rows = await collections.Select(c => new
         {
-            c,
+            c.Id,
+            c.Name,
+            c.OwnerId,
+            OwnerName = c.Owner!.DisplayName,
             Role = roles.Where(r => r.Id == c.Id).Select(r => r.Role).First(),
-            Items = CollectionAccess.Visible(db, db.CollectionItems.Where(i => i.CollectionId == c.Id)),
-        })
-        .Select(x => new
-        {
-            x.c,
-            x.Role,
-            Count = x.Items.Count(),
+            c.TeamRole,
+            c.UpdatedAt,
+            Count = db.CollectionItems.Where(i => i.CollectionId == c.Id).Where(visible).Count(),
             // The chosen cover while it is still visible, else the newest visible output.
-            CoverId = x.Items.Any(i => i.OutputId == x.c.CoverOutputId)
-                ? x.c.CoverOutputId
-                : x.Items.OrderByDescending(i => i.AddedAt).Select(i => (Guid?)i.OutputId).FirstOrDefault(),
-        })
-        .Select(x => new CollectionSummary(
-            x.c.Id, x.c.Name, x.c.OwnerId, x.c.Owner!.DisplayName, x.Role, x.c.TeamRole, x.Count, x.CoverId,
-            db.JobOutputs.Any(o => o.Id == x.CoverId && o.ThumbnailPath != null && o.ThumbnailPath != ""),
-            x.c.UpdatedAt));
+            Chosen = db.CollectionItems.Where(i => i.CollectionId == c.Id && i.OutputId == c.CoverOutputId).Where(visible).Select(i => (Guid?)i.OutputId).FirstOrDefault(),
+            Newest = db.CollectionItems.Where(i => i.CollectionId == c.Id).Where(visible).OrderByDescending(i => i.AddedAt).Select(i => (Guid?)i.OutputId).FirstOrDefault(),
+        }).ToListAsync(cancellationToken);
+        var covers = rows.Select(r => r.Chosen ?? r.Newest).OfType<Guid>().ToList();
+        var previewed = await db.JobOutputs.Where(o => covers.Contains(o.Id) && o.ThumbnailPath != null && o.ThumbnailPath != "").Select(o => o.Id).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new CollectionSummary(
+            r.Id, r.Name, r.OwnerId, r.OwnerName, r.Role, r.TeamRole, r.Count, r.Chosen ?? r.Newest, previewed.Contains(r.Chosen ?? r.Newest ?? Guid.Empty), r.UpdatedAt))];
+    }
 }

@@ -25,4 +25,12 @@ public sealed record JobCost(long Held, long Charged, long Released, long Refund
         : Released > 0 ? "nothing charged"
         : Held > 0 ? $"{Held:N0} credits held"
         : "—";
+
+    /// <summary>The same in a few characters, for a tile: "30 credits", "refunded", "held", "free".</summary>
+    public string Brief() =>
+        Refunded > 0 ? "refunded"
+        : Charged > 0 ? $"{Charged:N0} credits"
+        : Released > 0 ? "free"
+        : Held > 0 ? $"{Held:N0} held"
+        : "";
 }

@@ -33,6 +33,9 @@ public sealed record OutputCover(Guid Id, OutputMediaKind Kind, bool Archived, b
     public string? ThumbnailUrl => HasThumbnail ? $"/outputs/{Id}/thumbnail" : null;
 }
 
+/// <summary>A person as lists name them.</summary>
+public sealed record Person(Guid Id, string Name);
+
 /// <summary>Whose jobs a list shows: the person's own, or everything shared with the team.</summary>
 public enum JobScope
 {
@@ -98,6 +101,9 @@ public sealed record JobView(
     string? LastPollError,
     IReadOnlyList<OutputView> Outputs);
 
+/// <summary>An output on its own page: the file, what made it, and whether the reader may open the whole job.</summary>
+public sealed record OutputPermalink(OutputView Output, Guid JobId, string ModelId, string Prompt, string OwnerName, DateTimeOffset CreatedAt, bool CanOpenJob, bool HasThumbnail);
+
 /// <summary>One page of a person's jobs, newest first, and how many they have in all.</summary>
 public sealed record JobPage(IReadOnlyList<JobSummary> Jobs, int Total);
 
@@ -117,6 +123,18 @@ public interface IJobReader
 
     /// <summary>Whether a job with this id exists at all (to say why someone cannot see it).</summary>
     Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One output and the job it came from, for its permalink: to whoever may see it through its job or a collection
+    /// (<see cref="Collections.CollectionAccess"/>). Null when they may not or it does not exist.
+    /// </summary>
+    Task<OutputPermalink?> GetOutputAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken);
+
+    /// <summary>Whether an output with this id exists at all.</summary>
+    Task<bool> OutputExistsAsync(Guid outputId, CancellationToken cancellationToken);
+
+    /// <summary>The people who share jobs with the team, by name (the team gallery's person filter).</summary>
+    Task<IReadOnlyList<Person>> SharersAsync(CancellationToken cancellationToken);
 }
 
 public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog) : IJobReader
@@ -274,5 +292,39 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.AnyAsync(j => j.Id == jobId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Person>> SharersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AsNoTracking()
+            .Where(u => db.Jobs.Any(j => j.OwnerId == u.Id && j.Visibility == JobVisibility.Team))
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new Person(u.Id, u.DisplayName))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<OutputPermalink?> GetOutputAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.JobOutputs.AsNoTracking().Where(o => o.Id == outputId)
+            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { o, j.OwnerId, j.Visibility, j.ModelId, j.Prompt, j.CreatedAt, OwnerName = j.Owner!.DisplayName })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (row is null || !await Collections.CollectionAccess.CanSeeOutputAsync(db, user, outputId, row.OwnerId, row.Visibility, cancellationToken))
+        {
+            return null;
+        }
+
+        var o = row.o;
+        var starred = await db.Favourites.AnyAsync(f => f.UserId == user.Id && f.OutputId == outputId, cancellationToken);
+        return new OutputPermalink(
+            new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label) { Favourite = starred },
+            o.JobId, row.ModelId, row.Prompt, row.OwnerName, row.CreatedAt, JobSharing.CanSee(user, row.OwnerId, row.Visibility), !string.IsNullOrEmpty(o.ThumbnailPath));
+    }
+
+    public async Task<bool> OutputExistsAsync(Guid outputId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.JobOutputs.AnyAsync(o => o.Id == outputId, cancellationToken);
     }
 }

@@ -15,6 +15,7 @@ internal sealed class FakeJobReader : IJobReader
     public Task<JobPage> ListAsync(CurrentUser user, GalleryFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
         Loads++;
+        LastFilter = filter;
         var mine = Jobs.Where(j => filter.Scope == JobScope.Team ? j.Visibility == ReApiWeb.Data.JobVisibility.Team : j.OwnerId == user.Id).ToList();
         return Task.FromResult(new JobPage([.. mine.Skip(skip).Take(take)], mine.Count));
     }
@@ -24,6 +25,19 @@ internal sealed class FakeJobReader : IJobReader
         Loads++;
         return Task.FromResult(Views.TryGetValue(jobId, out var view) && JobSharing.CanSee(user, view.Summary.OwnerId, view.Summary.Visibility) ? view : null);
     }
+
+    public GalleryFilter? LastFilter { get; private set; }
+
+    public Task<IReadOnlyList<Person>> SharersAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Person>>([.. Jobs.Where(j => j.Visibility == ReApiWeb.Data.JobVisibility.Team).Select(j => new Person(j.OwnerId, j.OwnerName)).Distinct()]);
+
+    public Task<OutputPermalink?> GetOutputAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken) =>
+        Task.FromResult(Views.Values.Where(v => JobSharing.CanSee(user, v.Summary.OwnerId, v.Summary.Visibility))
+            .SelectMany(v => v.Outputs.Select(o => new OutputPermalink(o, v.Summary.Id, v.Summary.ModelId, v.Summary.Prompt, v.OwnerName, v.Summary.CreatedAt, true, false)))
+            .FirstOrDefault(p => p.Output.Id == outputId));
+
+    public Task<bool> OutputExistsAsync(Guid outputId, CancellationToken cancellationToken) =>
+        Task.FromResult(Views.Values.Any(v => v.Outputs.Any(o => o.Id == outputId)));
 
     public Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken) => Task.FromResult(Views.ContainsKey(jobId));
 }

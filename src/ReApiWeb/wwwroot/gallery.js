@@ -1,0 +1,33 @@
+// Filter forms marked data-autosubmit apply a choice as soon as it is made (a select, a date, the star box), and stay
+// inside the live page when it is connected: the form's address is navigated to without reloading the page.
+document.addEventListener('change', event => {
+  const form = event.target.closest && event.target.closest('form[data-autosubmit]');
+  if (form && event.target.matches('select, input[type=checkbox], input[type=date]')) {
+    form.requestSubmit();
+  }
+});
+
+document.addEventListener('submit', event => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-autosubmit') || !window.Blazor || !document.querySelector('[data-interactive=true]')) {
+    return;
+  }
+  const query = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) {
+    if (value !== '') {
+      query.append(name, value);
+    }
+  }
+  const text = query.toString();
+  event.preventDefault();
+  window.Blazor.navigateTo(form.getAttribute('action') + (text ? '?' + text : ''));
+}, true);
+
+// Wide screens show every filter; phones fold them under "Filters" (a <details> that is open when a filter is set).
+function openWideFilters() {
+  if (window.matchMedia('(min-width: 600px)').matches) {
+    document.querySelectorAll('details[data-wide-open]:not([open])').forEach(d => d.open = true);
+  }
+}
+new MutationObserver(openWideFilters).observe(document.documentElement, { childList: true, subtree: true });
+document.addEventListener('DOMContentLoaded', openWideFilters);
