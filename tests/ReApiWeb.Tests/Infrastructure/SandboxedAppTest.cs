@@ -12,6 +12,9 @@ public abstract class SandboxedAppTest(string key, TimeSpan imageDuration) : IAs
 
     protected TestApp App { get; private set; } = default!;
 
+    /// <summary>The app's data folder (its database, keys and archived outputs).</summary>
+    protected string DataDirectory { get; } = TestApp.NewDataDirectory();
+
     public async ValueTask InitializeAsync()
     {
         Sandbox = await SandboxServer.StartAsync(o =>
@@ -19,7 +22,7 @@ public abstract class SandboxedAppTest(string key, TimeSpan imageDuration) : IAs
             o.ApiKeys.Add(Key);
             o.Durations[OutputKind.Image] = imageDuration;
         });
-        App = TestApp.Start(TestApp.NewDataDirectory(), TestApp.UpstreamSettings(Sandbox.BaseUri, Key));
+        App = TestApp.Start(DataDirectory, TestApp.UpstreamSettings(Sandbox.BaseUri, Key));
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,7 @@ public static class CollectionsExtensions
 {
     public static WebApplicationBuilder AddCollections(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<Collections>();
+        builder.Services.AddSingleton<TeamCollections>();
         builder.Services.AddSingleton<Favourites>();
         return builder;
     }

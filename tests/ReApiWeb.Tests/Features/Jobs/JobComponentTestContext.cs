@@ -8,7 +8,7 @@ using ReApiWeb.Features.Jobs;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
-/// <summary>bUnit with MudBlazor, a signed-in member, jobs held in memory and a real in-process notifier to push events.</summary>
+/// <summary>bUnit with MudBlazor (live, as on a connected page), a signed-in member, jobs held in memory and a real in-process notifier to push events.</summary>
 public abstract class JobComponentTestContext : BunitContext
 {
     protected JobComponentTestContext()
@@ -23,7 +23,11 @@ public abstract class JobComponentTestContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ReApiWeb.Features.Admin.AuditLog>();
         Services.AddSingleton<JobSharing>();
+        Services.AddSingleton(ReApi.Client.Catalog.ModelCatalog.Default);
+        Services.AddSingleton<ReApiWeb.Features.Collections.Favourites>();
+        Services.AddSingleton<ReApiWeb.Features.Collections.TeamCollections>();
         AddAuthorization().SetAuthorized("Member").SetClaims(new Claim(ClaimTypes.NameIdentifier, Me.ToString()));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected Guid Me { get; } = Guid.NewGuid();

@@ -61,7 +61,18 @@ public sealed class JobDetailsTests : JobComponentTestContext
 
         var page = Render<JobDetails>(p => p.Add(c => c.JobId, view.Summary.Id));
 
+        page.WaitForAssertion(() => Assert.Contains("This job is private", page.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain(view.Summary.Prompt, page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Ask them to share it", page.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_address_no_job_has_says_so()
+    {
+        var page = Render<JobDetails>(p => p.Add(c => c.JobId, Guid.NewGuid()));
+
         page.WaitForAssertion(() => Assert.Contains("Job not found", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("No job has this address", page.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal);
     }
 
     private JobView View(JobStatus status, string? error = null, int? code = null, string? outputJson = null)

@@ -51,7 +51,7 @@ public sealed class SharingTests() : SandboxedAppTest("rk_live_sharing_tests", T
     }
 
     [Fact]
-    public async Task A_private_job_is_not_found_by_teammates_and_only_its_owner_may_change_that()
+    public async Task A_private_job_is_hidden_from_teammates_who_are_told_why_and_only_its_owner_may_change_that()
     {
         var ct = TestContext.Current.CancellationToken;
         var (author, teammate, jobId) = await SharedJobAsync();
@@ -63,7 +63,7 @@ public sealed class SharingTests() : SandboxedAppTest("rk_live_sharing_tests", T
         using var browser = await App.SignedInClientAsync("teammate@test.local", "teammate-password-1");
         await using var db = await App.DbAsync();
         var output = await db.JobOutputs.FirstAsync(o => o.JobId == jobId, ct);
-        Assert.Contains("Job not found", await browser.GetStringAsync($"/jobs/{jobId}", ct), StringComparison.Ordinal);
+        Assert.Contains("This job is private", await browser.GetStringAsync($"/jobs/{jobId}", ct), StringComparison.Ordinal);
         Assert.DoesNotContain("a fox for the whole team", await browser.GetStringAsync("/team", ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/outputs/{output.Id}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/jobs/{jobId}/outputs.zip", ct)).StatusCode);

@@ -22,12 +22,13 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private static readonly string[] OpenPrefixes =
         ["/login", "/authentication/login", "/authentication/sso", "/account/invite", "/account/reset", "/health", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
 
+    private readonly string _dataDirectory = TestApp.NewDataDirectory();
     private TestApp _app = default!;
     private Guid _memberId;
 
     public async ValueTask InitializeAsync()
     {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
+        _app = TestApp.Start(_dataDirectory);
         _memberId = await _app.AddLocalUserAsync("member@test.local", "member-password-1");
     }
 
@@ -124,10 +125,51 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Null((await check.PersonalAccessTokens.SingleAsync(t => t.Id == adminToken.Id, ct)).RevokedAt);
     }
 
+    [Fact]
+    public async Task A_member_probing_every_route_with_another_members_ids_learns_nothing_private()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var adminId = await _app.AdminIdAsync();
+        var admin = new CurrentUser(adminId, "Administrator", IsAdmin: true);
+        var job = await _app.AddJobAsync(adminId, "private plans for the launch");
+        await _app.ArchiveAsync(_dataDirectory, job.Outputs[0]);
+        var collections = _app.Services.GetRequiredService<ReApiWeb.Features.Collections.TeamCollections>();
+        var (_, collectionId) = await collections.CreateAsync(admin, "Secret launch board", ct);
+        await collections.AddAsync(admin, collectionId, job.Outputs[0].Id, ct);
+        await _app.Services.GetRequiredService<ReApiWeb.Features.Collections.Favourites>().SetAsync(admin, job.Outputs[0].Id, true, ct);
+        var (token, _) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(adminId, "admin's script", TimeSpan.FromDays(30), ct);
+        Guid[] theirs = [job.Id, job.Outputs[0].Id, collectionId, adminId, token.Id];
+        var png = Convert.FromBase64String(TestJobs.OnePixelPng);
+        using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
+        var (_, memberToken) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(_memberId, "member's script", TimeSpan.FromDays(30), ct);
+        using var script = _app.AnonymousClient();
+        script.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", memberToken);
+
+        var probed = 0;
+        foreach (var route in Routes().Where(r => r is { Method: "GET", HasParameters: true, AdminOnly: false } && !IsOpen(r.Path)))
+        {
+            foreach (var (id, client) in theirs.SelectMany(id => new[] { (id, member), (id, script) }))
+            {
+                var path = FillWith(route.Pattern, id);
+                using var response = await client.GetAsync(path, ct);
+                var body = await response.Content.ReadAsByteArrayAsync(ct);
+                var text = System.Text.Encoding.UTF8.GetString(body);
+                var where = $"GET {path} answered {(int)response.StatusCode}";
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Redirect or HttpStatusCode.Unauthorized, where);
+                Assert.DoesNotContain("private plans", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("Secret launch board", text, StringComparison.Ordinal);
+                Assert.False(body.AsSpan().SequenceEqual(png) || body.AsSpan().SequenceEqual((byte[])[1, 2, 3]), $"{where} with the file itself");
+                probed++;
+            }
+        }
+
+        Assert.True(probed >= 2 * 5 * 8, $"Only {probed} probes: the walk lost its routes");
+    }
+
     /// <summary>A route anyone may call: one of the known ways in, whatever its own metadata says.</summary>
     private static bool IsOpen(string path) => OpenPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal));
 
-    private sealed record Route(string Method, string Path, bool Anonymous, bool Protected, bool AdminOnly, bool HasParameters, bool IsPage);
+    private sealed record Route(string Method, string Path, bool Anonymous, bool Protected, bool AdminOnly, bool HasParameters, bool IsPage, string Pattern);
 
     /// <summary>Every mapped route but static files, with its parameters filled with ids that exist nowhere.</summary>
     private IEnumerable<Route> Routes() =>
@@ -140,15 +182,27 @@ public sealed class AuthorizationTests : IAsyncLifetime
                 e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0,
                 e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AuthPolicies.Admin),
                 e.RoutePattern.Parameters.Count > 0,
-                e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null)))
+                e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null,
+                e.RoutePattern.RawText ?? "/")))
             .DistinctBy(r => (r.Method, r.Path));
 
+    /// <summary>The static assets (the app's own downloads, CSV and zip, are routes like any other).</summary>
     private static bool IsStaticFile(string pattern) =>
-        pattern.Contains(":file}", StringComparison.Ordinal) || pattern.Split('/').Last() is var last && last.Contains('.', StringComparison.Ordinal) && !last.EndsWith(".csv", StringComparison.Ordinal);
+        pattern.Contains(":file}", StringComparison.Ordinal)
+        || pattern.Split('/').Last() is var last && last.Contains('.', StringComparison.Ordinal) && !last.EndsWith(".csv", StringComparison.Ordinal) && !last.EndsWith(".zip", StringComparison.Ordinal);
 
-    private static string Fill(string pattern)
+    private static string Fill(string pattern) => FillWith(pattern, null);
+
+    /// <summary>
+    /// The path with every id parameter set to <paramref name="id"/> (a new one each when null) and the others to
+    /// "x1", or to the task id reAPI's API would give that id.
+    /// </summary>
+    private static string FillWith(string pattern, Guid? id)
     {
-        var path = System.Text.RegularExpressions.Regex.Replace(pattern, "\\{\\*?([a-zA-Z]+)(:[^}]*)?\\}", m => m.Groups[2].Value.StartsWith(":guid", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "x1");
+        var path = System.Text.RegularExpressions.Regex.Replace(pattern, "\\{\\*?([a-zA-Z]+)(:[^}]*)?\\}", m =>
+            m.Groups[2].Value.StartsWith(":guid", StringComparison.Ordinal) ? (id ?? Guid.NewGuid()).ToString()
+            : id is { } given ? $"task_{given:N}"
+            : "x1");
         return path.StartsWith('/') ? path : "/" + path;
     }
 

@@ -7,7 +7,7 @@ using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Collections;
 using ReApiWeb.Tests.Infrastructure;
 
-namespace ReApiWeb.Tests.Features.Gallery;
+namespace ReApiWeb.Tests.Features.Collections;
 
 /// <summary>
 /// Who sees what through collections: the owner manages, the team or a group views or edits; an output reaches a
@@ -17,7 +17,7 @@ public sealed class CollectionAccessTests : AppTest
 {
     private const string Password = "member-password-1";
 
-    private Collections Collections => App.Services.GetRequiredService<Collections>();
+    private TeamCollections Collections => App.Services.GetRequiredService<TeamCollections>();
 
     private async Task<(CurrentUser Person, HttpClient Browser)> PersonAsync(string name)
     {

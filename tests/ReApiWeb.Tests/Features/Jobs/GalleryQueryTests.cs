@@ -6,7 +6,7 @@ using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Tests.Infrastructure;
 
-namespace ReApiWeb.Tests.Features.Gallery;
+namespace ReApiWeb.Tests.Features.Jobs;
 
 /// <summary>The gallery's query: every job reachable page by page, and each filter (search over prompts above all).</summary>
 public sealed class GalleryQueryTests : AppTest

@@ -39,7 +39,7 @@ public sealed record CollectionChange(bool Done, string? Error = null)
 /// Named sets of outputs members put together and share with the team or with chosen groups, as viewers or editors
 /// (<see cref="CollectionAccess"/> holds the rules). Creating, sharing and deleting a collection are audited.
 /// </summary>
-public sealed class Collections(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed class TeamCollections(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, TimeProvider time)
 {
     private const string NotYours = "Only its owner (or an admin) may change this collection's name and sharing, or delete it.";
     private const string NotEditor = "You may view this collection but not change it; ask its owner to make you an editor.";
