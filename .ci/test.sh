@@ -12,6 +12,13 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
+# Gallery previews of video and audio are made with Debian's ffmpeg (the app runs without it, showing a neutral poster).
+if ! command -v ffmpeg >/dev/null 2>&1; then
+  echo "Installing Debian's ffmpeg for video and audio previews..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+fi
+
 # Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
 if ! command -v node >/dev/null 2>&1; then
   echo "Installing Debian's nodejs and npm for the test identity provider..."

@@ -9,6 +9,12 @@ if (args.Contains("--admissions"))
     return await AdmissionBenchmark.RunAsync(args);
 }
 
+// With --gallery: the gallery's page and search queries at 1k/10k/100k jobs, and preview making (GalleryBenchmark).
+if (args.Contains("--gallery"))
+{
+    return await GalleryBenchmark.RunAsync(args);
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {
