@@ -14,6 +14,7 @@ public static class DataExtensions
 
         builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddHostedService<DatabaseStatistics>();
         builder.AddKeyRing(storage);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

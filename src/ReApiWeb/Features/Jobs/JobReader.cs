@@ -147,7 +147,6 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shown = Filter(db, user, filter);
         var total = await shown.CountAsync(cancellationToken);
-        var me = user.Id;
         var rows = await shown
             .OrderByDescending(j => j.CreatedAt)
             .ThenByDescending(j => j.Id)
@@ -165,24 +164,29 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
                 j.ErrorMessage,
                 j.Visibility,
                 OwnerName = j.Owner!.DisplayName,
-                OutputCount = j.Outputs.Count,
-                Cover = j.Outputs.OrderBy(o => o.Kind == OutputMediaKind.LastFrame).ThenBy(o => o.Index)
-                    .Select(o => new OutputCover(o.Id, o.Kind, o.StoragePath != null, o.ThumbnailPath != null && o.ThumbnailPath != ""))
-                    .FirstOrDefault(),
                 Text = j.Status == JobStatus.Completed && !j.Outputs.Any() ? j.OutputJson : null,
-                Favourite = j.Outputs.Any(o => db.Favourites.Any(f => f.UserId == me && f.OutputId == o.Id)),
             })
             .ToListAsync(cancellationToken);
-        var costs = filter.Scope == JobScope.Mine ? await CostsAsync(db, [.. rows.Select(j => j.Id)], cancellationToken) : [];
+
+        // The page's outputs, stars and costs each in one query over these jobs only (a window over all outputs to
+        // pick each job's cover would read the whole table).
+        var ids = rows.Select(j => j.Id).ToList();
+        var outputs = (await db.JobOutputs.AsNoTracking().Where(o => ids.Contains(o.JobId))
+            .Select(o => new { o.JobId, Cover = new OutputCover(o.Id, o.Kind, o.StoragePath != null, o.ThumbnailPath != null && o.ThumbnailPath != ""), o.Index })
+            .ToListAsync(cancellationToken))
+            .ToLookup(o => o.JobId);
+        var outputIds = outputs.SelectMany(g => g).Select(o => o.Cover.Id).ToList();
+        var starred = (await db.Favourites.AsNoTracking().Where(f => f.UserId == user.Id && outputIds.Contains(f.OutputId)).Select(f => f.OutputId).ToListAsync(cancellationToken)).ToHashSet();
+        var costs = filter.Scope == JobScope.Mine ? await CostsAsync(db, ids, cancellationToken) : [];
         return new JobPage(
             [.. rows.Select(j => new JobSummary(j.Id, j.OwnerId, j.ModelId, j.Prompt, j.Status, j.CreatedAt, j.FinishedAt, j.ErrorMessage)
             {
                 Visibility = j.Visibility,
                 OwnerName = j.OwnerName,
-                OutputCount = j.OutputCount,
-                Cover = j.Cover,
+                OutputCount = outputs[j.Id].Count(),
+                Cover = outputs[j.Id].OrderBy(o => o.Cover.Kind == OutputMediaKind.LastFrame).ThenBy(o => o.Index).Select(o => o.Cover).FirstOrDefault(),
                 TextPreview = Preview(j.Text),
-                Favourite = j.Favourite,
+                Favourite = outputs[j.Id].Any(o => starred.Contains(o.Cover.Id)),
                 Cost = costs.GetValueOrDefault(j.Id, JobCost.None),
             })],
             total);
@@ -231,8 +235,10 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
 
         if (filter.Favourites)
         {
+            // From the person's stars (few) to their jobs, not from every job to its stars.
             var me = user.Id;
-            jobs = jobs.Where(j => j.Outputs.Any(o => db.Favourites.Any(f => f.UserId == me && f.OutputId == o.Id)));
+            var starred = db.Favourites.Where(f => f.UserId == me).Join(db.JobOutputs, f => f.OutputId, o => o.Id, (f, o) => o.JobId);
+            jobs = jobs.Where(j => starred.Contains(j.Id));
         }
 
         return PromptSearch.Apply(db, jobs, filter.Search);
