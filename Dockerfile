@@ -14,7 +14,9 @@ WORKDIR /app
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Storage__DataDirectory=/data \
     ConnectionStrings__Default="Data Source=/data/reapiweb.db"
-RUN mkdir -p /data && chown "$APP_UID" /data
+# ffmpeg makes the gallery's previews of videos (a frame) and songs (a waveform).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /data && chown "$APP_UID" /data
 COPY --from=build /app .
 USER $APP_UID
 VOLUME /data

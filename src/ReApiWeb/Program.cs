@@ -56,6 +56,8 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseCompressedPackageAssets();
+app.UseRouting();
 app.UseSecurityHeaders();
 app.UseSameOriginHubs();
 

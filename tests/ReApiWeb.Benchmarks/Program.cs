@@ -15,6 +15,12 @@ if (args.Contains("--gallery"))
     return await GalleryBenchmark.RunAsync(args);
 }
 
+// With --circuits: managed heap per open gallery and bytes per page load, on the published app (CircuitBenchmark).
+if (args.Contains("--circuits"))
+{
+    return await CircuitBenchmark.RunAsync(args);
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {

@@ -18,6 +18,9 @@ public enum GalleryView
 /// </summary>
 public sealed record GalleryQuery(GalleryFilter Filter, GalleryView View, int Page, IReadOnlyList<string> Problems)
 {
+    /// <summary>The job shown in the lightbox over the gallery (<c>?open=</c>).</summary>
+    public Guid? Open { get; init; }
+
     public const int PageSize = 48;
 
     public static GalleryQuery Parse(JobScope scope, ModelCatalog catalog, string? q, string? kind, string? model, string? status, string? person, string? from, string? to, string? fav, string? view, int? page)
@@ -54,8 +57,11 @@ public sealed record GalleryQuery(GalleryFilter Filter, GalleryView View, int Pa
         return new GalleryQuery(filter, shown, Math.Max(1, page ?? 1), problems);
     }
 
-    /// <summary>The address of this gallery at <paramref name="basePath"/>, on another page or in another view (page 1 unless given).</summary>
-    public string Link(string basePath, int? page = null, GalleryView? view = null)
+    /// <summary>
+    /// The address of this gallery at <paramref name="basePath"/>, on another page or in another view (page 1 unless
+    /// given), with a job open in the lightbox or none.
+    /// </summary>
+    public string Link(string basePath, int? page = null, GalleryView? view = null, Guid? open = null)
     {
         var parameters = new List<(string, string)>();
         void Add(string name, string? value)
@@ -76,6 +82,7 @@ public sealed record GalleryQuery(GalleryFilter Filter, GalleryView View, int Pa
         Add("fav", Filter.Favourites ? "1" : null);
         Add("view", (view ?? View) == GalleryView.List ? "list" : null);
         Add("page", page is > 1 ? page.Value.ToString(CultureInfo.InvariantCulture) : null);
+        Add("open", open?.ToString());
         return parameters.Count == 0 ? basePath : basePath + "?" + string.Join("&", parameters.Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2)}"));
     }
 

@@ -58,7 +58,7 @@ public sealed class GalleryTests : JobComponentTestContext
         Assert.Equal($"/outputs/{output}/thumbnail", tile.QuerySelector("img")!.GetAttribute("src"));
         Assert.Equal("×4", tile.QuerySelector(".tile-count")!.TextContent);
         Assert.NotNull(tile.QuerySelector(".tile-star"));
-        Assert.Equal($"/jobs/{job.Id}", tile.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal($"/jobs?open={job.Id}", tile.QuerySelector("a")!.GetAttribute("href"));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class GalleryTests : JobComponentTestContext
     }
 
     [Fact]
-    public void A_tile_opens_the_lightbox_with_the_whole_job_and_the_arrows_step_through_the_page()
+    public void A_tiles_link_opens_the_lightbox_with_the_whole_job_and_the_arrows_step_through_the_page()
     {
         var first = View(JobStatus.Completed, "the newest fox");
         var second = View(JobStatus.Completed, "an older fox");
@@ -150,7 +150,9 @@ public sealed class GalleryTests : JobComponentTestContext
         var dialogs = Render<MudDialogProvider>();
         var gallery = RenderAt("/jobs");
 
-        gallery.WaitForElement($"[data-job-id='{first.Summary.Id}'] a").Click();
+        var link = gallery.WaitForElement($"[data-job-id='{first.Summary.Id}'] a").GetAttribute("href")!;
+        Assert.Equal($"/jobs?open={first.Summary.Id}", link);
+        Services.GetRequiredService<NavigationManager>().NavigateTo(link);
 
         dialogs.WaitForAssertion(() => Assert.Equal("the newest fox", dialogs.Find("[data-testid=job-prompt]").TextContent));
         Assert.Equal($"/jobs/{first.Summary.Id}", dialogs.Find("[data-testid=lightbox-permalink]").GetAttribute("href"));
