@@ -80,7 +80,14 @@ public static class GalleryBenchmark
         await TimeAsync("  videos that failed         ", () => reader.ListAsync(me, new GalleryFilter { Kind = OutputKind.Video, Status = JobStatusFilter.Failed }, 0, GalleryQuery.PageSize, CancellationToken.None));
         await TimeAsync("  starred                    ", () => reader.ListAsync(me, new GalleryFilter { Favourites = true }, 0, GalleryQuery.PageSize, CancellationToken.None));
         SqliteCleanup();
-        if (Environment.GetEnvironmentVariable("GALLERY_BENCH_KEEP") is null) { Directory.Delete(directory, recursive: true); } else { Console.WriteLine(directory); }
+        if (Environment.GetEnvironmentVariable("GALLERY_BENCH_KEEP") is null)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        else
+        {
+            Console.WriteLine($"  kept: {directory}");
+        }
     }
 
     private static async Task TimeAsync(string name, Func<Task<JobPage>> query)
