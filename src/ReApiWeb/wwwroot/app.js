@@ -1,3 +1,4 @@
+// The app's few scripts (no inline scripts: the Content-Security-Policy allows only files from this origin).
 // Filter forms marked data-autosubmit apply a choice as soon as it is made (a select, a date, the star box), and stay
 // inside the live page when it is connected: the form's address is navigated to without reloading the page.
 document.addEventListener('change', event => {
@@ -31,3 +32,11 @@ function openWideFilters() {
 }
 new MutationObserver(openWideFilters).observe(document.documentElement, { childList: true, subtree: true });
 document.addEventListener('DOMContentLoaded', openWideFilters);
+
+// On a phone the menu covers the page: a choice in it closes it (the menu button is the #menu-toggle checkbox).
+document.addEventListener('click', event => {
+  const toggle = document.getElementById('menu-toggle');
+  if (toggle && event.target.closest && event.target.closest('.shell-drawer a') && window.matchMedia('(max-width: 959px)').matches) {
+    toggle.checked = false;
+  }
+});
