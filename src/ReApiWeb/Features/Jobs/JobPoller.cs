@@ -16,6 +16,7 @@ public sealed partial class JobPoller(
     PollScheduler scheduler,
     JobFinalizer finalizer,
     JobSubmitter submitter,
+    IJobNotifier notifier,
     TimeProvider time,
     ILogger<JobPoller> logger) : BackgroundService
 {
@@ -60,10 +61,18 @@ public sealed partial class JobPoller(
             .Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt == null && j.CreatedAt < _startedAt)
             .OrderBy(j => j.CreatedAt)
             .ToListAsync(cancellationToken);
-        var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt != null && j.CreatedAt < _startedAt)
+        var interruptedJobs = db.Jobs.Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt != null && j.CreatedAt < _startedAt);
+        var toConfirm = await interruptedJobs.AsNoTracking().Select(j => new { j.Id, j.OwnerId, j.ModelId }).ToListAsync(cancellationToken);
+        var interrupted = await interruptedJobs
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Unconfirmed)
                 .SetProperty(j => j.ErrorMessage, "The app stopped while sending this job to reAPI, so it is unknown whether reAPI received (and charged) it. It was not sent again."), cancellationToken);
+
+        // Pages (and anyone else listening) learn of the change like any other.
+        foreach (var job in toConfirm)
+        {
+            await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Unconfirmed, time.GetUtcNow()));
+        }
 
         var learned = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Completed && j.UpstreamSeconds != null)
