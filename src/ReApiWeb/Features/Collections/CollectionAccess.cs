@@ -44,6 +44,15 @@ public static class CollectionAccess
         i => db.JobOutputs.Any(o => o.Id == i.OutputId
             && db.Jobs.Any(j => j.Id == o.JobId && (j.Visibility == JobVisibility.Team || j.OwnerId == i.AddedById)));
 
+    /// <summary>Whether <paramref name="user"/> may see the output <paramref name="outputId"/>; false when it does not exist.</summary>
+    public static async Task<bool> CanSeeOutputAsync(AppDbContext db, CurrentUser user, Guid outputId, CancellationToken cancellationToken)
+    {
+        var output = await db.JobOutputs.Where(o => o.Id == outputId)
+            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { j.OwnerId, j.Visibility })
+            .SingleOrDefaultAsync(cancellationToken);
+        return output is not null && await CanSeeOutputAsync(db, user, outputId, output.OwnerId, output.Visibility, cancellationToken);
+    }
+
     /// <summary>Whether <paramref name="user"/> may see an output: through its job (<see cref="JobSharing.CanSee"/>) or through a collection.</summary>
     public static async Task<bool> CanSeeOutputAsync(AppDbContext db, CurrentUser user, Guid outputId, Guid ownerId, JobVisibility visibility, CancellationToken cancellationToken) =>
         JobSharing.CanSee(user, ownerId, visibility)

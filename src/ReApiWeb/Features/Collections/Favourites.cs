@@ -11,10 +11,7 @@ public sealed class Favourites(IDbContextFactory<AppDbContext> dbFactory, TimePr
     public async Task<bool?> SetAsync(CurrentUser user, Guid outputId, bool starred, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var output = await db.JobOutputs.Where(o => o.Id == outputId)
-            .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { j.OwnerId, j.Visibility })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (output is null || !await CollectionAccess.CanSeeOutputAsync(db, user, outputId, output.OwnerId, output.Visibility, cancellationToken))
+        if (!await CollectionAccess.CanSeeOutputAsync(db, user, outputId, cancellationToken))
         {
             return null;
         }

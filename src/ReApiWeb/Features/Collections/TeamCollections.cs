@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Jobs;
 
 namespace ReApiWeb.Features.Collections;
 
@@ -9,7 +10,7 @@ public sealed record CollectionSummary(Guid Id, string Name, Guid OwnerId, strin
 {
     public string Url => $"/collections/{Id}";
 
-    public string? CoverUrl => CoverId is { } id && CoverHasThumbnail ? $"/outputs/{id}/thumbnail" : null;
+    public string? CoverUrl => CoverId is { } id && CoverHasThumbnail ? OutputEndpoints.ThumbnailUrl(id) : null;
 
     public bool CanEdit => Role >= CollectionRole.Editor;
 
@@ -20,7 +21,7 @@ public sealed record CollectionItemView(Guid OutputId, Guid JobId, OutputMediaKi
 {
     public string Url => $"/outputs/{OutputId}";
 
-    public string? ThumbnailUrl => HasThumbnail ? $"/outputs/{OutputId}/thumbnail" : null;
+    public string? ThumbnailUrl => HasThumbnail ? OutputEndpoints.ThumbnailUrl(OutputId) : null;
 }
 
 public sealed record CollectionGroupShare(Guid GroupId, string GroupName, CollectionRole Role);
@@ -69,7 +70,7 @@ public sealed class TeamCollections(IDbContextFactory<AppDbContext> dbFactory, A
             .Join(db.Jobs, x => x.o.JobId, j => j.Id, (x, j) => new { x.i, x.o, j })
             .OrderByDescending(x => x.i.AddedAt)
             .Select(x => new CollectionItemView(
-                x.o.Id, x.j.Id, x.o.Kind, x.o.Index, x.j.ModelId, x.j.Prompt.Substring(0, Jobs.JobReader.ListedPromptLength), x.o.StoragePath != null,
+                x.o.Id, x.j.Id, x.o.Kind, x.o.Index, x.j.ModelId, x.j.Prompt.Substring(0, JobReader.ListedPromptLength), x.o.StoragePath != null,
                 x.o.ThumbnailPath != null && x.o.ThumbnailPath != "",
                 db.Users.Where(u => u.Id == x.i.AddedById).Select(u => u.DisplayName).FirstOrDefault() ?? "", x.i.AddedAt))
             .ToListAsync(cancellationToken);
@@ -151,10 +152,7 @@ public sealed class TeamCollections(IDbContextFactory<AppDbContext> dbFactory, A
     public Task<CollectionChange> AddAsync(CurrentUser user, Guid id, Guid outputId, CancellationToken cancellationToken) =>
         ChangeAsync(user, id, CollectionRole.Editor, async (db, collection) =>
         {
-            var output = await db.JobOutputs.Where(o => o.Id == outputId)
-                .Join(db.Jobs, o => o.JobId, j => j.Id, (o, j) => new { j.OwnerId, j.Visibility })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (output is null || !await CollectionAccess.CanSeeOutputAsync(db, user, outputId, output.OwnerId, output.Visibility, cancellationToken))
+            if (!await CollectionAccess.CanSeeOutputAsync(db, user, outputId, cancellationToken))
             {
                 return CollectionChange.Refused("That output does not exist or you cannot see it.");
             }

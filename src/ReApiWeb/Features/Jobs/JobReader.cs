@@ -30,7 +30,7 @@ public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Pr
 /// <summary>What a tile shows of a job's first output.</summary>
 public sealed record OutputCover(Guid Id, OutputMediaKind Kind, bool Archived, bool HasThumbnail)
 {
-    public string? ThumbnailUrl => HasThumbnail ? $"/outputs/{Id}/thumbnail" : null;
+    public string? ThumbnailUrl => HasThumbnail ? OutputEndpoints.ThumbnailUrl(Id) : null;
 }
 
 /// <summary>A person as lists name them.</summary>

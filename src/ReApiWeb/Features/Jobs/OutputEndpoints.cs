@@ -11,6 +11,9 @@ namespace ReApiWeb.Features.Jobs;
 
 public static class OutputEndpoints
 {
+    /// <summary>Where an output's preview is served.</summary>
+    public static string ThumbnailUrl(Guid outputId) => $"/outputs/{outputId}/thumbnail";
+
     /// <summary>How long a browser keeps a preview before asking again (previews never change; access might).</summary>
     public static readonly TimeSpan ThumbnailMaxAge = TimeSpan.FromDays(1);
 
