@@ -58,7 +58,7 @@ public static class AdmissionBenchmark
             while ((index = Interlocked.Increment(ref next)) < total)
             {
                 var started = Stopwatch.GetTimestamp();
-                var (_, result, isNew) = await admission.AdmitAsync(people[w], model, body, quote, Guid.NewGuid(), CancellationToken.None);
+                var (_, result, isNew) = await admission.AdmitAsync(people[w], new JobDraft(model, body, quote, Guid.NewGuid()), CancellationToken.None);
                 latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 _ = result.Admitted && isNew ? Interlocked.Increment(ref admitted) : Interlocked.Increment(ref refused);
             }

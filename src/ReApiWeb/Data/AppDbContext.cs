@@ -9,6 +9,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<Job> Jobs => Set<Job>();
 
+    public DbSet<JobBatch> Batches => Set<JobBatch>();
+
     public DbSet<JobOutput> JobOutputs => Set<JobOutput>();
 
     public DbSet<Upload> Uploads => Set<Upload>();

@@ -64,5 +64,14 @@ public sealed class Job
     /// <summary>Why the last poll failed, when it did (shown on the job page, cleared by the next good poll).</summary>
     public string? LastPollError { get; set; }
 
+    /// <summary>The batch (comparison, list of prompts, variations) this job was made in, if any.</summary>
+    public Guid? BatchId { get; set; }
+
+    /// <summary>Its place in <see cref="BatchId"/>'s batch, from 0: the compared model's column, the prompt's line.</summary>
+    public int BatchIndex { get; set; }
+
+    /// <summary>The job this one was made from (a remix, a retry, or one whose output is its input), if any.</summary>
+    public Guid? SourceJobId { get; set; }
+
     public List<JobOutput> Outputs { get; set; } = [];
 }

@@ -1,6 +1,6 @@
 namespace ReApiWeb.Data;
 
-/// <summary>Where a job is. Terminal: Completed, Failed, Rejected. Needing a person: Unconfirmed, Stalled.</summary>
+/// <summary>Where a job is. Terminal: Completed, Failed, Rejected, Cancelled. Needing a person: Unconfirmed, Stalled.</summary>
 public enum JobStatus
 {
     /// <summary>Stored; the POST to reAPI is under way.</summary>
@@ -23,11 +23,14 @@ public enum JobStatus
 
     /// <summary>No terminal state long after the model's limit; still polled slowly.</summary>
     Stalled,
+
+    /// <summary>Its owner cancelled it before it was sent (the rest of a batch): nothing reached reAPI, nothing was charged.</summary>
+    Cancelled,
 }
 
 public static class JobStatusExtensions
 {
-    public static bool IsTerminal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected;
+    public static bool IsTerminal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected or JobStatus.Cancelled;
 
     /// <summary>States in which reAPI owns a task the poller must follow.</summary>
     public static bool IsInFlight(this JobStatus status) => status is JobStatus.Processing or JobStatus.Stalled;

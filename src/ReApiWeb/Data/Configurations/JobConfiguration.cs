@@ -20,5 +20,9 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => j.CreatedAt);
         builder.HasIndex(j => j.TaskId).IsUnique();
         builder.HasIndex(j => new { j.OwnerId, j.SubmissionKey }).IsUnique();
+
+        // No foreign keys for these two: adding one to SQLite rebuilds the table, which would drop the search triggers.
+        builder.HasIndex(j => new { j.BatchId, j.BatchIndex });
+        builder.HasIndex(j => j.SourceJobId);
     }
 }

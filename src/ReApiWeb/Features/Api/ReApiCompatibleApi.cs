@@ -163,7 +163,7 @@ public static class ReApiCompatibleApi
         var status = job.Status switch
         {
             JobStatus.Completed => "completed",
-            JobStatus.Failed or JobStatus.Rejected => "failed",
+            JobStatus.Failed or JobStatus.Rejected or JobStatus.Cancelled => "failed",
             _ => "processing",
         };
         var task = new JsonObject

@@ -19,33 +19,40 @@ public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
 public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Checks every allowance that applies to the job's owner and, if the job fits all of them, adds its hold.
-    /// The caller must run this inside a write transaction (SQLite: BEGIN IMMEDIATE) that also adds the job, so that
-    /// concurrent admissions are serialised and none can slip past a limit.
+    /// Checks every allowance that applies to the jobs' owner and, if all of them together fit every allowance, adds a
+    /// hold for each; otherwise adds none. The caller must run this inside a write transaction (SQLite: BEGIN
+    /// IMMEDIATE) that also adds the jobs, so that concurrent admissions are serialised and none can slip past a limit.
     /// </summary>
-    public async Task<Admission> HoldAsync(AppDbContext db, Job job, PriceQuote quote, CancellationToken cancellationToken)
+    public async Task<Admission> HoldAsync(AppDbContext db, IReadOnlyList<(Job Job, PriceQuote Quote)> jobs, CancellationToken cancellationToken)
     {
-        var states = await allowances.ForUserAsync(db, job.OwnerId, job.CreatedAt, cancellationToken);
-        var blocking = states.Where(a => a.Used + quote.Credits > a.Limit).OrderBy(a => a.Left).FirstOrDefault();
+        var first = jobs[0].Job;
+        var total = jobs.Sum(j => j.Quote.Credits);
+        var states = await allowances.ForUserAsync(db, first.OwnerId, first.CreatedAt, cancellationToken);
+        var blocking = states.Where(a => a.Used + total > a.Limit).OrderBy(a => a.Left).FirstOrDefault();
         if (blocking is not null)
         {
+            var cost = jobs.Count == 1 ? $"This job costs {total:N0} credits" : $"These {jobs.Count} jobs cost {total:N0} credits together";
             return new Admission(
-                $"This job costs {quote.Credits:N0} credits, but {blocking.Name} has {blocking.Left:N0} of {blocking.Limit:N0} credits left. It resets {allowances.ResetText(blocking.ResetsAt)}.",
+                $"{cost}, but {blocking.Name} has {blocking.Left:N0} of {blocking.Limit:N0} credits left. It resets {allowances.ResetText(blocking.ResetsAt)}.",
                 []);
         }
 
-        db.Ledger.Add(new LedgerEntry
+        foreach (var (job, quote) in jobs)
         {
-            UserId = job.OwnerId,
-            JobId = job.Id,
-            Kind = LedgerEntryKind.Hold,
-            Credits = quote.Credits,
-            At = job.CreatedAt,
-            PeriodAt = job.CreatedAt,
-            ModelId = job.ModelId,
-            Note = quote.Explanation,
-        });
-        return new Admission(null, await NoticesAsync(db, job, quote.Credits, states, cancellationToken));
+            db.Ledger.Add(new LedgerEntry
+            {
+                UserId = job.OwnerId,
+                JobId = job.Id,
+                Kind = LedgerEntryKind.Hold,
+                Credits = quote.Credits,
+                At = job.CreatedAt,
+                PeriodAt = job.CreatedAt,
+                ModelId = job.ModelId,
+                Note = quote.Explanation,
+            });
+        }
+
+        return new Admission(null, await NoticesAsync(db, first, total, states, cancellationToken));
     }
 
     /// <summary>reAPI accepted the task: the hold becomes a charge of the same amount.</summary>

@@ -7,9 +7,12 @@ using ReApiWeb.Features.Credits;
 
 namespace ReApiWeb.Features.Jobs;
 
+/// <summary>One job ready to be admitted: its validated body (with <c>model</c>), its price and its submission key.</summary>
+public sealed record JobDraft(ModelSpec Model, JsonObject Body, PriceQuote Quote, Guid SubmissionKey, Guid? SourceJobId = null);
+
 /// <summary>
-/// Admits a job: the job row and its credit hold are written together, after every allowance was checked, or not at
-/// all. A form's submission key makes a second admission of the same form return the first job.
+/// Admits jobs: the job rows and their credit holds are written together, after every allowance was checked, or not
+/// at all. A form's submission key makes a second admission of the same form return the first job.
 /// </summary>
 public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, TimeProvider time)
 {
@@ -17,44 +20,92 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
     /// Adds the job and its hold in one write transaction, after checking every allowance: SQLite's BEGIN IMMEDIATE
     /// serialises admissions, so concurrent submissions can never together slip past a limit.
     /// </summary>
-    public async Task<(Job Job, Admission Admission, bool IsNew)> AdmitAsync(Guid ownerId, ModelSpec model, JsonObject body, PriceQuote quote, Guid submissionKey, CancellationToken cancellationToken)
+    public async Task<(Job Job, Admission Admission, bool IsNew)> AdmitAsync(Guid ownerId, JobDraft draft, CancellationToken cancellationToken)
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == submissionKey, cancellationToken);
+        var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == draft.SubmissionKey, cancellationToken);
         if (existing is not null)
         {
             return (existing, new Admission(null, []), false);
         }
 
-        var job = new Job
+        var (jobs, admission) = await AddAsync(db, ownerId, null, [draft], cancellationToken);
+        if (admission.Admitted)
         {
-            OwnerId = ownerId,
-            ModelId = model.Id,
-            Prompt = MainText(model, body),
-            RequestJson = body.ToJsonString(),
-            SubmissionKey = submissionKey,
-            Status = JobStatus.Submitting,
-            CreatedAt = time.GetUtcNow(),
-            Visibility = await JobSharing.DefaultAsync(db, cancellationToken),
-        };
-        var admission = await ledger.HoldAsync(db, job, quote, cancellationToken);
-        if (!admission.Admitted)
-        {
-            return (job, admission, false);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (job, admission, true);
+        return (jobs[0], admission, admission.Admitted);
     }
 
-    /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
-    private static string MainText(ModelSpec model, JsonObject body)
+    /// <summary>
+    /// Adds a batch and all its jobs with their holds in one write transaction if their total fits every allowance,
+    /// else nothing: a comparison or a batch is admitted whole or not at all.
+    /// </summary>
+    public async Task<(JobBatch Batch, IReadOnlyList<Job> Jobs, Admission Admission)> AdmitBatchAsync(
+        Guid ownerId, JobBatchKind kind, string title, IReadOnlyList<JobDraft> drafts, CancellationToken cancellationToken)
     {
-        var field = model.Field("prompt") ?? model.Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
+        using var turn = await writes.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = Shorten(title), CreatedAt = time.GetUtcNow() };
+        var (jobs, admission) = await AddAsync(db, ownerId, batch, drafts, cancellationToken);
+        if (admission.Admitted)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return (batch, jobs, admission);
+    }
+
+    private async Task<(IReadOnlyList<Job> Jobs, Admission Admission)> AddAsync(
+        AppDbContext db, Guid ownerId, JobBatch? batch, IReadOnlyList<JobDraft> drafts, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var visibility = await JobSharing.DefaultAsync(db, cancellationToken);
+        var jobs = drafts.Select((draft, i) => new Job
+        {
+            OwnerId = ownerId,
+            ModelId = draft.Model.Id,
+            Prompt = MainText(draft.Model, draft.Body),
+            RequestJson = draft.Body.ToJsonString(),
+            SubmissionKey = draft.SubmissionKey,
+            Status = JobStatus.Submitting,
+            CreatedAt = now,
+            Visibility = visibility,
+            BatchId = batch?.Id,
+            BatchIndex = i,
+            SourceJobId = draft.SourceJobId,
+        }).ToList();
+        var admission = await ledger.HoldAsync(db, [.. jobs.Zip(drafts, (job, draft) => (job, draft.Quote))], cancellationToken);
+        if (!admission.Admitted)
+        {
+            return (jobs, admission);
+        }
+
+        if (batch is not null)
+        {
+            db.Batches.Add(batch);
+        }
+
+        db.Jobs.AddRange(jobs);
+        await db.SaveChangesAsync(cancellationToken);
+        return (jobs, admission);
+    }
+
+    private static string Shorten(string title) =>
+        title.Length <= JobBatch.MaxTitleLength ? title : string.Concat(title.AsSpan(0, JobBatch.MaxTitleLength - 1), "…");
+
+    /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
+    public static string MainText(ModelSpec model, JsonObject body)
+    {
+        var field = MainField(model);
         return field is not null && body[field.Name] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
     }
+
+    /// <summary>The field that holds a job's main text: the prompt, or a text tool's required text input.</summary>
+    public static FieldSpec? MainField(ModelSpec model) =>
+        model.Field("prompt") ?? model.Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
 }

@@ -40,7 +40,8 @@ public sealed partial class JobPoller(
         {
             try
             {
-                await submitter.ResumeAsync(job, cancellationToken);
+                LogResending(job.Id);
+                await submitter.SendAdmittedAsync(job, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -100,6 +101,9 @@ public sealed partial class JobPoller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Poller resumed {Count} in-flight tasks ({Interrupted} jobs interrupted while their POST was out are now Unconfirmed; {NeverSent} never sent are sent now); learned durations from {Samples} finished jobs")]
     private partial void LogResumed(int count, int interrupted, int neverSent, int samples);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} never left before the app stopped; sending it now")]
+    private partial void LogResending(Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending job {JobId}, left unsent by the previous run, failed")]
     private partial void LogResendFailed(Exception exception, Guid jobId);

@@ -217,7 +217,7 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         {
             JobStatusFilter.Running => jobs.Where(j => j.Status == JobStatus.Submitting || j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled),
             JobStatusFilter.Completed => jobs.Where(j => j.Status == JobStatus.Completed),
-            JobStatusFilter.Failed => jobs.Where(j => j.Status == JobStatus.Failed || j.Status == JobStatus.Rejected),
+            JobStatusFilter.Failed => jobs.Where(j => j.Status == JobStatus.Failed || j.Status == JobStatus.Rejected || j.Status == JobStatus.Cancelled),
             JobStatusFilter.Unconfirmed => jobs.Where(j => j.Status == JobStatus.Unconfirmed),
             _ => jobs,
         };

@@ -9,8 +9,11 @@ using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
 
-/// <summary>What a person asked for: a model, its parameters, and the form's submission key.</summary>
-public sealed record JobRequest(string ModelId, JsonObject Parameters, Guid SubmissionKey);
+/// <summary>What a person asked for: a model, its parameters, the form's submission key, and the job it was made from.</summary>
+public sealed record JobRequest(string ModelId, JsonObject Parameters, Guid SubmissionKey, Guid? SourceJobId = null);
+
+/// <summary>A request checked and priced (<see cref="Draft"/>), or why it cannot be made (<see cref="Failure"/>).</summary>
+public sealed record PreparedJob(JobDraft? Draft, SubmitResult? Failure);
 
 /// <summary>
 /// The outcome of a submission. <see cref="Problems"/> lists input errors (no job was made); otherwise
@@ -71,17 +74,18 @@ public sealed partial class JobSubmitter(
 {
     private const int RateLimitedAttempts = 3;
 
-    public async Task<SubmitResult> SubmitAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken)
+    /// <summary>Checks that the model exists, that the person may use it and that the request is valid, then prices it.</summary>
+    public async Task<PreparedJob> PrepareAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken)
     {
         var model = catalog.Find(request.ModelId);
         if (model is null)
         {
-            return SubmitResult.Invalid([new RequestProblem("model", ProblemKind.Invalid, $"'{request.ModelId}' is not a model this dashboard offers.")]);
+            return new(null, SubmitResult.Invalid([new RequestProblem("model", ProblemKind.Invalid, $"'{request.ModelId}' is not a model this dashboard offers.")]));
         }
 
         if (!await access.MayUseAsync(ownerId, model.Id, cancellationToken))
         {
-            return SubmitResult.NotAllowed($"Your groups may not use {model.DisplayName}. Ask an admin if you need it.");
+            return new(null, SubmitResult.NotAllowed($"Your groups may not use {model.DisplayName}. Ask an admin if you need it."));
         }
 
         var body = new JsonObject { ["model"] = model.Id };
@@ -96,21 +100,33 @@ public sealed partial class JobSubmitter(
         var problems = RequestValidator.Validate(model, body);
         if (problems.Count > 0)
         {
-            return SubmitResult.Invalid(problems);
+            return new(null, SubmitResult.Invalid(problems));
         }
 
         var quote = await prices.QuoteAsync(model, body, cancellationToken);
+        return new(new JobDraft(model, body, quote, request.SubmissionKey, request.SourceJobId), null);
+    }
+
+    public async Task<SubmitResult> SubmitAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(ownerId, request, cancellationToken);
+        if (prepared.Draft is not { } draft)
+        {
+            return prepared.Failure!;
+        }
+
+        var (model, body, quote) = (draft.Model, draft.Body, draft.Quote);
         Job job;
         Admission admission;
         bool isNew;
         try
         {
-            (job, admission, isNew) = await admissions.AdmitAsync(ownerId, model, body, quote, request.SubmissionKey, cancellationToken);
+            (job, admission, isNew) = await admissions.AdmitAsync(ownerId, draft, cancellationToken);
         }
         catch (Exception e) when (StorageErrors.IsDiskFull(e))
         {
             LogDiskFull(ownerId, model.Id);
-            return SubmitResult.NotStored($"{StorageErrors.DiskFullMessage} The job was not saved or sent, and nothing was charged. Tell an admin.");
+            return SubmitResult.NotStored(NotStoredMessage);
         }
 
         if (admission.Refusal is { } refusal)
@@ -135,20 +151,23 @@ public sealed partial class JobSubmitter(
         return result with { Credits = quote.Credits, Notices = admission.Notices };
     }
 
+    public const string NotStoredMessage = $"{StorageErrors.DiskFullMessage} The job was not saved or sent, and nothing was charged. Tell an admin.";
+
     /// <summary>
-    /// Sends a job that was admitted but never left before the app stopped (still Submitting, no POST recorded): it was
-    /// held, never charged, so it is sent now as it would have been.
+    /// Sends a job that was admitted and not sent yet (still Submitting, no POST recorded): the next of a batch, or one
+    /// a previous run left when it stopped. It is held, never charged, so it is sent now as it would have been; one
+    /// that was cancelled (or taken by another sender) meanwhile is left alone.
     /// </summary>
-    public async Task ResumeAsync(Job job, CancellationToken cancellationToken)
+    public async Task<SubmitResult> SendAdmittedAsync(Job job, CancellationToken cancellationToken)
     {
         if (catalog.Find(job.ModelId) is not { } model || JsonNode.Parse(job.RequestJson) is not JsonObject body)
         {
-            await SettleAsync(job, JobStatus.Rejected, null, $"{job.ModelId} is no longer offered, so this job was not sent. Nothing was charged.", cancellationToken);
-            return;
+            var message = $"{job.ModelId} is no longer offered, so this job was not sent. Nothing was charged.";
+            await SettleAsync(job, JobStatus.Rejected, null, message, cancellationToken);
+            return new SubmitResult(job.Id, JobStatus.Rejected, [], message);
         }
 
-        LogResumed(job.Id);
-        await SendAsync(job, model, body, cancellationToken);
+        return await SendAsync(job, model, body, cancellationToken);
     }
 
     private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)
@@ -328,9 +347,6 @@ public sealed partial class JobSubmitter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A job of {ModelId} by {OwnerId} could not be saved: the disk is full")]
     private partial void LogDiskFull(Guid ownerId, string modelId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} never left before the app stopped; sending it now")]
-    private partial void LogResumed(Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted by reAPI as task {TaskId}")]
     private partial void LogAccepted(Guid jobId, string taskId);

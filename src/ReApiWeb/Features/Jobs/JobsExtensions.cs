@@ -25,6 +25,7 @@ public static class JobsExtensions
         services.AddSingleton<JobFinalizer>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<JobBatches>();
         services.AddSingleton<FairSubmissionQueue>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<JobSharing>();

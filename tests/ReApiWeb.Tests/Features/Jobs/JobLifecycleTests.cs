@@ -179,7 +179,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         var model = app.Services.GetRequiredService<ModelCatalog>().Find("z-image")!;
         var body = new JsonObject { ["model"] = model.Id, ["prompt"] = prompt };
         var quote = await app.Services.GetRequiredService<ReApiWeb.Features.Credits.PriceBook>().QuoteAsync(model, body, CancellationToken.None);
-        var (job, _, isNew) = await app.Services.GetRequiredService<JobAdmission>().AdmitAsync(await app.AdminIdAsync(), model, body, quote, Guid.NewGuid(), CancellationToken.None);
+        var (job, _, isNew) = await app.Services.GetRequiredService<JobAdmission>().AdmitAsync(await app.AdminIdAsync(), new JobDraft(model, body, quote, Guid.NewGuid()), CancellationToken.None);
         Assert.True(isNew);
         return job.Id;
     }

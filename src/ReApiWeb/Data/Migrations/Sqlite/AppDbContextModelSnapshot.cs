@@ -289,6 +289,12 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BatchIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -334,6 +340,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SourceJobId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -361,10 +370,14 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("SourceJobId");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("TaskId")
                         .IsUnique();
+
+                    b.HasIndex("BatchId", "BatchIndex");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
@@ -374,6 +387,36 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.HasIndex("Visibility", "CreatedAt");
 
                     b.ToTable("Jobs");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.JobBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("Batches");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.JobOutput", b =>
@@ -883,6 +926,17 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Job", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.User", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.JobBatch", b =>
                 {
                     b.HasOne("ReApiWeb.Data.User", "Owner")
                         .WithMany()

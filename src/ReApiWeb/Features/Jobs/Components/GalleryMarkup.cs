@@ -100,7 +100,7 @@ public static class GalleryMarkup
             OutputKind.Text => "¶",
             _ => "▣",
         },
-        JobStatus.Failed or JobStatus.Rejected => "✕",
+        JobStatus.Failed or JobStatus.Rejected or JobStatus.Cancelled => "✕",
         JobStatus.Unconfirmed or JobStatus.Stalled => "!",
         _ => "…",
     };
