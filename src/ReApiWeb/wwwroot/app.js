@@ -40,3 +40,28 @@ document.addEventListener('click', event => {
     toggle.checked = false;
   }
 });
+
+// The new-job form keeps an unsent draft in this browser, so a reload or a lost connection does not lose it.
+window.reapiDraft = {
+  load: key => { try { return localStorage.getItem(key); } catch { return null; } },
+  save: (key, value) => { try { localStorage.setItem(key, value); } catch { /* storage full or off: the draft is not kept */ } },
+  clear: key => { try { localStorage.removeItem(key); } catch { /* nothing kept */ } },
+};
+
+// Times are written in UTC by the server; each <time data-local> is shown in the reader's time zone and format. The text
+// goes into an attribute that CSS displays, so the live page's own DOM nodes are never replaced.
+const localFormats = {
+  date: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }),
+  datetime: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+};
+function showLocalTimes(root) {
+  (root.querySelectorAll ? root : document).querySelectorAll('time[data-local]').forEach(t => {
+    const at = new Date(t.getAttribute('datetime'));
+    const text = isNaN(at) ? '' : (localFormats[t.dataset.local] || localFormats.datetime).format(at);
+    if (text && t.dataset.localText !== text) {
+      t.dataset.localText = text;
+    }
+  });
+}
+new MutationObserver(() => showLocalTimes(document)).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['datetime'] });
+document.addEventListener('DOMContentLoaded', () => showLocalTimes(document));

@@ -27,6 +27,74 @@ public static class FormValues
         return body;
     }
 
+    /// <summary>
+    /// The form of <paramref name="to"/> after switching from <paramref name="from"/>: every field the new model shares
+    /// (same name, a value it accepts) keeps what was typed, the prompt moves into a text tool's main field, and the
+    /// rest starts at the new model's defaults.
+    /// </summary>
+    public static Dictionary<string, object?> Carry(ModelSpec from, IReadOnlyDictionary<string, object?> values, ModelSpec to)
+    {
+        var carried = Defaults(to);
+        foreach (var field in to.Fields)
+        {
+            if (from.Field(field.Name) is { } old && Compatible(old.Type, field.Type) && values.TryGetValue(field.Name, out var value) && Fits(field, value))
+            {
+                carried[field.Name] = value;
+            }
+        }
+
+        if (JobAdmission.MainField(from) is { } oldMain && JobAdmission.MainField(to) is { } newMain && oldMain.Name != newMain.Name
+            && values.GetValueOrDefault(oldMain.Name) is string text && !string.IsNullOrWhiteSpace(text) && carried[newMain.Name] is "")
+        {
+            carried[newMain.Name] = text;
+        }
+
+        return carried;
+    }
+
+    /// <summary>A form filled from a stored request body (a remix): the inverse of <see cref="ToJson"/>; unknown fields are dropped.</summary>
+    public static Dictionary<string, object?> FromRequest(ModelSpec model, JsonObject parameters)
+    {
+        var values = Defaults(model);
+        foreach (var field in model.Fields)
+        {
+            if (parameters[field.Name] is { } node)
+            {
+                values[field.Name] = FromNode(field, node);
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>A choice and a free text field of the same name take the same values (one model lists them, another checks a pattern).</summary>
+    private static bool Compatible(FieldType from, FieldType to) =>
+        from == to || (from is FieldType.Enum or FieldType.Text && to is FieldType.Enum or FieldType.Text);
+
+    /// <summary>Whether a value typed for one model's field is one the other model's field of the same name accepts.</summary>
+    private static bool Fits(FieldSpec field, object? value) => value switch
+    {
+        null or "" => false,
+        string option when field.Type == FieldType.Enum => field.Options.Contains(option),
+        string text when field.Pattern is { } pattern => System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100)),
+        string => field.Type is FieldType.Text or FieldType.Url or FieldType.UrlList or FieldType.Json,
+        bool => field.Type == FieldType.Boolean,
+        long => field.Type == FieldType.Integer,
+        double => field.Type == FieldType.Number,
+        _ => false,
+    };
+
+    private static object? FromNode(FieldSpec field, JsonNode node) => (field.Type, node) switch
+    {
+        (FieldType.UrlList, JsonArray urls) => string.Join("\n", urls.Select(u => u?.GetValue<string>())),
+        (FieldType.Json, _) => node.ToJsonString(),
+        (FieldType.Boolean, JsonValue v) when v.TryGetValue(out bool flag) => flag,
+        (FieldType.Integer, JsonValue v) when v.TryGetValue(out long number) => number,
+        (FieldType.Number, JsonValue v) when v.TryGetValue(out double number) => number,
+        (_, JsonValue v) when v.TryGetValue(out string? text) => text,
+        _ => node.ToJsonString(),
+    };
+
     /// <summary>Puts a media URL into a field: it replaces a single URL, and joins a list (once) as a new line.</summary>
     public static void AddUrl(Dictionary<string, object?> values, FieldSpec field, string url)
     {

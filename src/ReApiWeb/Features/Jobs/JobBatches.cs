@@ -16,6 +16,15 @@ public sealed record BatchSubmitResult(Guid? BatchId, IReadOnlyList<Guid> JobIds
     public IReadOnlyList<string> Notices { get; init; } = [];
 }
 
+/// <summary>A batch as its page shows it: what it is, whose, and how far its jobs have got.</summary>
+public sealed record BatchView(Guid Id, JobBatchKind Kind, string Title, Guid OwnerId, string OwnerName, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, IReadOnlyList<Guid> JobIds, BatchProgress Progress);
+
+/// <summary>How many of a batch's jobs wait to be sent, run, finished well, or ended otherwise (failed, refused, cancelled).</summary>
+public sealed record BatchProgress(int Total, int Waiting, int Running, int Completed, int Ended)
+{
+    public int Finished => Completed + Ended;
+}
+
 /// <summary>What a batch would cost: the price of each request (null where it is invalid) and the total.</summary>
 public sealed record BatchQuote(IReadOnlyList<long?> Prices, IReadOnlyDictionary<int, SubmitResult> Invalid)
 {
@@ -158,6 +167,30 @@ public sealed partial class JobBatches(
         creditEvents.Notify(userId);
         LogCancelled(batchId, cancelled.Count);
         return cancelled.Count;
+    }
+
+    /// <summary>A batch, to its owner or an admin; null for anyone else or when there is no such batch.</summary>
+    public async Task<BatchView?> FindAsync(ReApiWeb.Features.Auth.CurrentUser user, Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var batch = await db.Batches.AsNoTracking().Where(b => b.Id == batchId && (b.OwnerId == user.Id || user.IsAdmin))
+            .Select(b => new { Batch = b, OwnerName = b.Owner!.DisplayName })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        var jobs = await db.Jobs.AsNoTracking().Where(j => j.BatchId == batchId).OrderBy(j => j.BatchIndex)
+            .Select(j => new { j.Id, j.Status, j.PostStartedAt }).ToListAsync(cancellationToken);
+        var progress = new BatchProgress(
+            jobs.Count,
+            jobs.Count(j => j.Status == JobStatus.Submitting && j.PostStartedAt == null),
+            jobs.Count(j => (j.Status == JobStatus.Submitting && j.PostStartedAt != null) || j.Status.IsInFlight() || j.Status == JobStatus.Unconfirmed),
+            jobs.Count(j => j.Status == JobStatus.Completed),
+            jobs.Count(j => j.Status is JobStatus.Failed or JobStatus.Rejected or JobStatus.Cancelled));
+        var b = batch.Batch;
+        return new BatchView(b.Id, b.Kind, b.Title, b.OwnerId, batch.OwnerName, b.CreatedAt, b.CancelledAt, [.. jobs.Select(j => j.Id)], progress);
     }
 
     /// <summary>Waits until this instance has sent (or given up on) every job of the batch it started sending.</summary>

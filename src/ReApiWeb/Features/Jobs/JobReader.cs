@@ -76,6 +76,9 @@ public sealed record GalleryFilter(JobScope Scope = JobScope.Mine)
     /// <summary>Only jobs with an output the reader starred.</summary>
     public bool Favourites { get; init; }
 
+    /// <summary>Only the jobs of this batch, in their order (its owner's, or any for an admin).</summary>
+    public Guid? Batch { get; init; }
+
     public bool IsFiltered => !string.IsNullOrWhiteSpace(Search) || Kind is not null || Model is not null || Status is not null
         || Person is not null || From is not null || To is not null || Favourites;
 }
@@ -135,6 +138,9 @@ public interface IJobReader
 
     /// <summary>The people who share jobs with the team, by name (the team gallery's person filter).</summary>
     Task<IReadOnlyList<Person>> SharersAsync(CancellationToken cancellationToken);
+
+    /// <summary>The models a person used last, most recent first (the model picker lists them first).</summary>
+    Task<IReadOnlyList<string>> RecentModelsAsync(Guid userId, int take, CancellationToken cancellationToken);
 }
 
 public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog) : IJobReader
@@ -147,9 +153,8 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shown = Filter(db, user, filter);
         var total = await shown.CountAsync(cancellationToken);
-        var rows = await shown
-            .OrderByDescending(j => j.CreatedAt)
-            .ThenByDescending(j => j.Id)
+        var ordered = filter.Batch is null ? shown.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id) : shown.OrderBy(j => j.BatchIndex);
+        var rows = await ordered
             .Skip(skip)
             .Take(take)
             .Select(j => new
@@ -196,7 +201,14 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
     {
         var jobs = filter.Scope == JobScope.Team
             ? db.Jobs.AsNoTracking().Where(j => j.Visibility == JobVisibility.Team)
-            : db.Jobs.AsNoTracking().Where(j => j.OwnerId == user.Id);
+            : filter.Batch is not null && user.IsAdmin
+                ? db.Jobs.AsNoTracking()
+                : db.Jobs.AsNoTracking().Where(j => j.OwnerId == user.Id);
+        if (filter.Batch is { } batchId)
+        {
+            jobs = jobs.Where(j => j.BatchId == batchId);
+        }
+
         if (filter.Scope == JobScope.Team && filter.Person is { } person)
         {
             jobs = jobs.Where(j => j.OwnerId == person);
@@ -308,6 +320,16 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
             .OrderBy(u => u.DisplayName)
             .Select(u => new Person(u.Id, u.DisplayName))
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> RecentModelsAsync(Guid userId, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // The newest jobs are enough to find the last few models; the (owner, created) index serves it.
+        var recent = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId).OrderByDescending(j => j.CreatedAt)
+            .Take(200).Select(j => j.ModelId).ToListAsync(cancellationToken);
+        return [.. recent.Distinct().Take(take)];
     }
 
     public async Task<OutputPermalink?> GetOutputAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken)

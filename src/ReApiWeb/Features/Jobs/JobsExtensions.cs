@@ -26,6 +26,7 @@ public static class JobsExtensions
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobBatches>();
+        services.AddScoped<Components.CostConfirmation>();
         services.AddSingleton<FairSubmissionQueue>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<JobSharing>();

@@ -31,6 +31,9 @@ internal sealed class FakeJobReader : IJobReader
     public Task<IReadOnlyList<Person>> SharersAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Person>>([.. Jobs.Where(j => j.Visibility == ReApiWeb.Data.JobVisibility.Team).Select(j => new Person(j.OwnerId, j.OwnerName)).Distinct()]);
 
+    public Task<IReadOnlyList<string>> RecentModelsAsync(Guid userId, int take, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Jobs.Where(j => j.OwnerId == userId).OrderByDescending(j => j.CreatedAt).Select(j => j.ModelId).Distinct().Take(take)]);
+
     public Task<OutputPermalink?> GetOutputAsync(CurrentUser user, Guid outputId, CancellationToken cancellationToken) =>
         Task.FromResult(Views.Values.Where(v => JobSharing.CanSee(user, v.Summary.OwnerId, v.Summary.Visibility))
             .SelectMany(v => v.Outputs.Select(o => new OutputPermalink(o, v.Summary.Id, v.Summary.ModelId, v.Summary.Prompt, v.OwnerName, v.Summary.CreatedAt, true, false)))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using MudBlazor;
@@ -51,7 +52,7 @@ public sealed partial class NewJob
     public required CreditBalances Credits { get; init; }
 
     [Inject]
-    public required IDialogService Dialogs { get; init; }
+    public required Components.CostConfirmation Confirmation { get; init; }
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
@@ -67,6 +68,30 @@ public sealed partial class NewJob
     [SupplyParameterFromQuery(Name = "input")]
     public Guid? InputOutputId { get; set; }
 
+    /// <summary>Remix: <c>/jobs/new?from={jobId}</c> opens the form on that job's model with its parameters.</summary>
+    [SupplyParameterFromQuery(Name = "from")]
+    public Guid? FromJobId { get; set; }
+
+    /// <summary>Use prompt: <c>/jobs/new?prompt-from={jobId}</c> opens the form with that job's prompt only.</summary>
+    [SupplyParameterFromQuery(Name = "prompt-from")]
+    public Guid? PromptFromJobId { get; set; }
+
+    [Inject]
+    public required IJobReader Reader { get; init; }
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    private IReadOnlyList<string> _recent = [];
+    private string? _source;
+    private Guid? _sourceJobId;
+    private bool _restored;
+
+    /// <summary>Whether the address said what to open (a model, a job, an input), so no stored draft replaces it.</summary>
+    private bool _explicit;
+
+    private string DraftKey => $"reapiweb.draft.{_user?.Id}";
+
     protected override async Task OnInitializedAsync()
     {
         _user = CurrentUser.From((await AuthenticationState).User);
@@ -78,16 +103,89 @@ public sealed partial class NewJob
         await LoadBalanceAsync();
         var allowed = _user is null ? null : await Access.AllowedAsync(_user.Id, CancellationToken.None);
         _models = allowed is null ? Catalog.Models : Catalog.Models.Where(m => allowed.Contains(m.Id)).ToList() is { Count: > 0 } some ? some : Catalog.Models;
+        _recent = _user is null ? [] : await Reader.RecentModelsAsync(_user.Id, 5, CancellationToken.None);
+        _explicit = InitialModel is not null || InputOutputId is not null || FromJobId is not null || PromptFromJobId is not null;
+
+        var source = _user is null || (FromJobId ?? PromptFromJobId) is not { } sourceId ? null : await Reader.GetAsync(_user, sourceId, CancellationToken.None);
+        if (source is not null)
+        {
+            OpenFrom(source, remix: FromJobId is not null);
+            await QuoteAsync();
+            return;
+        }
+
         var preferred = _input is null ? null : Catalog.PreferredFor(_input.Kind);
-        await SelectModelAsync(Find(InitialModel)?.Id ?? Find(preferred?.Id)?.Id ?? _models[0].Id);
+        _model = Find(InitialModel) ?? Find(preferred?.Id) ?? _models[0];
+        _values = FormValues.Defaults(_model);
+        await ModelChangedAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // The draft lives in the browser, so it is read once the page is live; an address that says what to open wins.
+        if (!firstRender || _explicit || _user is null || !RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        var text = await JS.InvokeAsync<string?>("reapiDraft.load", DraftKey);
+        if (FormDraft.Parse(text) is { } draft && Find(draft.ModelId) is { } model)
+        {
+            _model = model;
+            _values = FormValues.FromRequest(model, draft.Parameters);
+            _restored = true;
+            await ModelChangedAsync();
+            StateHasChanged();
+        }
     }
 
     private ModelSpec? Find(string? modelId) => _models.FirstOrDefault(m => m.Id == modelId);
 
-    private Task SelectModelAsync(string modelId)
+    /// <summary>Fills the form from an earlier job: all of it (remix), or just its prompt on its model.</summary>
+    private void OpenFrom(JobView source, bool remix)
     {
-        _model = Find(modelId) ?? _models[0];
-        _values = FormValues.Defaults(_model);
+        var sourceModel = Catalog.Find(source.Summary.ModelId);
+        var parameters = JobRemix.Parameters(source.RequestJson);
+        _model = Find(source.Summary.ModelId) ?? _models[0];
+        if (sourceModel is not null && remix)
+        {
+            _values = FormValues.Carry(sourceModel, FormValues.FromRequest(sourceModel, parameters), _model);
+        }
+        else
+        {
+            _values = FormValues.Defaults(_model);
+            if (JobAdmission.MainField(_model) is { } main)
+            {
+                _values[main.Name] = source.Summary.Prompt;
+            }
+        }
+
+        _sourceJobId = source.Summary.Id;
+        var whose = _user is not null && source.Summary.OwnerId == _user.Id ? "your" : $"{source.OwnerName}'s";
+        var what = $"{whose} {sourceModel?.DisplayName ?? source.Summary.ModelId} job “{Shorten(source.Summary.Prompt)}”";
+        _source = remix ? $"Remixing {what}: change anything, then generate a new job." : $"The prompt of {what}.";
+        _inputField = _input is null ? null : _model.InputFieldFor(_input.Kind);
+    }
+
+    private static string Shorten(string text) => string.IsNullOrWhiteSpace(text) ? "untitled" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 59), "…");
+
+    private string InputText(MediaChoice input, FieldSpec field)
+    {
+        var model = Catalog.Find(input.ModelId)?.DisplayName ?? input.ModelId;
+        return $"Using {input.Caption} of the {model} job “{Shorten(input.Prompt)}” as {field.Label}.";
+    }
+
+    /// <summary>Another model: what was typed stays where the new model has the same field.</summary>
+    private async Task SwitchModelAsync(ModelSpec model)
+    {
+        _values = FormValues.Carry(_model, _values, model);
+        _model = model;
+        await ModelChangedAsync();
+        await SaveDraftAsync();
+    }
+
+    private Task ModelChangedAsync()
+    {
         _errors = [];
         _submitError = null;
         _failedJobId = null;
@@ -98,6 +196,30 @@ public sealed partial class NewJob
         }
 
         return QuoteAsync();
+    }
+
+    private async Task StartOverAsync()
+    {
+        _restored = false;
+        _values = FormValues.Defaults(_model);
+        await ModelChangedAsync();
+        await ClearDraftAsync();
+    }
+
+    private async Task SaveDraftAsync()
+    {
+        if (_user is not null && RendererInfo.IsInteractive)
+        {
+            await JS.InvokeVoidAsync("reapiDraft.save", DraftKey, FormDraft.Serialize(_model.Id, FormValues.ToJson(_model, _values)));
+        }
+    }
+
+    private async Task ClearDraftAsync()
+    {
+        if (_user is not null && RendererInfo.IsInteractive)
+        {
+            await JS.InvokeVoidAsync("reapiDraft.clear", DraftKey);
+        }
     }
 
     /// <summary>Prices the form as it stands, for the cost panel (on every change: the price list is cached).</summary>
@@ -128,10 +250,11 @@ public sealed partial class NewJob
         _inputField = null;
     }
 
-    private Task FieldChangedAsync(string field)
+    private async Task FieldChangedAsync(string field)
     {
         _errors.Remove(field);
-        return QuoteAsync();
+        await QuoteAsync();
+        await SaveDraftAsync();
     }
 
     private async Task SubmitAsync()
@@ -160,11 +283,7 @@ public sealed partial class NewJob
         }
 
         var quote = await Prices.QuoteAsync(_model, body, CancellationToken.None);
-        var confirmAbove = await Prices.ConfirmAboveAsync(CancellationToken.None);
-        if (quote.Credits > confirmAbove && await Dialogs.ShowMessageBoxAsync(
-                "Confirm the cost",
-                $"This job costs {quote.Credits:N0} credits ({Money.Dollars(quote.Credits)}): {quote.Explanation}. Generate it?",
-                yesText: "Generate", cancelText: "Cancel") != true)
+        if (!await Confirmation.ConfirmJobAsync(quote.Credits, quote.Explanation))
         {
             return;
         }
@@ -172,7 +291,7 @@ public sealed partial class NewJob
         _submitting = true;
         try
         {
-            var result = await Submitter.SubmitAsync(user.Id, new JobRequest(_model.Id, parameters, _submissionKey), CancellationToken.None);
+            var result = await Submitter.SubmitAsync(user.Id, new JobRequest(_model.Id, parameters, _submissionKey, _sourceJobId), CancellationToken.None);
             if (result.Problems.Count > 0)
             {
                 _errors = result.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.First().Message);
@@ -219,6 +338,7 @@ public sealed partial class NewJob
                 return;
             }
 
+            await ClearDraftAsync();
             Navigation.NavigateTo($"/jobs/{result.JobId}");
         }
         finally

@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using ReApiWeb.Features.Jobs.Pages;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Jobs;
+
+/// <summary>
+/// The new-job form in bUnit, live, over a real app's services (its catalog, prices, allowances and database): what a
+/// person typed survives a change of model and a reload, and options read as words.
+/// </summary>
+public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
+{
+    private TestApp _app = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = TestApp.Start(TestApp.NewDataDirectory());
+        var admin = await _app.AdminIdAsync();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddFallbackServiceProvider(_app.Services);
+        AddAuthorization().SetAuthorized("admin").SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.ToString()));
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    private IRenderedComponent<NewJob> Open(string query)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/jobs/new" + query);
+        var page = Render<NewJob>();
+        page.WaitForElement("[data-field] textarea, [data-field] input");
+        return page;
+    }
+
+    private static string Prompt(IRenderedComponent<NewJob> page) => page.Find("[data-field=prompt] textarea").GetAttribute("value") ?? page.Find("[data-field=prompt] textarea").TextContent;
+
+    [Fact]
+    public void Switching_model_keeps_the_prompt_and_the_shared_fields()
+    {
+        var page = Open("?model=gpt-image-2");
+        page.Find("[data-field=prompt] textarea").Input("a fox in the snow");
+
+        page.Find("[data-testid=model-picker] button").Click();
+        page.Find("[data-model=gpt-image-2-official]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("GPT Image 2 (official)", page.Find("[data-testid=model-name]").TextContent));
+        Assert.Equal("a fox in the snow", Prompt(page));
+    }
+
+    [Fact]
+    public void The_model_picker_searches_and_groups_models_by_what_they_make()
+    {
+        var page = Open("?model=gpt-image-2");
+        page.Find("[data-testid=model-picker] button").Click();
+
+        var headings = page.FindAll(".model-picker-heading").Select(h => h.TextContent).ToList();
+        Assert.Equal(["Image", "Video", "Audio", "Text"], headings);
+        page.Find("[data-testid=model-search]").Input("seedance fast");
+
+        var found = page.FindAll("[data-model]").Select(o => o.GetAttribute("data-model")).ToList();
+        Assert.NotEmpty(found);
+        Assert.All(found, id => Assert.Contains("fast", id, StringComparison.Ordinal));
+        Assert.Equal(["Video"], page.FindAll(".model-picker-heading").Select(h => h.TextContent));
+    }
+
+    [Fact]
+    public async Task An_unsent_draft_survives_a_reload()
+    {
+        var page = Open("?model=gpt-image-2");
+        page.Find("[data-field=prompt] textarea").Input("a lighthouse, kept");
+        var saved = JSInterop.Invocations.Where(i => i.Identifier == "reapiDraft.save").Select(i => (string)i.Arguments[1]!).Last();
+        Assert.Contains("a lighthouse, kept", saved, StringComparison.Ordinal);
+        await DisposeComponentsAsync();
+
+        JSInterop.Setup<string?>("reapiDraft.load", _ => true).SetResult(saved);
+        var reloaded = Open("");
+
+        reloaded.WaitForAssertion(() => Assert.Equal("a lighthouse, kept", Prompt(reloaded)));
+        Assert.NotNull(reloaded.Find("[data-testid=draft-restored]"));
+    }
+
+    [Fact]
+    public void Options_read_as_words()
+    {
+        var model = ReApi.Client.Catalog.ModelCatalog.Default.Find("ai-essay-writer")!;
+        var values = ReApiWeb.Features.Jobs.FormValues.Defaults(model);
+        values["type"] = "CompareAndContrast";
+
+        var form = Render<ReApiWeb.Features.Jobs.Components.ModelForm>(p => p.Add(f => f.Model, model).Add(f => f.Values, values));
+
+        Assert.Equal("Compare and contrast", form.Find("[data-field=type] input").GetAttribute("value"));
+    }
+}
