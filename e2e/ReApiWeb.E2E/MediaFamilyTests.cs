@@ -15,7 +15,7 @@ public sealed class MediaFamilyTests(BrowserFixture browser)
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Use as input" }).First.ClickAsync();
             await page.WaitForURLAsync("**/jobs/new?input=*");
-            await Expect(page.GetByTestId("input-banner")).ToContainTextAsync("of your z-image job “A paper boat on a pond” as Image");
+            await Expect(page.GetByTestId("input-banner")).ToContainTextAsync("of the Z-Image job “A paper boat on a pond” as Image");
             await page.GetByLabel("Prompt").FillAsync("The boat drifts away");
             await GenerateAndWaitAsync(page, "Completed");
 

@@ -14,7 +14,7 @@ public static class FormLayout
     private static readonly HashSet<string> MainFields =
     [
         "prompt", "lyrics", "title", "resolution", "size", "aspect_ratio", "ratio", "image_size", "duration", "quality",
-        "mode", "n", "generate_audio", "audio", "sound", "instrumental", "custom_mode", "number_of_songs", "speed",
+        "mode", "n", "sample_count", "generate_audio", "audio", "sound", "instrumental", "custom_mode", "number_of_songs", "speed",
         "direction", "style", "negative_prompt",
     ];
 

@@ -50,7 +50,7 @@ public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
         page.Find("[data-field=prompt] textarea").Input("a fox in the snow");
 
         page.Find("[data-testid=model-picker] button").Click();
-        page.Find("[data-model=gpt-image-2-official]").Click();
+        page.WaitForElement("[data-model=gpt-image-2-official]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("GPT Image 2 (official)", page.Find("[data-testid=model-name]").TextContent));
         Assert.Equal("a fox in the snow", Prompt(page));
@@ -61,6 +61,7 @@ public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
     {
         var page = Open("?model=gpt-image-2");
         page.Find("[data-testid=model-picker] button").Click();
+        page.WaitForElement(".model-picker-heading");
 
         var headings = page.FindAll(".model-picker-heading").Select(h => h.TextContent).ToList();
         Assert.Equal(["Image", "Video", "Audio", "Text"], headings);
