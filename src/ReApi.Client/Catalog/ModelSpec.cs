@@ -21,6 +21,9 @@ public sealed record ModelSpec(
 
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 
+    /// <summary>The field that holds the job's main text: the prompt, or a text tool's required text input (topic, content, text).</summary>
+    public FieldSpec? MainField => Field("prompt") ?? Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
+
     /// <summary>The field an input of <paramref name="kind"/> goes into: a required one first, else the first that takes it.</summary>
     public FieldSpec? InputFieldFor(MediaKind kind) =>
         Fields.Where(f => f.Accepts == kind).OrderByDescending(f => f.Required).FirstOrDefault();

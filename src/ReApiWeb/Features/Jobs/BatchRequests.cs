@@ -12,7 +12,7 @@ public static class BatchRequests
     /// <summary>One request per non-empty line, the line as the model's main text (its prompt).</summary>
     public static (IReadOnlyList<JobRequest> Requests, IReadOnlyList<string> Problems) FromLines(ModelSpec model, IReadOnlyDictionary<string, object?> settings, string text)
     {
-        if (JobAdmission.MainField(model) is not { } main)
+        if (model.MainField is not { } main)
         {
             return ([], [$"{model.DisplayName} takes no prompt, so a list of prompts cannot be run on it."]);
         }

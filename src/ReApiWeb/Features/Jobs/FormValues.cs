@@ -43,7 +43,7 @@ public static class FormValues
             }
         }
 
-        if (JobAdmission.MainField(from) is { } oldMain && JobAdmission.MainField(to) is { } newMain && oldMain.Name != newMain.Name
+        if (from.MainField is { } oldMain && to.MainField is { } newMain && oldMain.Name != newMain.Name
             && values.GetValueOrDefault(oldMain.Name) is string text && !string.IsNullOrWhiteSpace(text) && carried[newMain.Name] is "")
         {
             carried[newMain.Name] = text;

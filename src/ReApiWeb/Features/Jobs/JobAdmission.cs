@@ -50,7 +50,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = Shorten(title), CreatedAt = time.GetUtcNow() };
+        var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = PromptText.Shorten(title, JobBatch.MaxTitleLength), CreatedAt = time.GetUtcNow() };
         var (jobs, admission) = await AddAsync(db, ownerId, batch, drafts, cancellationToken);
         if (admission.Admitted)
         {
@@ -95,17 +95,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         return (jobs, admission);
     }
 
-    private static string Shorten(string title) =>
-        title.Length <= JobBatch.MaxTitleLength ? title : string.Concat(title.AsSpan(0, JobBatch.MaxTitleLength - 1), "…");
-
     /// <summary>The text a person will recognise the job by: the prompt, or a text tool's main input (topic, content, text).</summary>
-    public static string MainText(ModelSpec model, JsonObject body)
-    {
-        var field = MainField(model);
-        return field is not null && body[field.Name] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
-    }
-
-    /// <summary>The field that holds a job's main text: the prompt, or a text tool's required text input.</summary>
-    public static FieldSpec? MainField(ModelSpec model) =>
-        model.Field("prompt") ?? model.Fields.FirstOrDefault(f => f.Type == FieldType.Text && f.Required);
+    public static string MainText(ModelSpec model, JsonObject body) =>
+        model.MainField is { } field && body[field.Name] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
 }

@@ -62,7 +62,7 @@ public sealed partial class JobBatches(
     /// <summary>Checks and prices every request without making anything: the total a person confirms.</summary>
     public async Task<BatchQuote> QuoteAsync(Guid ownerId, IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
     {
-        var prepared = await PrepareAsync(ownerId, requests, cancellationToken);
+        var prepared = await submitter.PrepareAsync(ownerId, requests, cancellationToken);
         return new BatchQuote(
             [.. prepared.Select(p => p.Draft?.Quote.Credits)],
             Failures(prepared))
@@ -79,14 +79,15 @@ public sealed partial class JobBatches(
             throw new ArgumentOutOfRangeException(nameof(requests), requests.Count, $"A {kind} takes 1 to {limit} jobs.");
         }
 
-        var prepared = await PrepareAsync(ownerId, requests, cancellationToken);
+        var prepared = await submitter.PrepareAsync(ownerId, requests, cancellationToken);
         var invalid = Failures(prepared);
-        var drafts = prepared.Select(p => p.Draft!).ToList();
-        var total = drafts.Sum(d => d?.Quote.Credits ?? 0);
+        var total = prepared.Sum(p => p.Draft?.Quote.Credits ?? 0);
         if (invalid.Count > 0)
         {
             return new BatchSubmitResult(null, [], invalid, null, total);
         }
+
+        var drafts = prepared.Select(p => p.Draft!).ToList();
 
         JobBatch batch;
         IReadOnlyList<Job> jobs;
@@ -204,17 +205,6 @@ public sealed partial class JobBatches(
         var varied = (JsonObject)parameters.DeepClone();
         varied.Remove("seed");
         return [.. Enumerable.Range(0, count).Select(_ => new JobRequest(modelId, (JsonObject)varied.DeepClone(), Guid.NewGuid(), sourceJobId))];
-    }
-
-    private async Task<IReadOnlyList<PreparedJob>> PrepareAsync(Guid ownerId, IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
-    {
-        var prepared = new List<PreparedJob>(requests.Count);
-        foreach (var request in requests)
-        {
-            prepared.Add(await submitter.PrepareAsync(ownerId, request, cancellationToken));
-        }
-
-        return prepared;
     }
 
     private static Dictionary<int, SubmitResult> Failures(IReadOnlyList<PreparedJob> prepared) =>

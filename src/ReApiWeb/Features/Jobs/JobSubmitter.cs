@@ -75,7 +75,23 @@ public sealed partial class JobSubmitter(
     private const int RateLimitedAttempts = 3;
 
     /// <summary>Checks that the model exists, that the person may use it and that the request is valid, then prices it.</summary>
-    public async Task<PreparedJob> PrepareAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken)
+    public async Task<PreparedJob> PrepareAsync(Guid ownerId, JobRequest request, CancellationToken cancellationToken) =>
+        (await PrepareAsync(ownerId, [request], cancellationToken))[0];
+
+    /// <summary>Prepares several requests of one person (a batch), reading what they may use once.</summary>
+    public async Task<IReadOnlyList<PreparedJob>> PrepareAsync(Guid ownerId, IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
+    {
+        var allowed = await access.AllowedAsync(ownerId, cancellationToken);
+        var prepared = new List<PreparedJob>(requests.Count);
+        foreach (var request in requests)
+        {
+            prepared.Add(await PrepareOneAsync(request, allowed, cancellationToken));
+        }
+
+        return prepared;
+    }
+
+    private async Task<PreparedJob> PrepareOneAsync(JobRequest request, IReadOnlySet<string>? allowed, CancellationToken cancellationToken)
     {
         var model = catalog.Find(request.ModelId);
         if (model is null)
@@ -83,7 +99,7 @@ public sealed partial class JobSubmitter(
             return new(null, SubmitResult.Invalid([new RequestProblem("model", ProblemKind.Invalid, $"'{request.ModelId}' is not a model this dashboard offers.")]));
         }
 
-        if (!await access.MayUseAsync(ownerId, model.Id, cancellationToken))
+        if (allowed is not null && !allowed.Contains(model.Id))
         {
             return new(null, SubmitResult.NotAllowed($"Your groups may not use {model.DisplayName}. Ask an admin if you need it."));
         }

@@ -86,7 +86,7 @@ public sealed class FormCarryTests
 
         var carried = FormValues.Carry(Model("gpt-image-2"), values, Model("humanize"));
 
-        Assert.Equal("Rewrite me", carried[JobAdmission.MainField(Model("humanize"))!.Name]);
+        Assert.Equal("Rewrite me", carried[Model("humanize").MainField!.Name]);
     }
 
     [Fact]

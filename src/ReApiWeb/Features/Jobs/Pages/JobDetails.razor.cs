@@ -31,7 +31,7 @@ public sealed partial class JobDetails
 
     /// <summary>The browser tab names the job by its prompt (or its model, for a job without one).</summary>
     private string Title => _job is null ? "Job" : string.IsNullOrWhiteSpace(_job.Summary.Prompt) ? _job.Summary.ModelId
-        : _job.Summary.Prompt.Length <= 60 ? _job.Summary.Prompt : string.Concat(_job.Summary.Prompt.AsSpan(0, 59), "…");
+        : PromptText.Shorten(_job.Summary.Prompt, 60);
 
     protected override bool IsRelevant(JobEvent jobEvent) => jobEvent.JobId == JobId;
 }

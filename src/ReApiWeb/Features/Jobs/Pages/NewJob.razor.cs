@@ -26,8 +26,7 @@ public sealed partial class NewJob
     private CreditBalance? _balance;
     private CurrentUser? _user;
 
-    // The models this person's groups allow; should none of them be in the catalog, every model is listed and
-    // submitting says why it is refused.
+    // The models this person's groups allow (ModelAccess.OfferedAsync).
     private IReadOnlyList<ModelSpec> _models = [];
 
     [Inject]
@@ -101,8 +100,7 @@ public sealed partial class NewJob
         }
 
         await LoadBalanceAsync();
-        var allowed = _user is null ? null : await Access.AllowedAsync(_user.Id, CancellationToken.None);
-        _models = allowed is null ? Catalog.Models : Catalog.Models.Where(m => allowed.Contains(m.Id)).ToList() is { Count: > 0 } some ? some : Catalog.Models;
+        _models = await Access.OfferedAsync(_user?.Id, CancellationToken.None);
         _recent = _user is null ? [] : await Reader.RecentModelsAsync(_user.Id, 5, CancellationToken.None);
         _explicit = InitialModel is not null || InputOutputId is not null || FromJobId is not null || PromptFromJobId is not null;
 
@@ -154,7 +152,7 @@ public sealed partial class NewJob
         else
         {
             _values = FormValues.Defaults(_model);
-            if (JobAdmission.MainField(_model) is { } main)
+            if (_model.MainField is { } main)
             {
                 _values[main.Name] = source.Summary.Prompt;
             }
@@ -167,7 +165,7 @@ public sealed partial class NewJob
         _inputField = _input is null ? null : _model.InputFieldFor(_input.Kind);
     }
 
-    private static string Shorten(string text) => string.IsNullOrWhiteSpace(text) ? "untitled" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 59), "…");
+    private static string Shorten(string text) => string.IsNullOrWhiteSpace(text) ? "untitled" : PromptText.Shorten(text, 60);
 
     private string InputText(MediaChoice input, FieldSpec field)
     {
