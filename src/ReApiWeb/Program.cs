@@ -9,6 +9,7 @@ using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Media;
+using ReApiWeb.Features.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ builder.AddAuth();
 builder.AddUpstream();
 builder.AddJobs();
 builder.AddCollections();
+builder.AddPromptTemplates();
 builder.AddCredits();
 builder.AddMedia();
 builder.AddApi();

@@ -90,6 +90,26 @@ public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_template_asks_for_its_blanks_fills_the_prompt_and_holds_generate_until_each_has_a_value()
+    {
+        var admin = new ReApiWeb.Features.Auth.CurrentUser(await _app.AdminIdAsync(), "admin", IsAdmin: true);
+        var saved = await _app.Services.GetRequiredService<ReApiWeb.Features.Templates.PromptTemplates>()
+            .SaveAsync(admin, null, "Product shot", "A photo of {product} on {background}", shared: true, Xunit.TestContext.Current.CancellationToken);
+
+        var page = Open($"?model=gpt-image-2&template={saved.Id}");
+        page.WaitForAssertion(() => Assert.Equal("A photo of {product} on {background}", Prompt(page)));
+        page.Find("[data-placeholder=product] input").Input("a red kettle");
+        Assert.Equal("A photo of a red kettle on {background}", Prompt(page));
+
+        page.Find("[data-testid=generate]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Fill in the template's “background” first.", page.Find("[data-field=prompt]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "reapiDraft.clear");
+
+        page.Find("[data-placeholder=background] input").Input("white marble");
+        Assert.Equal("A photo of a red kettle on white marble", Prompt(page));
+    }
+
+    [Fact]
     public void Options_read_as_words()
     {
         var model = ReApi.Client.Catalog.ModelCatalog.Default.Find("ai-essay-writer")!;

@@ -148,7 +148,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
             batchId = batch.Id;
         }
 
-        Guid[] theirs = [job.Id, job.Outputs[0].Id, collectionId, adminId, token.Id, batchId];
+        var template = await _app.Services.GetRequiredService<ReApiWeb.Features.Templates.PromptTemplates>()
+            .SaveAsync(admin, null, "Secret launch board", "private plans for {product}", shared: false, ct);
+        Guid[] theirs = [job.Id, job.Outputs[0].Id, collectionId, adminId, token.Id, batchId, template.Id];
         var png = Convert.FromBase64String(TestJobs.OnePixelPng);
         using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
         var (_, memberToken) = await _app.Services.GetRequiredService<PersonalTokens>().CreateAsync(_memberId, "member's script", TimeSpan.FromDays(30), ct);
@@ -176,12 +178,15 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.True(probed >= 2 * 6 * 8, $"Only {probed} probes: the walk lost its routes");
 
         // The form's remix and reuse links take a job id in the query: a private job fills nothing in.
-        foreach (var query in new[] { "from", "prompt-from", "input" })
+        foreach (var query in new[] { "from", "prompt-from", "input", "template" })
         {
-            var id = query == "input" ? job.Outputs[0].Id : job.Id;
+            var id = query switch { "input" => job.Outputs[0].Id, "template" => template.Id, _ => job.Id };
             var form = await member.GetStringAsync($"/jobs/new?{query}={id}", ct);
             Assert.DoesNotContain("private plans", form, StringComparison.Ordinal);
         }
+
+        // Nor does the list of templates show someone's personal one.
+        Assert.DoesNotContain("Secret launch board", await member.GetStringAsync("/templates", ct), StringComparison.Ordinal);
     }
 
     /// <summary>The API limits a token's request rate: a probe that is told to wait (429) waits as long as it was told and asks again.</summary>

@@ -75,6 +75,10 @@ public sealed partial class NewJob
     [SupplyParameterFromQuery(Name = "prompt-from")]
     public Guid? PromptFromJobId { get; set; }
 
+    /// <summary>A prompt template to fill in: <c>/jobs/new?template={templateId}</c>.</summary>
+    [SupplyParameterFromQuery(Name = "template")]
+    public Guid? TemplateId { get; set; }
+
     [Inject]
     public required IJobReader Reader { get; init; }
 
@@ -85,6 +89,7 @@ public sealed partial class NewJob
     private string? _source;
     private Guid? _sourceJobId;
     private bool _restored;
+    private Templates.Components.TemplatePanel? _templatePanel;
 
     /// <summary>Whether the address said what to open (a model, a job, an input), so no stored draft replaces it.</summary>
     private bool _explicit;
@@ -102,7 +107,7 @@ public sealed partial class NewJob
         await LoadBalanceAsync();
         _models = await Access.OfferedAsync(_user?.Id, CancellationToken.None);
         _recent = _user is null ? [] : await Reader.RecentModelsAsync(_user.Id, 5, CancellationToken.None);
-        _explicit = InitialModel is not null || InputOutputId is not null || FromJobId is not null || PromptFromJobId is not null;
+        _explicit = InitialModel is not null || InputOutputId is not null || FromJobId is not null || PromptFromJobId is not null || TemplateId is not null;
 
         var source = _user is null || (FromJobId ?? PromptFromJobId) is not { } sourceId ? null : await Reader.GetAsync(_user, sourceId, CancellationToken.None);
         if (source is not null)
@@ -255,10 +260,24 @@ public sealed partial class NewJob
         await SaveDraftAsync();
     }
 
+    /// <summary>A template's placeholders were filled in: the prompt follows.</summary>
+    private Task SetMainTextAsync(string text)
+    {
+        var main = _model.MainField!;
+        _values[main.Name] = text;
+        return FieldChangedAsync(main.Name);
+    }
+
     private async Task SubmitAsync()
     {
         if (_submitting)
         {
+            return;
+        }
+
+        if (_templatePanel?.Missing is { } blank && _model.MainField is { } main)
+        {
+            _errors = new() { [main.Name] = $"Fill in the template's “{blank}” first." };
             return;
         }
 

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ReApiWeb.Data.Configurations;
+
+public sealed class PromptTemplateConfiguration : IEntityTypeConfiguration<PromptTemplate>
+{
+    public void Configure(EntityTypeBuilder<PromptTemplate> builder)
+    {
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Name).HasMaxLength(PromptTemplate.MaxNameLength);
+        builder.Property(t => t.Text).HasMaxLength(PromptTemplate.MaxTextLength);
+        builder.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(t => new { t.OwnerId, t.Name });
+        builder.HasIndex(t => t.Shared);
+    }
+}
