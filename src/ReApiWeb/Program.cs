@@ -59,14 +59,16 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseCompressedPackageAssets();
+
+// Browsers get a page for a bare status code; API, hub and file clients keep the plain status. Before routing, so the
+// re-executed request is routed to the not-found page (after it, an unknown address came back as an empty 404).
+app.UseWhen(
+    context => HttpMethods.IsGet(context.Request.Method) && !AuthExtensions.IsMachinePath(context.Request.Path),
+    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRouting();
 app.UseSecurityHeaders();
 app.UseSameOriginHubs();
 
-// Browsers get a page for a bare status code; API, hub and file clients keep the plain status.
-app.UseWhen(
-    context => HttpMethods.IsGet(context.Request.Method) && !AuthExtensions.IsMachinePath(context.Request.Path),
-    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseApiStatusCodes();
 app.UseAuthentication();
 app.UseAuthorization();

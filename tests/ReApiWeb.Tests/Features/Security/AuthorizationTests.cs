@@ -96,6 +96,26 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unknown_address_gets_the_apps_not_found_page_and_a_404()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var member = await _app.SignedInClientAsync("member@test.local", "member-password-1");
+        using var anonymous = _app.AnonymousClient();
+        foreach (var client in new[] { member, anonymous })
+        {
+            using var response = await client.GetAsync("/no/such/page", ct);
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("There is nothing at this address", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+
+        // API clients keep a plain status.
+        using var api = await anonymous.GetAsync("/api/v1/no-such-thing", ct);
+        Assert.NotEqual(HttpStatusCode.OK, api.StatusCode);
+        Assert.DoesNotContain("There is nothing at this address", await api.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_member_cannot_read_another_members_job_outputs_or_tokens()
     {
         var ct = TestContext.Current.CancellationToken;
