@@ -322,9 +322,15 @@ public sealed class CatalogTests
         var forImage = Catalog.PreferredFor(MediaKind.Image)!;
         Assert.Equal(OutputKind.Video, forImage.Output); // an image becomes a video's first frame
         Assert.NotNull(forImage.InputFieldFor(MediaKind.Image));
-        Assert.True(forImage.InputFieldFor(MediaKind.Image)!.Required);
-        Assert.Equal("topaz-video-upscaler", Catalog.PreferredFor(MediaKind.Video)!.Id);
         Assert.Equal("audio-stem-separator", Catalog.PreferredFor(MediaKind.Audio)!.Id);
+        foreach (var kind in Enum.GetValues<MediaKind>())
+        {
+            // Never a beta, never a placeholder price: the banner then quotes a price an admin has not checked.
+            var preferred = Catalog.PreferredFor(kind)!;
+            Assert.False(ModelCatalog.IsBeta(preferred), $"{kind}: {preferred.Id}");
+            var anyPublished = Catalog.Models.Any(m => m.InputFieldFor(kind) is not null && ReApi.Client.Pricing.PriceList.For(m).Published);
+            Assert.True(!anyPublished || ReApi.Client.Pricing.PriceList.For(preferred).Published, $"{kind}: {preferred.Id}");
+        }
         Assert.Null(Catalog.Find("gpt-image-2")!.InputFieldFor(MediaKind.Audio));
     }
 }

@@ -115,7 +115,11 @@ public static class FormValues
 
     /// <summary>Takes a media URL out of a field again.</summary>
     public static void RemoveUrl(Dictionary<string, object?> values, FieldSpec field, string url) =>
-        values[field.Name] = string.Join("\n", SplitLines(values.GetValueOrDefault(field.Name) as string ?? "").Where(u => u != url));
+        values[field.Name] = string.Join("\n", Urls(values, field).Where(u => u != url));
+
+    /// <summary>The media URLs in a field (one per line in a list).</summary>
+    public static IReadOnlyList<string> Urls(Dictionary<string, object?> values, FieldSpec field) =>
+        SplitLines(values.GetValueOrDefault(field.Name) as string ?? "");
 
     private static JsonNode? ToNode(FieldSpec field, object? value) => (field.Type, value) switch
     {

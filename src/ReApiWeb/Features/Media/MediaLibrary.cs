@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Jobs;
 
 namespace ReApiWeb.Features.Media;
 
@@ -14,17 +15,24 @@ public sealed record MediaChoice(Guid OutputId, Guid JobId, string ModelId, stri
 /// </summary>
 public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, PublicMediaLinks links)
 {
-    /// <summary>The person's own most recent outputs that fit a field of <paramref name="kind"/>, newest first.</summary>
-    public async Task<IReadOnlyList<MediaChoice>> RecentAsync(CurrentUser user, MediaKind kind, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// The outputs that fit a field of <paramref name="kind"/> which the person may reuse: their own and the team's
+    /// shared ones, newest first; with <paramref name="search"/>, those whose prompt has its words (<see cref="PromptSearch"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<MediaChoice>> SearchAsync(CurrentUser user, MediaKind kind, string? search, int skip, int take, CancellationToken cancellationToken)
     {
         var kinds = MediaTypes.OutputsFor(kind);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await OutputsWithJobs(db)
-            .Where(r => r.Job.OwnerId == user.Id && kinds.Contains(r.Output.Kind))
-            .OrderByDescending(r => r.Job.CreatedAt).ThenBy(r => r.Output.Index)
-            .Take(take)
-            .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => ToChoice(r.Output, r.Job, kind))];
+        var rows = OutputsWithJobs(db).Where(r => (r.Job.OwnerId == user.Id || r.Job.Visibility == JobVisibility.Team) && kinds.Contains(r.Output.Kind));
+        if (PromptSearch.Words(search).Count > 0)
+        {
+            // The gallery's search: every word, as the start of a word of the prompt.
+            var found = PromptSearch.Apply(db, db.Jobs, search).Select(j => j.Id);
+            rows = rows.Where(r => found.Contains(r.Job.Id));
+        }
+
+        var page = await rows.OrderByDescending(r => r.Job.CreatedAt).ThenBy(r => r.Output.Index).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return [.. page.Select(r => ToChoice(r.Output, r.Job, kind))];
     }
 
     /// <summary>One output by id (theirs, or a teammate's shared one), if the person may see it and it can be an input at all.</summary>

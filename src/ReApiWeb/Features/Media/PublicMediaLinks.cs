@@ -41,6 +41,25 @@ public sealed class PublicMediaLinks(IDataProtectionProvider dataProtection, IOp
         return new Uri(new Uri(publicBase.AbsoluteUri.TrimEnd('/') + "/"), $"{RoutePrefix.TrimStart('/')}/{token}/{name}");
     }
 
+    /// <summary>
+    /// The same-origin path of a file a form's URL points at, for the browser to preview it (the page's content policy
+    /// loads media from this app only): one of this app's public links, or an address on the app itself; null otherwise.
+    /// </summary>
+    public string? PreviewPath(string url, Uri appBase)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        if (options.Value.PublicBaseUrl is { } publicBase && url.StartsWith(publicBase.AbsoluteUri.TrimEnd('/') + RoutePrefix + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return RoutePrefix + url[(publicBase.AbsoluteUri.TrimEnd('/') + RoutePrefix).Length..];
+        }
+
+        return Uri.Compare(uri, appBase, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0 ? uri.PathAndQuery : null;
+    }
+
     /// <summary>The target of a link's token, or null if it was forged, altered or has expired.</summary>
     public MediaReference? Resolve(string token)
     {

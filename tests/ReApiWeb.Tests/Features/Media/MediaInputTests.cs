@@ -111,15 +111,20 @@ public sealed class MediaInputTests : IAsyncLifetime
         var image = await submitter.SubmitAsync(admin.Id, new JobRequest("z-image", new JsonObject { ["prompt"] = "a red kite" }, Guid.NewGuid()), CancellationToken.None);
         var done = await app.WaitForJobAsync(image.JobId!.Value, j => j.Outputs.Count == 1 && j.Outputs[0].StoragePath != null);
 
-        var choice = Assert.Single(await library.RecentAsync(admin, MediaKind.Image, 10, CancellationToken.None));
+        var choice = Assert.Single(await library.SearchAsync(admin, MediaKind.Image, null, 0, 10, CancellationToken.None));
         Assert.Equal(done.Outputs[0].Id, choice.OutputId);
         Assert.Equal("a red kite", choice.Prompt);
-        Assert.Empty(await library.RecentAsync(admin, MediaKind.Video, 10, CancellationToken.None));
+        Assert.Empty(await library.SearchAsync(admin, MediaKind.Video, null, 0, 10, CancellationToken.None));
+        Assert.Single(await library.SearchAsync(admin, MediaKind.Image, "KIT", 0, 10, CancellationToken.None)); // words of the prompt, as their start
+        Assert.Empty(await library.SearchAsync(admin, MediaKind.Image, "kite blue", 0, 10, CancellationToken.None));
+
+        // A teammate finds it while it is shared with the team (the default), and not once it is private.
         var member = new CurrentUser(Guid.NewGuid(), "Member", IsAdmin: false);
-        Assert.Empty(await library.RecentAsync(member, MediaKind.Image, 10, CancellationToken.None));
-        Assert.NotNull(await library.FindAsync(member, choice.OutputId, CancellationToken.None)); // shared with the team by default
+        Assert.Equal(choice.OutputId, Assert.Single(await library.SearchAsync(member, MediaKind.Image, "red", 0, 10, CancellationToken.None)).OutputId);
+        Assert.NotNull(await library.FindAsync(member, choice.OutputId, CancellationToken.None));
         await app.Services.GetRequiredService<JobSharing>().SetVisibilityAsync(admin, image.JobId.Value, ReApiWeb.Data.JobVisibility.Private, CancellationToken.None);
         Assert.Null(await library.FindAsync(member, choice.OutputId, CancellationToken.None));
+        Assert.Empty(await library.SearchAsync(member, MediaKind.Image, null, 0, 10, CancellationToken.None));
 
         if (publicBase is null)
         {

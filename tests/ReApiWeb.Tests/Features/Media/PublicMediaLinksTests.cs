@@ -28,6 +28,21 @@ public sealed class PublicMediaLinksTests
     }
 
     [Fact]
+    public void The_form_previews_its_own_links_and_files_on_the_app_and_nothing_the_page_may_not_load()
+    {
+        var links = Links("https://dash.example.com/");
+        var link = links.Create(new MediaReference(MediaSource.Upload, Guid.NewGuid()), "a.png")!;
+        var app = new Uri("http://127.0.0.1:5000/");
+
+        Assert.Equal(link.PathAndQuery, links.PreviewPath(link.AbsoluteUri, app));
+        Assert.Equal("/sandbox/files/x.png?s=1", links.PreviewPath("http://127.0.0.1:5000/sandbox/files/x.png?s=1", app));
+        Assert.Null(links.PreviewPath("https://cdn.reapi.ai/files/x.png", app));
+        Assert.Null(links.PreviewPath("https://dash.example.com/outputs/x", app));
+        Assert.Null(links.PreviewPath("javascript:alert(1)", app));
+        Assert.Null(links.PreviewPath("not a link", app));
+    }
+
+    [Fact]
     public void Two_links_to_the_same_file_differ_so_one_cannot_be_derived_from_another()
     {
         var links = Links();
