@@ -8,6 +8,12 @@ namespace ReApi.Client.Pricing;
 /// </summary>
 public sealed record PriceQuote(long Credits, decimal Quantity, decimal UnitCredits, PriceUnit Unit, string? Tier, bool Estimated, decimal? AssumedMinutes = null)
 {
+    /// <summary>What people are told when a price is a placeholder.</summary>
+    public const string PlaceholderNote = "reAPI has not published this model's price and an admin has not set it yet, so this is a placeholder: the charge may differ.";
+
+    /// <summary>Whether the unit price is a placeholder: neither reAPI's published figure nor one an admin set.</summary>
+    public bool Placeholder { get; init; }
+
     /// <summary>How the figure was reached, for people: "2 images × 50 credits (2k)".</summary>
     public string Explanation
     {

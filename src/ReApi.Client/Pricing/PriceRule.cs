@@ -75,7 +75,7 @@ public sealed record PriceRule(PriceUnit Unit, decimal Credits)
             _ => ((decimal)count, false),
         };
         var credits = (long)Math.Ceiling(quantity * unitCredits);
-        return new PriceQuote(credits, quantity, unitCredits, Unit, Tiers.Count > 0 ? tier : null, estimated, estimated ? AssumedMinutes : null);
+        return new PriceQuote(credits, quantity, unitCredits, Unit, Tiers.Count > 0 ? tier : null, estimated, estimated ? AssumedMinutes : null) { Placeholder = !Published };
     }
 
     /// <summary>

@@ -65,3 +65,21 @@ function showLocalTimes(root) {
 }
 new MutationObserver(() => showLocalTimes(document)).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['datetime'] });
 document.addEventListener('DOMContentLoaded', () => showLocalTimes(document));
+
+// A running job's "Running for": counted in the browser each second (the server sends no ticks). Same words as the
+// server's Elapsed.Describe; the text goes into an attribute, so the live page's own DOM nodes are never replaced.
+function describeElapsed(seconds) {
+  const pad = n => String(n).padStart(2, '0');
+  seconds = Math.max(0, Math.floor(seconds));
+  if (seconds < 60) { return `${seconds} s`; }
+  if (seconds < 3600) { return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`; }
+  return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
+}
+setInterval(() => {
+  document.querySelectorAll('time[data-elapsed-since]').forEach(t => {
+    const since = Date.parse(t.dataset.elapsedSince);
+    if (!isNaN(since)) {
+      t.dataset.elapsedText = describeElapsed((Date.now() - since) / 1000);
+    }
+  });
+}, 1000);

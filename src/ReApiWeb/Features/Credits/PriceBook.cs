@@ -119,12 +119,15 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         return snapshot;
     }
 
+    /// <summary>The catalog's rule with the admin's amounts; a price an admin set counts as checked (no longer a placeholder).</summary>
     private static PriceRule Apply(PriceRule rule, IEnumerable<ModelPrice> rows)
     {
+        var set = false;
         var tiers = new Dictionary<string, decimal>(rule.Tiers, StringComparer.OrdinalIgnoreCase);
         var credits = rule.Credits;
         foreach (var row in rows)
         {
+            set = true;
             if (row.Tier.Length == 0)
             {
                 credits = row.Credits;
@@ -135,7 +138,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
             }
         }
 
-        return rule with { Credits = credits, Tiers = tiers };
+        return rule with { Credits = credits, Tiers = tiers, Published = rule.Published || set };
     }
 
     private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenSet<string> EditedModels, DateTimeOffset At);

@@ -31,6 +31,9 @@ public sealed record BatchQuote(IReadOnlyList<long?> Prices, IReadOnlyDictionary
     public long Total => Prices.Sum(p => p ?? 0);
 
     public bool Estimated { get; init; }
+
+    /// <summary>Whether any of the prices is a placeholder (<see cref="ReApi.Client.Pricing.PriceQuote.Placeholder"/>).</summary>
+    public bool Placeholder { get; init; }
 }
 
 /// <summary>
@@ -68,6 +71,7 @@ public sealed partial class JobBatches(
             Failures(prepared))
         {
             Estimated = prepared.Any(p => p.Draft?.Quote.Estimated == true),
+            Placeholder = prepared.Any(p => p.Draft?.Quote.Placeholder == true),
         };
     }
 

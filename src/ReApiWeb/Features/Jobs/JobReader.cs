@@ -102,7 +102,14 @@ public sealed record JobView(
     DateTimeOffset? LastPolledAt,
     int PollCount,
     string? LastPollError,
-    IReadOnlyList<OutputView> Outputs);
+    IReadOnlyList<OutputView> Outputs)
+{
+    /// <summary>The job it was made from (retry, remix, variations), if any.</summary>
+    public Guid? SourceJobId { get; init; }
+
+    /// <summary>The comparison, batch or variations it belongs to, if any.</summary>
+    public Guid? BatchId { get; init; }
+}
 
 /// <summary>An output on its own page: the file, what made it, and whether the reader may open the whole job.</summary>
 public sealed record OutputPermalink(OutputView Output, Guid JobId, string ModelId, string Prompt, string OwnerName, DateTimeOffset CreatedAt, bool CanOpenJob, bool HasThumbnail);
@@ -303,7 +310,11 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
             job.PollCount,
             job.LastPollError,
             [.. job.Outputs.OrderBy(o => o.Kind).ThenBy(o => o.Index)
-                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label) { Favourite = starred.Contains(o.Id) })]);
+                .Select(o => new OutputView(o.Id, o.Kind, o.Index, o.UpstreamUrl, o.StoragePath != null, o.ContentType, o.ArchiveError, o.Label) { Favourite = starred.Contains(o.Id) })])
+        {
+            SourceJobId = job.SourceJobId,
+            BatchId = job.BatchId,
+        };
     }
 
     public async Task<bool> ExistsAsync(Guid jobId, CancellationToken cancellationToken)

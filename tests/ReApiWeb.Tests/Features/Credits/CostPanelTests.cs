@@ -38,6 +38,17 @@ public sealed class CostPanelTests : BunitContext
     }
 
     [Fact]
+    public void Says_when_the_price_is_a_placeholder()
+    {
+        var quote = new PriceQuote(100, 1, 100, PriceUnit.Generation, null, false);
+        var published = Render<CostPanel>(p => p.Add(c => c.Quote, quote));
+        var placeholder = Render<CostPanel>(p => p.Add(c => c.Quote, quote with { Placeholder = true }));
+
+        Assert.Empty(published.FindAll("[data-testid=placeholder-price]"));
+        Assert.Contains("placeholder: the charge may differ", placeholder.Find("[data-testid=placeholder-price]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Warns_before_submitting_a_job_that_costs_more_than_is_left()
     {
         var panel = Render<CostPanel>(p => p

@@ -52,6 +52,25 @@ public sealed class CreditsTests() : SandboxedAppTest("rk_live_credits", TimeSpa
     }
 
     [Fact]
+    public async Task A_placeholder_price_is_marked_until_an_admin_sets_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var prices = App.Services.GetRequiredService<PriceBook>();
+        var catalog = App.Services.GetRequiredService<ReApi.Client.Catalog.ModelCatalog>();
+        var song = catalog.Find("mureka-v9-song")!;
+        var body = new System.Text.Json.Nodes.JsonObject { ["model"] = song.Id, ["prompt"] = "pop", ["lyrics"] = "la la" };
+        var admin = new ReApiWeb.Features.Admin.Actor(await App.AdminIdAsync(), "Administrator");
+
+        Assert.True((await prices.QuoteAsync(song, body, ct)).Placeholder);
+        Assert.False((await prices.QuoteAsync(catalog.Find("flux-2")!, new System.Text.Json.Nodes.JsonObject { ["prompt"] = "x" }, ct)).Placeholder);
+        await prices.SetAsync(song.Id, "", 120, admin, ct);
+
+        var checkedQuote = await prices.QuoteAsync(song, body, ct);
+        Assert.False(checkedQuote.Placeholder);
+        Assert.Equal(120, checkedQuote.Credits);
+    }
+
+    [Fact]
     public async Task An_adjustment_counts_against_the_allowance_and_a_refund_gives_back()
     {
         var person = (await App.AddUsersAsync(1))[0];

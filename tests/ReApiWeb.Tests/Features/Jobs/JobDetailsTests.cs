@@ -54,6 +54,43 @@ public sealed class JobDetailsTests : JobComponentTestContext
     }
 
     [Fact]
+    public void A_song_shows_its_lyrics_as_content_links_to_its_source_and_keeps_the_raw_request_under_details()
+    {
+        var source = Guid.NewGuid();
+        var view = View(JobStatus.Completed);
+        var summary = view.Summary with { ModelId = "mureka-v9-song", Prompt = "upbeat synth pop", FinishedAt = view.Summary.CreatedAt.AddSeconds(75) };
+        Reader.Views[summary.Id] = view with
+        {
+            Summary = summary,
+            RequestJson = """{"model":"mureka-v9-song","prompt":"upbeat synth pop","lyrics":"[Verse]\nCity lights are calling"}""",
+            SourceJobId = source,
+        };
+
+        var page = Render<JobDetails>(p => p.Add(c => c.JobId, summary.Id));
+
+        page.WaitForAssertion(() => Assert.Contains("City lights are calling", page.Find("[data-testid=job-text-input]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Lyrics", page.Find("[data-testid=job-text-input]").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/jobs/{source}", page.Find("[data-testid=job-source]").GetAttribute("href"));
+        Assert.Contains("1 min 15 s", page.Markup, StringComparison.Ordinal);
+        var details = page.Find("[data-testid=job-details]");
+        Assert.Null(details.GetAttribute("open"));
+        Assert.Contains("task_0123456789abcdef", details.TextContent, StringComparison.Ordinal);
+        Assert.Contains("\"lyrics\"", details.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_running_job_counts_its_time()
+    {
+        var view = View(JobStatus.Processing);
+        Reader.Views[view.Summary.Id] = view with { Summary = view.Summary with { CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-3) } };
+
+        var page = Render<JobDetails>(p => p.Add(c => c.JobId, view.Summary.Id));
+
+        page.WaitForAssertion(() => Assert.StartsWith("3 min", page.Find("[data-testid=job-elapsed]").TextContent, StringComparison.Ordinal));
+        Assert.NotNull(page.Find("[data-testid=job-elapsed]").GetAttribute("data-elapsed-since"));
+    }
+
+    [Fact]
     public void Someone_elses_job_is_not_shown()
     {
         var view = View(JobStatus.Completed) with { };
