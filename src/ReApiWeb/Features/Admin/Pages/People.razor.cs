@@ -1,3 +1,4 @@
+using ReApiWeb.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,9 @@ public sealed partial class People
     private string? _search;
     private IReadOnlyList<PersonAccount> _people = [];
     private CurrentUser? _me;
+
+    // Bumped when a change is cancelled, so the switch that was flipped is drawn again from the stored value.
+    private int _switches;
     private bool _localEnabled;
     private Guid? _tokensOf;
     private bool _shareByDefault;
@@ -26,6 +30,9 @@ public sealed partial class People
 
     [Inject]
     public required PeopleAdmin Admin { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     [Inject]
     public required PersonalTokens Tokens { get; init; }
@@ -133,13 +140,32 @@ public sealed partial class People
         await LoadAsync();
     }
 
-    private Task SetAdminAsync(PersonAccount person, bool admin) =>
-        ChangeAsync(() => Admin.SetAdminAsync(person.Id, admin, _me!.Actor, CancellationToken.None),
-            admin ? $"{person.Name} is an admin" : $"{person.Name} is no longer an admin in the app");
+    private async Task SetAdminAsync(PersonAccount person, bool admin)
+    {
+        var sure = admin
+            ? await Dialogs.ConfirmAsync($"Make {person.Name} an admin?", "Admins manage the shared keys, prices, allowances, people and the audit log, and see every job.", "Make admin")
+            : await Dialogs.ConfirmAsync($"Remove {person.Name}'s admin rights?", "They keep their jobs and lose the admin pages at once.", "Remove admin rights");
+        if (!sure)
+        {
+            _switches++; // the switch the person flipped goes back
+            return;
+        }
 
-    private Task SetDisabledAsync(PersonAccount person, bool disabled) =>
-        ChangeAsync(() => Admin.SetDisabledAsync(person.Id, disabled, _me!.Actor, CancellationToken.None),
+        await ChangeAsync(() => Admin.SetAdminAsync(person.Id, admin, _me!.Actor, CancellationToken.None),
+            admin ? $"{person.Name} is an admin" : $"{person.Name} is no longer an admin in the app");
+    }
+
+    private async Task SetDisabledAsync(PersonAccount person, bool disabled)
+    {
+        if (disabled && !await Dialogs.ConfirmAsync($"Disable {person.Name}?", "They are signed out everywhere and their API tokens stop working until you make them active again. Their jobs and outputs stay.", "Disable"))
+        {
+            _switches++;
+            return;
+        }
+
+        await ChangeAsync(() => Admin.SetDisabledAsync(person.Id, disabled, _me!.Actor, CancellationToken.None),
             disabled ? $"{person.Name} is disabled and signed out" : $"{person.Name} is active again");
+    }
 
     private Task EndSessionsAsync(PersonAccount person) =>
         ChangeAsync(() => Admin.EndSessionsAsync(person.Id, _me!.Actor, CancellationToken.None), $"{person.Name} is signed out everywhere");
@@ -159,6 +185,11 @@ public sealed partial class People
 
     private async Task RevokeAsync(PersonAccount person, TokenView token)
     {
+        if (!await Dialogs.ConfirmAsync($"Revoke {person.Name}'s token “{token.Name}”?", "Scripts using it stop working at once. This cannot be undone.", "Revoke"))
+        {
+            return;
+        }
+
         await Tokens.RevokeAsync(_me!, token.Id, CancellationToken.None);
         _tokens = await Tokens.ListAsync(person.Id, CancellationToken.None);
         await LoadAsync();

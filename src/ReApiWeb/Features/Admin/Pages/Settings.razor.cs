@@ -1,3 +1,4 @@
+using ReApiWeb.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -18,6 +19,9 @@ public sealed partial class Settings
 
     [Inject]
     public required SharedKeyStore Keys { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     [Inject]
     public required UpstreamMode Mode { get; init; }
@@ -57,7 +61,17 @@ public sealed partial class Settings
         });
     }
 
-    private Task RemoveAsync() => RunAsync(async () =>
+    private async Task RemoveAsync()
+    {
+        if (await Dialogs.ConfirmAsync("Remove the shared key?",
+                "New jobs cannot be sent until a key is entered again (jobs already running are still followed). The key is not kept anywhere; you will need it from reAPI to enter it again.",
+                "Remove key"))
+        {
+            await RemoveKeyAsync();
+        }
+    }
+
+    private Task RemoveKeyAsync() => RunAsync(async () =>
     {
         await Keys.ClearAsync(await ActorAsync(), CancellationToken.None);
         Show(Severity.Info, "The key was removed.");

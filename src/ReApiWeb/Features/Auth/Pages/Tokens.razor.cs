@@ -1,3 +1,5 @@
+using MudBlazor;
+using ReApiWeb.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using ReApiWeb.Features.Api;
@@ -16,6 +18,9 @@ public sealed partial class Tokens
 
     [Inject]
     public required PersonalTokens Store { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     [Inject]
     public required TimeProvider Time { get; init; }
@@ -59,6 +64,11 @@ public sealed partial class Tokens
 
     private async Task RevokeAsync(TokenView token)
     {
+        if (!await Dialogs.ConfirmAsync($"Revoke “{token.Name}”?", "Scripts using this token stop working at once. This cannot be undone.", "Revoke"))
+        {
+            return;
+        }
+
         await Store.RevokeAsync(_user!, token.Id, CancellationToken.None);
         await LoadAsync();
     }

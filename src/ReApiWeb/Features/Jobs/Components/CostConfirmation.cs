@@ -1,4 +1,5 @@
 using MudBlazor;
+using ReApiWeb.Components.Shared;
 using ReApiWeb.Features.Credits;
 
 namespace ReApiWeb.Features.Jobs.Components;
@@ -16,15 +17,15 @@ public sealed class CostConfirmation(IDialogService dialogs, PriceBook prices)
             return true;
         }
 
-        return await dialogs.ShowMessageBoxAsync(
+        return await dialogs.ConfirmAsync(
             "Confirm the cost",
             $"This job costs {credits:N0} credits ({Money.Dollars(credits)}): {explanation}. Generate it?",
-            yesText: "Generate", cancelText: "Cancel") == true;
+            "Generate");
     }
 
-    public async Task<bool> ConfirmJobsAsync(int count, long total, string what) =>
-        await dialogs.ShowMessageBoxAsync(
+    public Task<bool> ConfirmJobsAsync(int count, long total, string what) =>
+        dialogs.ConfirmAsync(
             "Confirm the total cost",
             $"{what}: {count} jobs for {total:N0} credits in all ({Money.Dollars(total)}). They are admitted together, or none is. Generate them?",
-            yesText: $"Generate {count} jobs", cancelText: "Cancel") == true;
+            $"Generate {count} jobs");
 }
