@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReApiWeb.Data;
 using ReApiWeb.Tests.Infrastructure;
@@ -8,6 +9,40 @@ namespace ReApiWeb.E2E;
 public sealed class CreditsTests(BrowserFixture browser)
 {
     private const string Password = "member-password-1";
+
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task The_usage_charts_and_their_legends_fit_the_page(int width)
+    {
+        var submitter = browser.App.Services.GetRequiredService<ReApiWeb.Features.Jobs.JobSubmitter>();
+        var admin = await browser.App.AdminIdAsync();
+        foreach (var model in new[] { "doubao-seedance-2.0-fast-face", "doubao-seedream-5-0-lite", "gpt-image-2-official", "gpt-image-2", "flux-2-flex", "flux-2", "z-image" })
+        {
+            var result = await submitter.SubmitAsync(admin, new ReApiWeb.Features.Jobs.JobRequest(model, new System.Text.Json.Nodes.JsonObject { ["prompt"] = "usage legend " + model }, Guid.NewGuid()), CancellationToken.None);
+            Assert.NotNull(result.JobId);
+        }
+
+        await browser.RunAsync("/admin/usage", async page =>
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await Expect(page.Locator(".spend-table").First).ToBeVisibleAsync();
+            await Expect(page.Locator(".spend-swatch").First).ToBeVisibleAsync();
+            var overflow = await page.EvaluateAsync<string[]>("""
+                () => {
+                  const found = [];
+                  if (document.documentElement.scrollWidth > window.innerWidth + 1) found.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+                  document.querySelectorAll('.mud-chart, .spend-table, .spend-rows td').forEach(e => {
+                    const r = e.getBoundingClientRect();
+                    const box = e.closest('.mud-paper').getBoundingClientRect();
+                    if (r.right > box.right + 1 || r.left < box.left - 1) found.push(`${e.className || e.textContent.trim()} leaves its box`);
+                  });
+                  return found;
+                }
+                """);
+            Assert.True(overflow.Length == 0, string.Join("; ", overflow));
+        });
+    }
 
     [Fact]
     public async Task A_member_sees_the_cost_the_spend_the_refund_and_the_refusal_past_their_allowance()

@@ -6,7 +6,7 @@ namespace ReApiWeb.E2E;
 public sealed class MediaFamilyTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task An_image_becomes_a_videos_frame_in_one_click_and_the_video_plays()
+    public async Task An_image_feeds_a_video_in_one_click_and_the_video_plays()
     {
         await browser.RunAsync("/jobs/new?model=z-image", async page =>
         {
@@ -15,7 +15,7 @@ public sealed class MediaFamilyTests(BrowserFixture browser)
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Use as input" }).First.ClickAsync();
             await page.WaitForURLAsync("**/jobs/new?input=*");
-            await Expect(page.GetByTestId("input-banner")).ToContainTextAsync("of the Z-Image job “A paper boat on a pond” as Image");
+            await Expect(page.GetByTestId("input-banner")).ToContainTextAsync("of the Z-Image job “A paper boat on a pond” as Reference images");
             await page.GetByLabel("Prompt").FillAsync("The boat drifts away");
             await GenerateAndWaitAsync(page, "Completed");
 

@@ -105,6 +105,50 @@ public sealed class StudioTests(BrowserFixture browser)
         });
     }
 
+    [Theory]
+    [InlineData(1366, 900)]
+    [InlineData(390, 844)]
+    public async Task Dark_mode_follows_the_browser_and_the_toggle_keeps_a_choice(int width, int height)
+    {
+        var screens = Path.Combine(Path.GetTempPath(), "reapiweb-e2e", "screens");
+        Directory.CreateDirectory(screens);
+        await browser.RunAsync("/jobs/new", async page =>
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            var html = page.Locator("html");
+            await Expect(html).ToHaveAttributeAsync("data-theme", "dark");
+            Assert.True(await BackgroundLightnessAsync(page) < 0.2, "The page is not dark");
+            await AssertTopBarDoesNotOverlapAsync(page);
+            foreach (var path in new[] { "/jobs/new", "/jobs/compare", "/templates", "/jobs" })
+            {
+                await page.GotoAsync(path);
+                await BrowserFixture.WaitForInteractiveAsync(page);
+                await Expect(html).ToHaveAttributeAsync("data-theme", "dark");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(screens, $"{path.Trim('/').Replace('/', '-')}-{width}-dark.png") });
+            }
+
+            // A choice against the browser's preference is kept across a reload; choosing what it prefers follows it again.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Switch between light and dark" }).ClickAsync();
+            await Expect(html).ToHaveAttributeAsync("data-theme", "light");
+            Assert.True(await BackgroundLightnessAsync(page) > 0.8, "The page did not turn light");
+            await page.ReloadAsync();
+            await Expect(html).ToHaveAttributeAsync("data-theme", "light");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Switch between light and dark" }).ClickAsync();
+            await Expect(html).ToHaveAttributeAsync("data-theme", "dark");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+            await Expect(html).ToHaveAttributeAsync("data-theme", "light");
+        });
+    }
+
+    /// <summary>The lightness (0 to 1) of the page's background, as the browser paints it.</summary>
+    private static Task<double> BackgroundLightnessAsync(IPage page) => page.EvaluateAsync<double>("""
+        () => {
+          const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+          return (Math.max(r, g, b) + Math.min(r, g, b)) / 2 / 255;
+        }
+        """);
+
     /// <summary>No two visible elements of the top bar overlap (at 390 px the title, credits and buttons must all fit).</summary>
     private static async Task AssertTopBarDoesNotOverlapAsync(IPage page)
     {
