@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Templates;
+using ReApiWeb.Features.Templates.Pages;
+using ReApiWeb.Tests.Infrastructure;
+
+namespace ReApiWeb.Tests.Features.Templates;
+
+/// <summary>The templates page, live over a real app's services: write, change in place, and what a teammate may do.</summary>
+public sealed class TemplatesPageTests : BunitContext, IAsyncLifetime
+{
+    private TestApp _app = default!;
+    private CurrentUser _me = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = TestApp.Start(TestApp.NewDataDirectory());
+        _me = new CurrentUser(await _app.AddLocalUserAsync("maker@test.local", "member-password-1"), "maker", IsAdmin: false);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddFallbackServiceProvider(_app.Services);
+        AddAuthorization().SetAuthorized("maker").SetClaims(new Claim(ClaimTypes.NameIdentifier, _me.Id.ToString()));
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_template_is_written_shown_with_its_blanks_changed_in_place_and_a_teammates_is_only_used()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var teammate = new CurrentUser(await _app.AddLocalUserAsync("mate@test.local", "member-password-1"), "mate", IsAdmin: false);
+        await _app.Services.GetRequiredService<PromptTemplates>().SaveAsync(teammate, null, "Team style", "House style for {subject}", shared: true, ct);
+        Render<MudPopoverProvider>();
+        var page = Render<TemplatesPage>();
+        page.WaitForAssertion(() => Assert.Contains("Team style", page.Markup, StringComparison.Ordinal));
+
+        page.Find("[data-testid=template-new]").Click();
+        page.Find("input[data-testid=template-name]").Change("Portrait");
+        page.Find("textarea[data-testid=template-text]").Input("A portrait of {who} in {place}");
+        Assert.Equal(["who", "place"], page.FindAll("[data-testid=template-placeholders] .mud-chip").Select(c => c.TextContent.Trim()));
+        page.Find("[data-testid=template-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-template-id]").Count));
+        var mine = page.FindAll("[data-template-id]").Single(i => i.TextContent.Contains("Portrait", StringComparison.Ordinal));
+        var theirs = page.FindAll("[data-template-id]").Single(i => i.TextContent.Contains("Team style", StringComparison.Ordinal));
+        Assert.Contains("by mate", theirs.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(theirs.QuerySelectorAll("button"), b => b.TextContent.Trim() is "Edit" or "Delete");
+        Assert.EndsWith($"/jobs/new?template={theirs.GetAttribute("data-template-id")}", theirs.QuerySelector("a")!.GetAttribute("href"), StringComparison.Ordinal);
+
+        mine.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Edit").Click();
+        page.Find("textarea[data-testid=template-text]").Input("A portrait of {who}");
+        page.Find("[data-testid=template-save]").Click();
+        await using var db = await _app.DbAsync();
+        page.WaitForAssertion(() => Assert.Contains("A portrait of {who}", page.Markup, StringComparison.Ordinal));
+        Assert.Equal("A portrait of {who}", await db.PromptTemplates.Where(t => t.OwnerId == _me.Id).Select(t => t.Text).SingleAsync(ct));
+    }
+}
