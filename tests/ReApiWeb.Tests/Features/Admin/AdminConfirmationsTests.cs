@@ -15,32 +15,20 @@ namespace ReApiWeb.Tests.Features.Admin;
 /// Admin pages in bUnit over a real app's services: what cannot be taken back or moves money asks first, and
 /// allowances and prices change only on Save, after a summary of the change.
 /// </summary>
-public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
+public sealed class AdminConfirmationsTests : AppComponentTest
 {
-    private TestApp _app = default!;
     private Guid _memberId;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
-        var admin = await _app.AdminIdAsync();
-        _memberId = await _app.AddLocalUserAsync("member@test.local", "member-password-1");
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddFallbackServiceProvider(_app.Services);
-        AddAuthorization().SetAuthorized("Administrator").SetRoles(AuthPolicies.AdminRole).SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.ToString()));
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _app.DisposeAsync();
+        await base.InitializeAsync();
+        _memberId = await App.AddLocalUserAsync("member@test.local", "member-password-1");
+        SignIn(await App.AdminIdAsync(), "Administrator", admin: true);
     }
 
     private async Task<User> MemberAsync()
     {
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         return await db.Users.AsNoTracking().SingleAsync(u => u.Id == _memberId, Xunit.TestContext.Current.CancellationToken);
     }
 
@@ -78,7 +66,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
 
         day.Input("500");
         page.WaitForAssertion(() => Assert.Contains("Not saved: Day: no limit → 500 credits", page.Find("[data-testid=pending-changes]").TextContent, StringComparison.Ordinal));
-        await using (var db = await _app.DbAsync())
+        await using (var db = await App.DbAsync())
         {
             Assert.False(await db.Quotas.AnyAsync(Xunit.TestContext.Current.CancellationToken));
         }
@@ -86,7 +74,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
         page.Find("[data-testid=pending-save]").Click();
         await WaitAsync(async () =>
         {
-            await using var db = await _app.DbAsync();
+            await using var db = await App.DbAsync();
             return await db.Quotas.AnyAsync(q => q.SubjectId == _memberId && q.Period == QuotaPeriod.Day && q.Credits == 500);
         });
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=pending-changes]")));
@@ -100,7 +88,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
         var page = Render<ReApiWeb.Features.Credits.Pages.Admin.PriceTable>();
         page.WaitForElement("input[data-testid='price-mureka-v9-song-']").Input("120");
         page.WaitForAssertion(() => Assert.Contains("price: 100 → 120 credits per unit", page.Find("[data-testid=pending-changes]").TextContent, StringComparison.Ordinal));
-        await using (var db = await _app.DbAsync())
+        await using (var db = await App.DbAsync())
         {
             Assert.False(await db.Prices.AnyAsync(Xunit.TestContext.Current.CancellationToken));
         }
@@ -108,13 +96,13 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
         page.Find("[data-testid=pending-save]").Click();
         await WaitAsync(async () =>
         {
-            await using var db = await _app.DbAsync();
+            await using var db = await App.DbAsync();
             return await db.Prices.AnyAsync(p => p.ModelId == "mureka-v9-song" && p.Credits == 120);
         });
 
         page.WaitForAssertion(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Reset").Click());
         Answer(dialogs, "Cancel");
-        await using (var db = await _app.DbAsync())
+        await using (var db = await App.DbAsync())
         {
             Assert.True(await db.Prices.AnyAsync(p => p.ModelId == "mureka-v9-song", Xunit.TestContext.Current.CancellationToken));
         }
@@ -123,7 +111,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task Deleting_a_group_asks_first()
     {
-        var group = await _app.AddGroupAsync("Designers", [_memberId]);
+        var group = await App.AddGroupAsync("Designers", [_memberId]);
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ReApiWeb.Features.Credits.Pages.Admin.Quotas>();
         page.WaitForAssertion(() => Assert.Contains("Designers", page.Markup, StringComparison.Ordinal));
@@ -131,7 +119,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
         page.FindAll("button").Single(b => b.TextContent.Trim() == "Delete group").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("Its 1 members lose the group's allowances", dialogs.Markup, StringComparison.Ordinal));
         Answer(dialogs, "Cancel");
-        await using (var db = await _app.DbAsync())
+        await using (var db = await App.DbAsync())
         {
             Assert.True(await db.Groups.AnyAsync(g => g.Id == group, Xunit.TestContext.Current.CancellationToken));
         }
@@ -140,7 +128,7 @@ public sealed class AdminConfirmationsTests : BunitContext, IAsyncLifetime
         Answer(dialogs, "Delete group");
         await WaitAsync(async () =>
         {
-            await using var db = await _app.DbAsync();
+            await using var db = await App.DbAsync();
             return !await db.Groups.AnyAsync(g => g.Id == group);
         });
     }

@@ -12,25 +12,12 @@ namespace ReApiWeb.Tests.Features.Jobs;
 /// The new-job form in bUnit, live, over a real app's services (its catalog, prices, allowances and database): what a
 /// person typed survives a change of model and a reload, and options read as words.
 /// </summary>
-public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
+public sealed class NewJobFormTests : AppComponentTest
 {
-    private TestApp _app = default!;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
-        var admin = await _app.AdminIdAsync();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddFallbackServiceProvider(_app.Services);
-        AddAuthorization().SetAuthorized("admin").SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.ToString()));
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _app.DisposeAsync();
+        await base.InitializeAsync();
+        SignIn(await App.AdminIdAsync(), "admin");
     }
 
     private IRenderedComponent<NewJob> Open(string query)
@@ -92,8 +79,8 @@ public sealed class NewJobFormTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task A_template_asks_for_its_blanks_fills_the_prompt_and_holds_generate_until_each_has_a_value()
     {
-        var admin = new ReApiWeb.Features.Auth.CurrentUser(await _app.AdminIdAsync(), "admin", IsAdmin: true);
-        var saved = await _app.Services.GetRequiredService<ReApiWeb.Features.Templates.PromptTemplates>()
+        var admin = new ReApiWeb.Features.Auth.CurrentUser(await App.AdminIdAsync(), "admin", IsAdmin: true);
+        var saved = await App.Services.GetRequiredService<ReApiWeb.Features.Templates.PromptTemplates>()
             .SaveAsync(admin, null, "Product shot", "A photo of {product} on {background}", shared: true, Xunit.TestContext.Current.CancellationToken);
 
         var page = Open($"?model=gpt-image-2&template={saved.Id}");

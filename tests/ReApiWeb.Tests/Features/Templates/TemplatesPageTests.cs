@@ -13,34 +13,23 @@ using ReApiWeb.Tests.Infrastructure;
 namespace ReApiWeb.Tests.Features.Templates;
 
 /// <summary>The templates page, live over a real app's services: write, change in place, and what a teammate may do.</summary>
-public sealed class TemplatesPageTests : BunitContext, IAsyncLifetime
+public sealed class TemplatesPageTests : AppComponentTest
 {
-    private TestApp _app = default!;
     private CurrentUser _me = default!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _app = TestApp.Start(TestApp.NewDataDirectory());
-        _me = new CurrentUser(await _app.AddLocalUserAsync("maker@test.local", "member-password-1"), "maker", IsAdmin: false);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddFallbackServiceProvider(_app.Services);
-        AddAuthorization().SetAuthorized("maker").SetClaims(new Claim(ClaimTypes.NameIdentifier, _me.Id.ToString()));
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _app.DisposeAsync();
+        await base.InitializeAsync();
+        _me = new CurrentUser(await App.AddLocalUserAsync("maker@test.local", "member-password-1"), "maker", IsAdmin: false);
+        SignIn(_me.Id, "maker");
     }
 
     [Fact]
     public async Task A_template_is_written_shown_with_its_blanks_changed_in_place_and_a_teammates_is_only_used()
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
-        var teammate = new CurrentUser(await _app.AddLocalUserAsync("mate@test.local", "member-password-1"), "mate", IsAdmin: false);
-        await _app.Services.GetRequiredService<PromptTemplates>().SaveAsync(teammate, null, "Team style", "House style for {subject}", shared: true, ct);
+        var teammate = new CurrentUser(await App.AddLocalUserAsync("mate@test.local", "member-password-1"), "mate", IsAdmin: false);
+        await App.Services.GetRequiredService<PromptTemplates>().SaveAsync(teammate, null, "Team style", "House style for {subject}", shared: true, ct);
         Render<MudPopoverProvider>();
         var page = Render<TemplatesPage>();
         page.WaitForAssertion(() => Assert.Contains("Team style", page.Markup, StringComparison.Ordinal));
@@ -61,7 +50,7 @@ public sealed class TemplatesPageTests : BunitContext, IAsyncLifetime
         mine.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Edit").Click();
         page.Find("textarea[data-testid=template-text]").Input("A portrait of {who}");
         page.Find("[data-testid=template-save]").Click();
-        await using var db = await _app.DbAsync();
+        await using var db = await App.DbAsync();
         page.WaitForAssertion(() => Assert.Contains("A portrait of {who}", page.Markup, StringComparison.Ordinal));
         Assert.Equal("A portrait of {who}", await db.PromptTemplates.Where(t => t.OwnerId == _me.Id).Select(t => t.Text).SingleAsync(ct));
     }
