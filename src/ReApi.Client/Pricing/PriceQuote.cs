@@ -11,6 +11,9 @@ public sealed record PriceQuote(long Credits, decimal Quantity, decimal UnitCred
     /// <summary>What people are told when a price is a placeholder.</summary>
     public const string PlaceholderNote = "reAPI has not published this model's price and an admin has not set it yet, so this is a placeholder: the charge may differ.";
 
+    /// <summary>The same, for a total over several models.</summary>
+    public const string PlaceholderNoteForSome = "At least one of these models has a placeholder price (not published by reAPI, not set by an admin): the charge may differ.";
+
     /// <summary>Whether the unit price is a placeholder: neither reAPI's published figure nor one an admin set.</summary>
     public bool Placeholder { get; init; }
 

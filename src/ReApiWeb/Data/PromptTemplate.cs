@@ -18,6 +18,11 @@ public sealed class PromptTemplate
 
     public required string Name { get; set; }
 
+    /// <summary>The name as compared for uniqueness (trimmed, lower case): one owner has one "Portrait", whatever its case.</summary>
+    public string NameKey { get; set; } = "";
+
+    public static string KeyOf(string name) => name.Trim().ToLowerInvariant();
+
     public required string Text { get; set; }
 
     /// <summary>Whether every member sees and uses it.</summary>

@@ -76,10 +76,12 @@ function describeElapsed(seconds) {
   return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
 }
 setInterval(() => {
-  document.querySelectorAll('time[data-elapsed-since]').forEach(t => {
-    const since = Date.parse(t.dataset.elapsedSince);
-    if (!isNaN(since)) {
-      t.dataset.elapsedText = describeElapsed((Date.now() - since) / 1000);
+  document.querySelectorAll('time[data-elapsed-seconds]').forEach(t => {
+    if (t.dataset.elapsedBase !== t.dataset.elapsedSeconds) {
+      // A new figure from the server (the job changed): count on from it.
+      t.dataset.elapsedBase = t.dataset.elapsedSeconds;
+      t.dataset.elapsedFrom = Date.now();
     }
+    t.dataset.elapsedText = describeElapsed(Number(t.dataset.elapsedSeconds) + (Date.now() - Number(t.dataset.elapsedFrom)) / 1000);
   });
 }, 1000);

@@ -19,6 +19,11 @@
 
     apply();
     media.addEventListener('change', apply);
+    // Blazor's enhanced navigation from a server-rendered page (sign-in, password) drops attributes the server did not
+    // write on <html>: put the theme back whenever it goes.
+    new MutationObserver(function () {
+        if (!document.documentElement.hasAttribute('data-theme')) { apply(); }
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     window.addEventListener('storage', function (e) { if (e.key === key) { apply(); } });
     document.addEventListener('click', function (e) {
         var toggle = e.target.closest && e.target.closest('[data-theme-toggle]');

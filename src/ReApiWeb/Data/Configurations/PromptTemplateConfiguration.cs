@@ -11,7 +11,8 @@ public sealed class PromptTemplateConfiguration : IEntityTypeConfiguration<Promp
         builder.Property(t => t.Name).HasMaxLength(PromptTemplate.MaxNameLength);
         builder.Property(t => t.Text).HasMaxLength(PromptTemplate.MaxTextLength);
         builder.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(t => new { t.OwnerId, t.Name });
+        builder.Property(t => t.NameKey).HasMaxLength(PromptTemplate.MaxNameLength);
+        builder.HasIndex(t => new { t.OwnerId, t.NameKey }).IsUnique();
         builder.HasIndex(t => t.Shared);
     }
 }

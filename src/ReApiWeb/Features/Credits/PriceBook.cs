@@ -31,8 +31,16 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
 
     public event Action? Changed;
 
-    public async Task<PriceQuote> QuoteAsync(ModelSpec model, JsonObject body, CancellationToken cancellationToken) =>
-        (await RulesAsync(cancellationToken))[model.Id].Quote(model, body);
+    /// <summary>
+    /// The price of a request. A placeholder price stops being one for the tier an admin set (a price an admin set is a
+    /// checked price); the model's other tiers stay placeholders.
+    /// </summary>
+    public async Task<PriceQuote> QuoteAsync(ModelSpec model, JsonObject body, CancellationToken cancellationToken)
+    {
+        var snapshot = await LoadAsync(cancellationToken);
+        var quote = snapshot.Rules[model.Id].Quote(model, body);
+        return quote.Placeholder && snapshot.SetTiers.Contains((model.Id, (quote.Tier ?? "").ToLowerInvariant())) ? quote with { Placeholder = false } : quote;
+    }
 
     public async Task<IReadOnlyList<ModelPriceView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -114,20 +122,18 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         var rows = await db.Prices.AsNoTracking().ToListAsync(cancellationToken);
         var byModel = rows.ToLookup(r => r.ModelId);
         var rules = catalog.Models.ToFrozenDictionary(m => m.Id, m => Apply(PriceList.For(m), byModel[m.Id]), StringComparer.Ordinal);
-        var snapshot = new Snapshot(rules, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), time.GetUtcNow());
+        var setTiers = rows.Select(r => (r.ModelId, r.Tier.ToLowerInvariant())).ToFrozenSet();
+        var snapshot = new Snapshot(rules, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), setTiers, time.GetUtcNow());
         _snapshot = snapshot;
         return snapshot;
     }
 
-    /// <summary>The catalog's rule with the admin's amounts; a price an admin set counts as checked (no longer a placeholder).</summary>
     private static PriceRule Apply(PriceRule rule, IEnumerable<ModelPrice> rows)
     {
-        var set = false;
         var tiers = new Dictionary<string, decimal>(rule.Tiers, StringComparer.OrdinalIgnoreCase);
         var credits = rule.Credits;
         foreach (var row in rows)
         {
-            set = true;
             if (row.Tier.Length == 0)
             {
                 credits = row.Credits;
@@ -138,8 +144,8 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
             }
         }
 
-        return rule with { Credits = credits, Tiers = tiers, Published = rule.Published || set };
+        return rule with { Credits = credits, Tiers = tiers };
     }
 
-    private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenSet<string> EditedModels, DateTimeOffset At);
+    private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenSet<string> EditedModels, FrozenSet<(string ModelId, string Tier)> SetTiers, DateTimeOffset At);
 }

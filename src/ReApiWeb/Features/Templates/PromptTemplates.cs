@@ -77,13 +77,15 @@ public sealed class PromptTemplates(IDbContextFactory<AppDbContext> dbFactory, A
             db.PromptTemplates.Add(template);
         }
 
-        if (await db.PromptTemplates.AnyAsync(t => t.OwnerId == template.OwnerId && t.Name == name && t.Id != template.Id, cancellationToken))
+        var key = PromptTemplate.KeyOf(name);
+        if (await db.PromptTemplates.AnyAsync(t => t.OwnerId == template.OwnerId && t.NameKey == key && t.Id != template.Id, cancellationToken))
         {
-            return TemplateChange.Refused($"There is already a template named “{name}”; choose another name.");
+            return TemplateChange.Refused(NameTaken(name));
         }
 
         var wasShared = template.Shared;
         template.Name = name;
+        template.NameKey = key;
         template.Text = text!;
         template.Shared = shared;
         template.UpdatedAt = now;
@@ -92,8 +94,30 @@ public sealed class PromptTemplates(IDbContextFactory<AppDbContext> dbFactory, A
             audit.Add(db, user.Actor, "template.save", $"Saved the {(shared ? "shared" : "no longer shared")} prompt template \"{name}\"");
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two saves of the same name at once (a double click): the unique index let one through.
+            if (await NameTakenAsync(template, key, cancellationToken))
+            {
+                return TemplateChange.Refused(NameTaken(name));
+            }
+
+            throw;
+        }
+
         return new TemplateChange(true, Id: template.Id);
+    }
+
+    private static string NameTaken(string name) => $"There is already a template named “{name}”; choose another name.";
+
+    private async Task<bool> NameTakenAsync(PromptTemplate template, string key, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.PromptTemplates.AnyAsync(t => t.OwnerId == template.OwnerId && t.NameKey == key && t.Id != template.Id, cancellationToken);
     }
 
     public async Task<TemplateChange> DeleteAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)

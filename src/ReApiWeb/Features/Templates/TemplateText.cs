@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace ReApiWeb.Features.Templates;
 
+/// <summary>A prompt a template produced, and whether the person did it (not the address opening the template).</summary>
+public sealed record TemplatePrompt(string Text, bool ByPerson);
+
 /// <summary>
 /// The <c>{placeholders}</c> of a prompt template: a name of letters, digits, spaces, '-' or '_' (at most 40) between
 /// braces. Anything else in braces (JSON, a lone brace) is plain text.

@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using MudBlazor.Services;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Tests.Infrastructure;
@@ -51,6 +49,7 @@ public sealed class AdminConfirmationsTests : AppComponentTest
         page.Find("input[aria-label='Admin: member']").Change(true);
         Answer(dialogs, "Cancel");
         Assert.False((await MemberAsync()).IsAdmin);
+        page.WaitForAssertion(() => Assert.False(page.Find("input[aria-label='Admin: member']").HasAttribute("checked")));
 
         page.Find("input[aria-label='Active: member']").Change(false);
         Answer(dialogs, "Disable");

@@ -52,7 +52,7 @@ public sealed class CreditsTests() : SandboxedAppTest("rk_live_credits", TimeSpa
     }
 
     [Fact]
-    public async Task A_placeholder_price_is_marked_until_an_admin_sets_it()
+    public async Task A_placeholder_price_is_marked_until_an_admin_sets_it_tier_by_tier()
     {
         var ct = TestContext.Current.CancellationToken;
         var prices = App.Services.GetRequiredService<PriceBook>();
@@ -68,6 +68,12 @@ public sealed class CreditsTests() : SandboxedAppTest("rk_live_credits", TimeSpa
         var checkedQuote = await prices.QuoteAsync(song, body, ct);
         Assert.False(checkedQuote.Placeholder);
         Assert.Equal(120, checkedQuote.Credits);
+
+        // A tiered placeholder: the tier the admin set is checked, the others are still placeholders.
+        var video = catalog.Find("kling-3-0")!;
+        await prices.SetAsync(video.Id, "pro", 110, admin, ct);
+        Assert.False((await prices.QuoteAsync(video, new System.Text.Json.Nodes.JsonObject { ["prompt"] = "x", ["mode"] = "PRO" }, ct)).Placeholder);
+        Assert.True((await prices.QuoteAsync(video, new System.Text.Json.Nodes.JsonObject { ["prompt"] = "x", ["mode"] = "std" }, ct)).Placeholder);
     }
 
     [Fact]

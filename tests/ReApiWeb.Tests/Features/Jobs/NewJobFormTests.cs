@@ -1,8 +1,7 @@
-using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using ReApiWeb.Features.Jobs.Pages;
 using ReApiWeb.Tests.Infrastructure;
 
@@ -94,6 +93,27 @@ public sealed class NewJobFormTests : AppComponentTest
 
         page.Find("[data-placeholder=background] input").Input("white marble");
         Assert.Equal("A photo of a red kettle on white marble", Prompt(page));
+
+        // Every blank has a value: the job goes, with the filled prompt.
+        page.Find("[data-testid=generate]").Click();
+        page.WaitForAssertion(() => Assert.Matches("/jobs/[0-9a-f-]{36}$", Services.GetRequiredService<NavigationManager>().Uri));
+        await using var db = await App.DbAsync();
+        Assert.Equal("A photo of a red kettle on white marble", (await db.Jobs.SingleAsync(Xunit.TestContext.Current.CancellationToken)).Prompt);
+    }
+
+    [Fact]
+    public async Task A_template_opened_by_its_address_leaves_the_stored_draft_alone_until_the_person_types()
+    {
+        var admin = new ReApiWeb.Features.Auth.CurrentUser(await App.AdminIdAsync(), "admin", IsAdmin: true);
+        var saved = await App.Services.GetRequiredService<ReApiWeb.Features.Templates.PromptTemplates>()
+            .SaveAsync(admin, null, "Kettle", "A photo of {product}", shared: false, Xunit.TestContext.Current.CancellationToken);
+
+        var page = Open($"?template={saved.Id}");
+        page.WaitForAssertion(() => Assert.Equal("A photo of {product}", Prompt(page)));
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "reapiDraft.save");
+
+        page.Find("[data-placeholder=product] input").Input("a kettle");
+        Assert.Contains("A photo of a kettle", (string)JSInterop.Invocations.Last(i => i.Identifier == "reapiDraft.save").Arguments[1]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class PromptTemplatesTests : AppTest
 
         Assert.Equal("Give the template a name.", (await Templates.SaveAsync(alice, null, " ", "text", false, ct)).Error);
         Assert.StartsWith("Write the prompt", (await Templates.SaveAsync(alice, null, "Empty", "  ", false, ct)).Error);
-        Assert.Contains("already a template named", (await Templates.SaveAsync(alice, null, " Portrait ", "Another {x}", false, ct)).Error);
+        Assert.Contains("already a template named", (await Templates.SaveAsync(alice, null, " PORTRAIT ", "Another {x}", false, ct)).Error);
         var many = string.Join(' ', Enumerable.Range(1, 21).Select(i => $"{{p{i}}}"));
         Assert.Contains("at most 20", (await Templates.SaveAsync(alice, null, "Many", many, false, ct)).Error);
         Assert.Contains("at most", (await Templates.SaveAsync(alice, null, "Long", new string('a', 8001), false, ct)).Error);
@@ -91,5 +91,19 @@ public sealed class PromptTemplatesTests : AppTest
         // Another person may use the same name: names are per owner.
         var bob = await PersonAsync("bob");
         Assert.True((await Templates.SaveAsync(bob, null, "Portrait", "Bob's {who}", true, ct)).Done);
+    }
+
+    [Fact]
+    public async Task Saves_of_the_same_name_at_once_make_one_template()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = await PersonAsync("alice");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Templates.SaveAsync(alice, null, i % 2 == 0 ? "Logo" : "logo", "A logo for {brand}", false, ct), ct)));
+
+        Assert.Single(results, r => r.Done);
+        Assert.All(results.Where(r => !r.Done), r => Assert.Contains("already a template named", r.Error, StringComparison.Ordinal));
+        await using var db = await App.DbAsync();
+        Assert.Equal(1, await db.PromptTemplates.CountAsync(ct));
     }
 }

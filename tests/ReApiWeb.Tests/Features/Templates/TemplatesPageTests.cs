@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Templates;
 using ReApiWeb.Features.Templates.Pages;

@@ -619,6 +619,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
@@ -637,7 +642,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("Shared");
 
-                    b.HasIndex("OwnerId", "Name");
+                    b.HasIndex("OwnerId", "NameKey")
+                        .IsUnique();
 
                     b.ToTable("PromptTemplates");
                 });

@@ -144,7 +144,11 @@ public sealed partial class People
     {
         var sure = admin
             ? await Dialogs.ConfirmAsync($"Make {person.Name} an admin?", "Admins manage the shared keys, prices, allowances, people and the audit log, and see every job.", "Make admin")
-            : await Dialogs.ConfirmAsync($"Remove {person.Name}'s admin rights?", "They keep their jobs and lose the admin pages at once.", "Remove admin rights");
+            : await Dialogs.ConfirmAsync($"Remove {person.Name}'s admin rights?",
+                person.IsProviderAdmin
+                    ? "They keep their jobs. They stay an admin while the identity provider's admin group says so: take them out of that group too."
+                    : "They keep their jobs and lose the admin pages at once.",
+                "Remove admin rights");
         if (!sure)
         {
             _switches++; // the switch the person flipped goes back

@@ -10,16 +10,16 @@ namespace ReApiWeb.Features.Jobs.Components;
 /// </summary>
 public sealed class CostConfirmation(IDialogService dialogs, PriceBook prices)
 {
-    public async Task<bool> ConfirmJobAsync(long credits, string explanation)
+    public async Task<bool> ConfirmJobAsync(ReApi.Client.Pricing.PriceQuote quote)
     {
-        if (credits <= await prices.ConfirmAboveAsync(CancellationToken.None))
+        if (quote.Credits <= await prices.ConfirmAboveAsync(CancellationToken.None))
         {
             return true;
         }
 
         return await dialogs.ConfirmAsync(
             "Confirm the cost",
-            $"This job costs {credits:N0} credits ({Money.Dollars(credits)}): {explanation}. Generate it?",
+            $"This job costs {quote.Credits:N0} credits ({Money.Dollars(quote.Credits)}): {quote.Explanation}.{(quote.Placeholder ? " " + ReApi.Client.Pricing.PriceQuote.PlaceholderNote : "")} Generate it?",
             "Generate");
     }
 

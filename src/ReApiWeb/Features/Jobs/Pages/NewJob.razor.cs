@@ -8,6 +8,7 @@ using ReApi.Client.Pricing;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Media;
+using ReApiWeb.Features.Templates;
 
 namespace ReApiWeb.Features.Jobs.Pages;
 
@@ -90,6 +91,7 @@ public sealed partial class NewJob
     private Guid? _sourceJobId;
     private bool _restored;
     private Templates.Components.TemplatePanel? _templatePanel;
+    private Guid? _templateToOpen;
 
     /// <summary>Whether the address said what to open (a model, a job, an input), so no stored draft replaces it.</summary>
     private bool _explicit;
@@ -99,6 +101,7 @@ public sealed partial class NewJob
     protected override async Task OnInitializedAsync()
     {
         _user = CurrentUser.From((await AuthenticationState).User);
+        _templateToOpen = TemplateId;
         if (InputOutputId is { } outputId && _user is not null)
         {
             _input = await Library.FindAsync(_user, outputId, CancellationToken.None);
@@ -255,17 +258,36 @@ public sealed partial class NewJob
 
     private async Task FieldChangedAsync(string field)
     {
+        if (_input is not null && _inputField?.Name == field && !FormValues.Urls(_values, _inputField).Contains(_input.InputUrl))
+        {
+            // The person took the earlier output out of its field: it is no longer this form's input.
+            (_input, _inputField) = (null, null);
+        }
+
         _errors.Remove(field);
         await QuoteAsync();
         await SaveDraftAsync();
     }
 
-    /// <summary>A template's placeholders were filled in: the prompt follows.</summary>
-    private Task SetMainTextAsync(string text)
+    /// <summary>
+    /// A template was opened or its placeholders filled in: the prompt follows. Opened by the address, it is not the
+    /// person's draft yet (the one kept in the browser stays until they change something), and it opens once: a panel
+    /// made again after a switch of model does not reset the prompt.
+    /// </summary>
+    private async Task SetMainTextAsync(TemplatePrompt prompt)
     {
         var main = _model.MainField!;
-        _values[main.Name] = text;
-        return FieldChangedAsync(main.Name);
+        _values[main.Name] = prompt.Text;
+        _templateToOpen = null;
+        if (prompt.ByPerson)
+        {
+            await FieldChangedAsync(main.Name);
+        }
+        else
+        {
+            _errors.Remove(main.Name);
+            await QuoteAsync();
+        }
     }
 
     private async Task SubmitAsync()
@@ -300,7 +322,7 @@ public sealed partial class NewJob
         }
 
         var quote = await Prices.QuoteAsync(_model, body, CancellationToken.None);
-        if (!await Confirmation.ConfirmJobAsync(quote.Credits, quote.Explanation))
+        if (!await Confirmation.ConfirmJobAsync(quote))
         {
             return;
         }

@@ -18,6 +18,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
                     Text = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
                     Shared = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -35,9 +36,10 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_PromptTemplates_OwnerId_Name",
+                name: "IX_PromptTemplates_OwnerId_NameKey",
                 table: "PromptTemplates",
-                columns: new[] { "OwnerId", "Name" });
+                columns: new[] { "OwnerId", "NameKey" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_PromptTemplates_Shared",

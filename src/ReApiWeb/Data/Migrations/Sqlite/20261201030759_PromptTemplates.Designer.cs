@@ -11,7 +11,7 @@ using ReApiWeb.Data;
 namespace ReApiWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201020225_PromptTemplates")]
+    [Migration("20261201030759_PromptTemplates")]
     partial class PromptTemplates
     {
         /// <inheritdoc />
@@ -622,6 +622,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
@@ -640,7 +645,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("Shared");
 
-                    b.HasIndex("OwnerId", "Name");
+                    b.HasIndex("OwnerId", "NameKey")
+                        .IsUnique();
 
                     b.ToTable("PromptTemplates");
                 });
