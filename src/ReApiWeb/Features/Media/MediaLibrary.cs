@@ -7,7 +7,11 @@ using ReApiWeb.Features.Jobs;
 namespace ReApiWeb.Features.Media;
 
 /// <summary>An earlier output a member can reuse as an input, with the URL that goes into the request.</summary>
-public sealed record MediaChoice(Guid OutputId, Guid JobId, string ModelId, string Prompt, MediaKind Kind, string Caption, string PreviewUrl, string InputUrl);
+public sealed record MediaChoice(Guid OutputId, Guid JobId, string ModelId, string Prompt, MediaKind Kind, string Caption, string PreviewUrl, string InputUrl)
+{
+    /// <summary>The small preview a list of choices shows (the file itself when there is none).</summary>
+    public string ThumbnailUrl { get; init; } = PreviewUrl;
+}
 
 /// <summary>
 /// A member's earlier outputs, offered as inputs. reAPI must fetch them from a public URL: the archived copy through an
@@ -53,8 +57,11 @@ public sealed class MediaLibrary(IDbContextFactory<AppDbContext> dbFactory, Publ
         var archived = output.StoragePath is not null;
         var input = archived ? links.Create(new MediaReference(MediaSource.Output, output.Id), output.StoragePath!) : null;
         var caption = output.Label ?? $"{output.Kind} {output.Index + 1}";
-        return new MediaChoice(output.Id, job.Id, job.ModelId, job.Prompt, kind, caption,
-            archived ? $"/outputs/{output.Id}" : output.UpstreamUrl, input?.AbsoluteUri ?? output.UpstreamUrl);
+        var preview = archived ? $"/outputs/{output.Id}" : output.UpstreamUrl;
+        return new MediaChoice(output.Id, job.Id, job.ModelId, job.Prompt, kind, caption, preview, input?.AbsoluteUri ?? output.UpstreamUrl)
+        {
+            ThumbnailUrl = string.IsNullOrEmpty(output.ThumbnailPath) ? preview : Jobs.OutputEndpoints.ThumbnailUrl(output.Id),
+        };
     }
 
     private sealed class OutputWithJob
