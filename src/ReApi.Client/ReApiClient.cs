@@ -143,10 +143,10 @@ public sealed class ReApiClient(
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return (response.StatusCode, text, response.Headers);
         }
-        catch (HttpRequestException e) when (IsConnectionRefused(e))
+        catch (HttpRequestException e) when (NothingWasSent(e) is { } reason)
         {
-            // Nothing reached reAPI: the outcome is known (no task, no charge).
-            throw new ReApiException(ReApiErrorKind.Transport, "reAPI could not be reached (connection refused).", innerException: e);
+            // The request never left this server: the outcome is known (no task, no charge).
+            throw new ReApiException(ReApiErrorKind.Transport, $"reAPI could not be reached ({reason}).", innerException: e);
         }
         catch (HttpRequestException e)
         {
@@ -169,7 +169,22 @@ public sealed class ReApiClient(
         return error;
     }
 
-    private static bool IsConnectionRefused(HttpRequestException e) =>
-        e.HttpRequestError == HttpRequestError.ConnectionError
-        && e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound };
+    /// <summary>
+    /// Why a failed request provably sent no byte of itself: the host's name did not resolve, the connection was never
+    /// opened, or the TLS handshake (which precedes the request) failed. Null when some of it may have reached reAPI.
+    /// </summary>
+    private static string? NothingWasSent(HttpRequestException e) => e.HttpRequestError switch
+    {
+        HttpRequestError.NameResolutionError => "its host name did not resolve",
+        HttpRequestError.SecureConnectionError => "the secure connection could not be set up",
+        HttpRequestError.ProxyTunnelError => "the proxy refused the connection",
+        HttpRequestError.ConnectionError when e.InnerException is SocketException socket => socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => "its host name did not resolve",
+            SocketError.NetworkUnreachable or SocketError.HostUnreachable => "no route to its host",
+            _ => null,
+        },
+        _ => null,
+    };
 }

@@ -111,6 +111,22 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upstream_whose_name_does_not_resolve_rejects_the_job_and_gives_its_hold_back()
+    {
+        // Nothing left the server (no address to send to), so the outcome is known: no task, no charge.
+        await using var app = StartApp(baseUrl: "http://reapi-upstream.invalid/api/v1");
+        var owner = await app.AdminIdAsync();
+        var result = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(owner, Request("a fox"), CancellationToken.None);
+
+        Assert.Equal(JobStatus.Rejected, result.Status);
+        Assert.Contains("could not be reached", result.Error, StringComparison.Ordinal);
+        await using var db = await app.DbAsync();
+        var kinds = await db.Ledger.Where(l => l.JobId == result.JobId).OrderBy(l => l.Id).Select(l => l.Kind).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([LedgerEntryKind.Hold, LedgerEntryKind.Release], kinds);
+        Assert.Equal(0, (await app.Services.GetRequiredService<ReApiWeb.Features.Credits.CreditBalances>().ForUserAsync(owner, CancellationToken.None)).Reserved);
+    }
+
+    [Fact]
     public async Task The_same_submission_key_never_makes_a_second_job()
     {
         await using var app = StartApp();
