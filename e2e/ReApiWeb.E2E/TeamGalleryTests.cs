@@ -64,8 +64,13 @@ public sealed class TeamGalleryTests(BrowserFixture browser)
             await Expect(page.GetByText($"Added to \"{board}\".")).ToBeVisibleAsync();
             await page.Keyboard.PressAsync("Escape");
 
+            // The list is live before the link is followed (a click while the circuit connected was once lost in CI),
+            // and the collection's own page is live before its form is used.
             await page.GotoAsync("/collections");
+            await BrowserFixture.WaitForInteractiveAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = board }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/collections/[0-9a-f-]{36}$"));
+            await Expect(page.GetByText("Name and sharing")).ToBeVisibleAsync();
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.GetByText("Name and sharing").ClickAsync();
             await page.GetByTestId("team-role").ClickAsync();
