@@ -29,7 +29,7 @@ public sealed class SsoTests(SsoFixture sso) : IClassFixture<SsoFixture>
         await sso.RunAsync("/admin/audit", "bob", "bob-pw", async page =>
         {
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log" })).ToBeVisibleAsync();
-            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Shared key", Exact = true })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Accounts", Exact = true })).ToBeVisibleAsync();
             await Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("Bob Admin");
         });
     }
@@ -42,7 +42,7 @@ public sealed class SsoTests(SsoFixture sso) : IClassFixture<SsoFixture>
             await page.GotoAsync("/admin/audit");
 
             await Expect(page.GetByText("You are not allowed here")).ToBeVisibleAsync();
-            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Shared key", Exact = true })).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Accounts", Exact = true })).ToHaveCountAsync(0);
         });
     }
 

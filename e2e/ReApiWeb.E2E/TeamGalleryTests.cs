@@ -69,7 +69,7 @@ public sealed class TeamGalleryTests(BrowserFixture browser)
             await page.GotoAsync("/collections");
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = board }).ClickAsync();
-            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/collections/[0-9a-f-]{36}$"));
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/collections/[0-9a-f-]{36}$"));
             await Expect(page.GetByText("Name and sharing")).ToBeVisibleAsync();
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.GetByText("Name and sharing").ClickAsync();

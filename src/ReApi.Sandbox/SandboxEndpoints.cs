@@ -46,12 +46,12 @@ public static class SandboxEndpoints
                     return Error(new SandboxError(500, 60099, "Unexpected server error"));
                 }
 
-                var task = state.Find(id);
+                var task = state.Find(id, Key(context));
                 var answer = task is null ? Error(SandboxError.TaskNotFound) : Results.Json(TaskJson(task, MediaBase(context, prefix)));
                 return state.Chance(options.Faults.PollSlowRate) ? new LateResult(options.Faults.SlowAnswerDelay, answer) : answer;
             }));
         group.MapGet("/balance", (HttpContext context, SandboxState state) =>
-            Guarded(context, state, () => Results.Json(new JsonObject { ["balance"] = state.Balance })));
+            Guarded(context, state, () => Results.Json(new JsonObject { ["balance"] = state.BalanceOf(Key(context)) })));
         group.MapGet("/media/tasks/{hex}/{file}", (SandboxState state, string hex, string file) =>
         {
             var task = state.Find("task_" + hex);
@@ -77,7 +77,7 @@ public static class SandboxEndpoints
         return Guarded(context, state, () =>
         {
             var error = state.Submit(endpoint, body, Key(context), out var task);
-            if (error is null && state.Chance(options.Faults.SubmitResetAfterCreateRate))
+            if (error is null && (state.TakeForcedReset() || state.Chance(options.Faults.SubmitResetAfterCreateRate)))
             {
                 // The task exists and is charged, but the client never hears of it.
                 context.Abort();
@@ -107,7 +107,7 @@ public static class SandboxEndpoints
         }
 
         context.Items[nameof(Key)] = key;
-        return state.TakeRequestSlot() is { } limited ? Error(limited) : handle();
+        return state.TakeRequestSlot(key) is { } limited ? Error(limited) : handle();
     }
 
     private static string Key(HttpContext context) => context.Items[nameof(Key)] as string ?? "";

@@ -10,11 +10,20 @@ public sealed class SandboxOptions
     /// <summary>Keys the sandbox accepts. Any other <c>Bearer</c> value gets 401 with code 10003.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Keys of one account: each key in <see cref="ApiKeys"/> is its own account (balance, tasks, rate window) unless
+    /// it is listed here with the key of an account it joins, as when a reAPI user makes a second key to rotate to.
+    /// </summary>
+    public Dictionary<string, string> SecondKeys { get; set; } = [];
+
     /// <summary>Keys that answer 401 with code 10004 (revoked).</summary>
     public List<string> RevokedKeys { get; set; } = [];
 
-    /// <summary>The account's credits at start (1 credit = $0.001).</summary>
+    /// <summary>Each account's credits at start (1 credit = $0.001), unless <see cref="StartingBalances"/> names its key.</summary>
     public long StartingBalance { get; set; } = 100_000;
+
+    /// <summary>The credits at start of the accounts of particular keys.</summary>
+    public Dictionary<string, long> StartingBalances { get; set; } = [];
 
     /// <summary>Requests allowed per account in each 1-second window (reAPI's default is 10).</summary>
     public int RequestsPerSecond { get; set; } = 10;

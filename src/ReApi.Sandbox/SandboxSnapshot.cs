@@ -9,7 +9,8 @@ namespace ReApi.Sandbox;
 /// The sandbox account written to a file, so that a sandbox mounted inside the app keeps its tasks and balance
 /// across restarts, as reAPI does.
 /// </summary>
-internal sealed record SandboxSnapshot(long Balance, List<SandboxSnapshot.TaskRecord> Tasks)
+/// <remarks><see cref="Balance"/> is the single account of earlier versions; <see cref="Balances"/> holds one per key.</remarks>
+internal sealed record SandboxSnapshot(long Balance, List<SandboxSnapshot.TaskRecord> Tasks, Dictionary<string, long>? Balances = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,11 +28,11 @@ internal sealed record SandboxSnapshot(long Balance, List<SandboxSnapshot.TaskRe
         DateTimeOffset? FinishedAt,
         bool Refunded);
 
-    public static SandboxSnapshot From(long balance, IEnumerable<SandboxTask> tasks) => new(balance,
+    public static SandboxSnapshot From(IReadOnlyDictionary<string, long> balances, IEnumerable<SandboxTask> tasks) => new(0,
     [
         .. tasks.Select(t => new TaskRecord(t.Id, t.Model.Id, t.Request, t.ApiKey, t.Price, t.CreatedAt, t.DueAt,
             t.PlannedFailure?.Code, t.PlannedFailure?.Message, t.Status, t.FinishedAt, t.Refunded)),
-    ]);
+    ], new Dictionary<string, long>(balances, StringComparer.Ordinal));
 
     public IEnumerable<SandboxTask> Restore(ModelCatalog catalog) =>
         Tasks.Where(r => catalog.Find(r.Model) is not null).Select(r => new SandboxTask

@@ -7,9 +7,10 @@ using ReApi.Client.Pricing;
 namespace ReApi.Sandbox;
 
 /// <summary>
-/// The simulated account: its balance, its tasks and its rate window. reAPI limits per user, so every key of the
-/// sandbox shares one account. Terminal states are applied lazily but before any read can see them: a failed task's
-/// credits are back in the balance before a poll or a balance read observes <c>failed</c>.
+/// The simulated accounts: one per key, each with its balance, its tasks (another key's task is "not found", as on
+/// reAPI) and its rate window, so a test can run two accounts side by side. Terminal states are applied lazily but
+/// before any read can see them: a failed task's credits are back in its account's balance before a poll or a balance
+/// read observes <c>failed</c>.
 /// </summary>
 public sealed class SandboxState
 {
@@ -21,9 +22,10 @@ public sealed class SandboxState
     private readonly ModelCatalog _catalog;
     private readonly Random _random;
     private readonly List<DateTimeOffset> _requestLog = [];
-    private long _balance;
-    private long _windowSecond = long.MinValue;
-    private int _windowCount;
+    private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _storedBalances;
+    private readonly long? _legacyBalance;
+    private int _forcedResets;
     private long _requests;
     private long _submissions;
     private long _polls;
@@ -36,10 +38,11 @@ public sealed class SandboxState
         _time = time;
         _catalog = catalog;
         _random = new Random(options.Seed);
-        _balance = options.StartingBalance;
+        _storedBalances = new(StringComparer.Ordinal);
         if (options.StateFile is { } file && SandboxSnapshot.Load(file) is { } snapshot)
         {
-            _balance = snapshot.Balance;
+            _storedBalances = new(snapshot.Balances ?? [], StringComparer.Ordinal);
+            _legacyBalance = snapshot.Balances is null ? snapshot.Balance : null;
             foreach (var task in snapshot.Restore(catalog))
             {
                 _tasks.Add(task.Id, task);
@@ -51,18 +54,20 @@ public sealed class SandboxState
         }
     }
 
-    public long Balance
+    /// <summary>The balance of the first configured key's account (the only one, in most tests).</summary>
+    public long Balance => BalanceOf(_options.ApiKeys.FirstOrDefault() ?? "");
+
+    /// <summary>The balance of <paramref name="key"/>'s account.</summary>
+    public long BalanceOf(string key)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                Settle(_time.GetUtcNow());
-                return _balance;
-            }
+            Settle(_time.GetUtcNow());
+            return AccountOf(key).Balance;
         }
     }
 
+    /// <summary>Counts over every account; <see cref="SandboxStatistics.MaxInWindow"/> is the most any one account saw in a window.</summary>
     public SandboxStatistics Statistics
     {
         get
@@ -71,6 +76,16 @@ public sealed class SandboxState
             {
                 return new SandboxStatistics(_requests, _submissions, _polls, _rateLimited, _maxInWindow);
             }
+        }
+    }
+
+    /// <summary>The counts of <paramref name="key"/>'s account alone.</summary>
+    public SandboxStatistics StatisticsOf(string key)
+    {
+        lock (_lock)
+        {
+            var account = AccountOf(key);
+            return new SandboxStatistics(account.Requests, account.Submissions, account.Polls, account.RateLimited, account.MaxInWindow);
         }
     }
 
@@ -114,12 +129,47 @@ public sealed class SandboxState
         }
 
         key = authorization["Bearer ".Length..].Trim();
-        if (_options.RevokedKeys.Contains(key))
+        lock (_lock)
         {
-            return SandboxError.RevokedKey;
-        }
+            if (_options.RevokedKeys.Contains(key))
+            {
+                return SandboxError.RevokedKey;
+            }
 
-        return _options.ApiKeys.Contains(key) ? null : SandboxError.InvalidKey;
+            return _options.ApiKeys.Contains(key) || _options.SecondKeys.ContainsKey(key) ? null : SandboxError.InvalidKey;
+        }
+    }
+
+    /// <summary>Revokes <paramref name="key"/> from now on (its calls answer 401 with code 10004), as reAPI's dashboard does.</summary>
+    public void Revoke(string key)
+    {
+        lock (_lock)
+        {
+            _options.RevokedKeys.Add(key);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> submissions create (and charge) their task, then reset the connection unanswered.</summary>
+    public void FailNextSubmissionsAfterCreating(int count)
+    {
+        lock (_lock)
+        {
+            _forcedResets += count;
+        }
+    }
+
+    internal bool TakeForcedReset()
+    {
+        lock (_lock)
+        {
+            if (_forcedResets == 0)
+            {
+                return false;
+            }
+
+            _forcedResets--;
+            return true;
+        }
     }
 
     /// <summary>Draws whether an injected fault happens now (seeded, so runs repeat).</summary>
@@ -136,34 +186,38 @@ public sealed class SandboxState
         }
     }
 
-    /// <summary>Counts a request against the account's 1-second window; past the limit answers 429 / 50001.</summary>
-    public SandboxError? TakeRequestSlot()
+    /// <summary>Counts a request against <paramref name="key"/>'s account's 1-second window; past the limit answers 429 / 50001.</summary>
+    public SandboxError? TakeRequestSlot(string key = "")
     {
         lock (_lock)
         {
             var now = _time.GetUtcNow();
             var second = now.ToUnixTimeMilliseconds() / 1000;
-            if (second != _windowSecond)
+            var account = AccountOf(key);
+            if (second != account.WindowSecond)
             {
-                _windowSecond = second;
-                _windowCount = 0;
+                account.WindowSecond = second;
+                account.WindowCount = 0;
             }
 
             _requests++;
+            account.Requests++;
             if (_options.RecordRequests)
             {
                 _requestLog.Add(now);
             }
 
-            if (_windowCount >= _options.RequestsPerSecond || (_options.Faults.SpuriousRateLimitRate > 0 && _random.NextDouble() < _options.Faults.SpuriousRateLimitRate))
+            if (account.WindowCount >= _options.RequestsPerSecond || (_options.Faults.SpuriousRateLimitRate > 0 && _random.NextDouble() < _options.Faults.SpuriousRateLimitRate))
             {
                 _rateLimited++;
+                account.RateLimited++;
                 var untilNextWindow = DateTimeOffset.FromUnixTimeMilliseconds((second + 1) * 1000) - now;
                 return SandboxError.RateLimited(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(untilNextWindow.TotalSeconds))));
             }
 
-            _windowCount++;
-            _maxInWindow = Math.Max(_maxInWindow, _windowCount);
+            account.WindowCount++;
+            account.MaxInWindow = Math.Max(account.MaxInWindow, account.WindowCount);
+            _maxInWindow = Math.Max(_maxInWindow, account.WindowCount);
             return null;
         }
     }
@@ -205,12 +259,14 @@ public sealed class SandboxState
             var now = _time.GetUtcNow();
             Settle(now);
             var price = _options.Prices.TryGetValue(model.Id, out var flat) ? flat : PriceList.Quote(model, body).Credits;
-            if (_balance < price)
+            var account = AccountOf(key);
+            if (account.Balance < price)
             {
-                return new SandboxError(402, 30001, $"Insufficient credits (balance {_balance}, required {price})");
+                return new SandboxError(402, 30001, $"Insufficient credits (balance {account.Balance}, required {price})");
             }
 
-            _balance -= price;
+            account.Balance -= price;
+            account.Submissions++;
             _submissions++;
             var created = new SandboxTask
             {
@@ -231,6 +287,7 @@ public sealed class SandboxState
         }
     }
 
+    /// <summary>A task of any account (for tests and tools; the API uses <see cref="Find(string, string)"/>).</summary>
     public SandboxTask? Find(string id)
     {
         lock (_lock)
@@ -239,6 +296,58 @@ public sealed class SandboxState
             _polls++;
             return _tasks.GetValueOrDefault(id);
         }
+    }
+
+    /// <summary>A task of <paramref name="key"/>'s account; another account's task is not found, as on reAPI.</summary>
+    public SandboxTask? Find(string id, string key)
+    {
+        lock (_lock)
+        {
+            Settle(_time.GetUtcNow());
+            _polls++;
+            AccountOf(key).Polls++;
+            return _tasks.GetValueOrDefault(id) is { } task && string.Equals(Owner(task.ApiKey), Owner(key), StringComparison.Ordinal) ? task : null;
+        }
+    }
+
+    /// <summary>The account of <paramref name="key"/>, made on first use (called under the lock).</summary>
+    private Account AccountOf(string key)
+    {
+        key = Owner(key);
+        if (!_accounts.TryGetValue(key, out var account))
+        {
+            account = new Account
+            {
+                Balance = _storedBalances.TryGetValue(key, out var stored) ? stored
+                    : _options.StartingBalances.TryGetValue(key, out var starting) ? starting
+                    : _legacyBalance ?? _options.StartingBalance,
+            };
+            _accounts.Add(key, account);
+        }
+
+        return account;
+    }
+
+    /// <summary>The key that names <paramref name="key"/>'s account: itself, or the key it is a second key of.</summary>
+    private string Owner(string key) => _options.SecondKeys.TryGetValue(key, out var owner) ? owner : key;
+
+    private sealed class Account
+    {
+        public long Balance { get; set; }
+
+        public long WindowSecond { get; set; } = long.MinValue;
+
+        public int WindowCount { get; set; }
+
+        public long Requests { get; set; }
+
+        public long Submissions { get; set; }
+
+        public long Polls { get; set; }
+
+        public long RateLimited { get; set; }
+
+        public int MaxInWindow { get; set; }
     }
 
     private TimeSpan Duration(ModelSpec model)
@@ -285,7 +394,7 @@ public sealed class SandboxState
             if (!task.Refunded)
             {
                 task.Refunded = true;
-                _balance += task.Price;
+                AccountOf(task.ApiKey).Balance += task.Price;
             }
         }
 
@@ -300,7 +409,12 @@ public sealed class SandboxState
     {
         if (_options.StateFile is { } file)
         {
-            SandboxSnapshot.From(_balance, _tasks.Values).Save(file);
+            foreach (var (key, account) in _accounts)
+            {
+                _storedBalances[key] = account.Balance;
+            }
+
+            SandboxSnapshot.From(_storedBalances, _tasks.Values).Save(file);
         }
     }
 }

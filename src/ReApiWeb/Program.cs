@@ -4,6 +4,7 @@ using ReApiWeb.Components;
 using ReApiWeb.Features.Api;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Credits;

@@ -51,6 +51,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<PromptTemplate> PromptTemplates => Set<PromptTemplate>();
 
+    public DbSet<UpstreamAccount> UpstreamAccounts => Set<UpstreamAccount>();
+
+    public DbSet<UpstreamAccountGroup> UpstreamAccountGroups => Set<UpstreamAccountGroup>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -9,6 +9,6 @@ public sealed class BalanceReading
 
     public long Balance { get; set; }
 
-    /// <summary>Which account was read ("sandbox" or "key …abcd"): readings of different accounts are never compared.</summary>
-    public required string Account { get; set; }
+    /// <summary>The account read (null: the built-in sandbox); readings of different accounts are never compared.</summary>
+    public Guid? AccountId { get; set; }
 }

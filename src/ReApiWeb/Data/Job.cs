@@ -29,6 +29,12 @@ public sealed class Job
 
     public JobStatus Status { get; set; }
 
+    /// <summary>
+    /// The reAPI account this job is sent on, chosen at admission and stored before the POST; null: the built-in
+    /// sandbox. Polls, refunds and reconciliation use it whatever changed since.
+    /// </summary>
+    public Guid? AccountId { get; set; }
+
     /// <summary>reAPI's task id, once reAPI accepted the POST.</summary>
     public string? TaskId { get; set; }
 

@@ -30,6 +30,9 @@ public enum JobStatus
 
 public static class JobStatusExtensions
 {
+    /// <summary>Every state that is not terminal: the job still needs its account (to be sent, polled or resolved).</summary>
+    public static readonly JobStatus[] Open = [JobStatus.Submitting, JobStatus.Processing, JobStatus.Unconfirmed, JobStatus.Stalled];
+
     public static bool IsTerminal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected or JobStatus.Cancelled;
 
     /// <summary>States in which reAPI owns a task the poller must follow.</summary>

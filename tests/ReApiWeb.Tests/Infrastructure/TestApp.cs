@@ -103,6 +103,10 @@ public sealed partial class TestApp : IAsyncDisposable
         return path;
     }
 
+    /// <summary>The account new jobs go to first (the one seeded from configuration), or null in sandbox mode.</summary>
+    public async Task<Guid?> DefaultAccountIdAsync() =>
+        (await Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None)).FirstOrDefault()?.Id;
+
     public async Task<Guid> AdminIdAsync()
     {
         await using var db = await DbAsync();

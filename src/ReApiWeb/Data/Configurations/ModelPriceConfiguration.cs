@@ -19,7 +19,6 @@ public sealed class BalanceReadingConfiguration : IEntityTypeConfiguration<Balan
     public void Configure(EntityTypeBuilder<BalanceReading> builder)
     {
         builder.HasKey(r => r.Id);
-        builder.Property(r => r.Account).HasMaxLength(64);
-        builder.HasIndex(r => new { r.Account, r.At });
+        builder.HasIndex(r => new { r.AccountId, r.At });
     }
 }

@@ -15,7 +15,7 @@ public sealed record UnconfirmedJob(Guid Id, string OwnerName, string ModelId, s
 /// </summary>
 public sealed partial class UnconfirmedJobs(
     IDbContextFactory<AppDbContext> dbFactory,
-    PollBoard board,
+    PollSchedules schedules,
     CreditLedger ledger,
     CreditEvents creditEvents,
     IJobNotifier notifier,
@@ -62,7 +62,7 @@ public sealed partial class UnconfirmedJobs(
         await ledger.ChargeAsync(db, jobId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         creditEvents.Notify(job.OwnerId);
-        board.Add(new PollTarget(job.Id, job.OwnerId, trimmed, job.ModelId, job.SubmittedAt ?? job.CreatedAt));
+        schedules.Add(new PollTarget(job.Id, job.OwnerId, trimmed, job.ModelId, job.SubmittedAt ?? job.CreatedAt, job.AccountId));
         LogAttached(jobId, trimmed, admin.Id);
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return true;

@@ -29,6 +29,9 @@ public static class ApiErrors
     /// <summary>The server could not store the request (its disk is full); nothing was charged.</summary>
     public const int StorageFull = 60097;
 
+    /// <summary>No reAPI account can take the person's jobs now (none serves their groups, or none is active and tested); nothing was charged.</summary>
+    public const int NoAccount = 60098;
+
     public const int NoSuchRoute = 40400;
 
     public const int TaskNotFound = 40401;

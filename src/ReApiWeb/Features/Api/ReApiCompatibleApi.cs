@@ -6,6 +6,7 @@ using ReApi.Client;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs;
@@ -93,7 +94,9 @@ public static class ReApiCompatibleApi
 
         if (result.Unavailable is { } unavailable)
         {
-            return ApiErrors.Result(StatusCodes.Status507InsufficientStorage, ApiErrors.StorageFull, unavailable);
+            return result.UnavailableStatus == StatusCodes.Status503ServiceUnavailable
+                ? ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, ApiErrors.NoAccount, unavailable)
+                : ApiErrors.Result(StatusCodes.Status507InsufficientStorage, ApiErrors.StorageFull, unavailable);
         }
 
         if (result.Conflict is { } conflict)
@@ -130,7 +133,13 @@ public static class ReApiCompatibleApi
         var available = (await credits.ForUserAsync(user.Id, cancellationToken)).Available;
         try
         {
-            var team = await balance.GetAsync(cancellationToken);
+            if (await balance.ForPersonAsync(user.Id, cancellationToken) is not { } team)
+            {
+                return available is { } limit
+                    ? Results.Json(new JsonObject { ["balance"] = 0L })
+                    : ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, ApiErrors.NoAccount, "No reAPI account can take your jobs right now. Tell an admin.");
+            }
+
             return Results.Json(new JsonObject { ["balance"] = available is { } mine ? Math.Min(mine, team) : team });
         }
         catch (ReApiException) when (available is { } mine)

@@ -9,6 +9,9 @@ namespace ReApiWeb.Features.Credits;
 public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
 {
     public bool Admitted => Refusal is null;
+
+    /// <summary>Refused because no reAPI account can take the person's jobs now (not an allowance).</summary>
+    public bool NoAccount { get; init; }
 }
 
 /// <summary>

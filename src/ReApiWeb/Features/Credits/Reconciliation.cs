@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApi.Client;
 using ReApiWeb.Data;
-using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 
 namespace ReApiWeb.Features.Credits;
 
@@ -20,48 +20,71 @@ public sealed record DriftPoint(DateTimeOffset At, long Balance, long ReApiDrop,
 /// </summary>
 public sealed record ReconciliationReport(string Account, IReadOnlyList<DriftPoint> Points, long Drift, bool Warning, long DriftWarningCredits, double BurnPerHour, TimeSpan? Runway)
 {
+    /// <summary>The account read; null: the sandbox.</summary>
+    public Guid? AccountId { get; init; }
+
     public long? Balance => Points.Count == 0 ? null : Points[^1].Balance;
 
     public DateTimeOffset? Since => Points.Count == 0 ? null : Points[0].At;
 }
 
 /// <summary>
-/// Reads reAPI's balance (one request from the shared budget) and compares its drop with the ledger. Charges are
-/// booked when reAPI answers the POST and refunds when a poll sees the failure, so a reading taken in between shows
-/// a drift that the next reading takes back; a warning needs the drift above the threshold at two readings in a row.
+/// Reads each account's balance (one request from that account's budget) and compares its drop with the ledger's
+/// charges and refunds of the jobs sent on that account. Charges are booked when reAPI answers the POST and refunds when
+/// a poll sees the failure, so a reading taken in between shows a drift that the next reading takes back; a warning
+/// needs the drift above the threshold at two readings in a row. The sandbox (account null) is read while jobs go to it.
 /// </summary>
 public sealed partial class Reconciliation(
     IDbContextFactory<AppDbContext> dbFactory,
-    ReApiClient client,
+    UpstreamClients clients,
+    UpstreamAccounts accounts,
     UpstreamMode mode,
-    SharedKeyStore keys,
     IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<Reconciliation> logger)
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
-    /// <summary>Reads the balance now and stores it; false (with the reason logged) when reAPI could not be read.</summary>
+    /// <summary>
+    /// Reads every account's balance now and stores the readings; false (with the reasons logged) when one could not
+    /// be read. A successful reading of an account whose key was untested counts as its test.
+    /// </summary>
     public async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        var all = true;
+        foreach (var (id, name, untested) in await ReadableAsync(cancellationToken))
+        {
+            all &= await ReadOneAsync(id, name, untested, cancellationToken);
+        }
+
+        return all;
+    }
+
+    private async Task<bool> ReadOneAsync(Guid? accountId, string name, bool untested, CancellationToken cancellationToken)
     {
         long balance;
         try
         {
-            balance = await client.GetBalanceAsync(cancellationToken);
+            balance = await (await clients.ClientAsync(accountId, cancellationToken)).GetBalanceAsync(cancellationToken);
         }
         catch (ReApiException e)
         {
-            LogReadFailed(e.Kind, e.Message);
+            LogReadFailed(name, e.Kind, e.Message);
             return false;
+        }
+
+        if (untested && accountId is { } id)
+        {
+            await accounts.RecordTestAsync(id, null, keyRefused: false, cancellationToken);
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            db.BalanceReadings.Add(new BalanceReading { At = time.GetUtcNow(), Balance = balance, Account = await AccountAsync(cancellationToken) });
+            db.BalanceReadings.Add(new BalanceReading { At = time.GetUtcNow(), Balance = balance, AccountId = accountId });
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var report = await ReportAsync(cancellationToken);
+        var report = await ReportAsync(accountId, cancellationToken);
         if (report.Warning)
         {
             LogDrift(report.Drift, report.Account, report.Since);
@@ -70,15 +93,32 @@ public sealed partial class Reconciliation(
         return true;
     }
 
-    public async Task<ReconciliationReport> ReportAsync(CancellationToken cancellationToken)
+    /// <summary>The report of the account new jobs go to first (the default), or of the sandbox.</summary>
+    public async Task<ReconciliationReport> ReportAsync(CancellationToken cancellationToken) =>
+        (await ReportsAsync(cancellationToken)).FirstOrDefault() ?? await ReportAsync(null, cancellationToken);
+
+    /// <summary>One report per account (the default first), and the sandbox's while jobs go to it.</summary>
+    public async Task<IReadOnlyList<ReconciliationReport>> ReportsAsync(CancellationToken cancellationToken)
+    {
+        var reports = new List<ReconciliationReport>();
+        foreach (var (id, _, _) in await ReadableAsync(cancellationToken))
+        {
+            reports.Add(await ReportAsync(id, cancellationToken));
+        }
+
+        return reports;
+    }
+
+    public async Task<ReconciliationReport> ReportAsync(Guid? accountId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var account = await AccountAsync(cancellationToken);
+        var name = accountId is { } id ? (await accounts.FindAsync(id, cancellationToken))?.Name ?? "a removed account" : "sandbox";
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var since = now - Window;
-        var readings = await db.BalanceReadings.AsNoTracking().Where(r => r.Account == account && r.At >= since).OrderBy(r => r.At).ToListAsync(cancellationToken);
+        var readings = await db.BalanceReadings.AsNoTracking().Where(r => r.AccountId == accountId && r.At >= since).OrderBy(r => r.At).ToListAsync(cancellationToken);
         var movements = await db.Ledger.AsNoTracking()
             .Where(e => e.At >= since && (e.Kind == LedgerEntryKind.Charge || e.Kind == LedgerEntryKind.Refund))
+            .Join(db.Jobs.Where(j => j.AccountId == accountId), e => e.JobId, j => (Guid?)j.Id, (e, _) => e)
             .Select(e => new { e.At, Net = e.Kind == LedgerEntryKind.Charge ? e.Credits : -e.Credits })
             .ToListAsync(cancellationToken);
         long Booked(DateTimeOffset from, DateTimeOffset to) => movements.Where(m => m.At > from && m.At <= to).Sum(m => m.Net);
@@ -96,15 +136,24 @@ public sealed partial class Reconciliation(
         var hours = firstMovement is { } first ? Math.Max(1, (now - first).TotalHours) : 24;
         var burn = Booked(dayAgo, now) / hours;
         TimeSpan? runway = burn > 0 && points.Count > 0 ? TimeSpan.FromHours(points[^1].Balance / burn) : null;
-        return new ReconciliationReport(account, points, drift, warning, threshold, burn, runway);
+        return new ReconciliationReport(name, points, drift, warning, threshold, burn, runway) { AccountId = accountId };
     }
 
-    private async Task<string> AccountAsync(CancellationToken cancellationToken) =>
-        await mode.IsSandboxAsync(cancellationToken) ? "sandbox"
-        : (await keys.DescribeAsync(cancellationToken)).Last4 is { } last4 ? $"key …{last4}" : "no key";
+    /// <summary>The accounts with a key (in their order), then the sandbox while new jobs go to it.</summary>
+    private async Task<IReadOnlyList<(Guid? Id, string Name, bool Untested)>> ReadableAsync(CancellationToken cancellationToken)
+    {
+        var list = (await accounts.ListAsync(cancellationToken)).Where(a => a.HasKey)
+            .Select(a => ((Guid?)a.Id, a.Name, a.KeyTestedAt is null)).ToList();
+        if (await mode.IsSandboxAsync(cancellationToken))
+        {
+            list.Add((null, "sandbox", false));
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading reAPI's balance for reconciliation failed: {Kind} {Message}")]
-    private partial void LogReadFailed(ReApiErrorKind kind, string message);
+        return list;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading reAPI's balance of {Account} for reconciliation failed: {Kind} {Message}")]
+    private partial void LogReadFailed(string account, ReApiErrorKind kind, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Credit drift: reAPI's balance ({Account}) fell {Drift} credits more than the ledger explains since {Since}")]
     private partial void LogDrift(long drift, string account, DateTimeOffset? since);

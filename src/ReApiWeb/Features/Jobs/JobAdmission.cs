@@ -4,6 +4,7 @@ using ReApi.Client.Catalog;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Credits;
+using ReApiWeb.Features.Upstream;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -14,7 +15,7 @@ public sealed record JobDraft(ModelSpec Model, JsonObject Body, PriceQuote Quote
 /// Admits jobs: the job rows and their credit holds are written together, after every allowance was checked, or not
 /// at all. A form's submission key makes a second admission of the same form return the first job.
 /// </summary>
-public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, TimeProvider time)
+public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, TimeProvider time)
 {
     /// <summary>
     /// Adds the job and its hold in one write transaction, after checking every allowance: SQLite's BEGIN IMMEDIATE
@@ -64,6 +65,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         AppDbContext db, Guid ownerId, JobBatch? batch, IReadOnlyList<JobDraft> drafts, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var route = await router.RouteAsync(db, ownerId, cancellationToken);
         var visibility = await JobSharing.DefaultAsync(db, cancellationToken);
         var jobs = drafts.Select((draft, i) => new Job
         {
@@ -72,6 +74,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             Prompt = MainText(draft.Model, draft.Body),
             RequestJson = draft.Body.ToJsonString(),
             SubmissionKey = draft.SubmissionKey,
+            AccountId = route.First,
             Status = JobStatus.Submitting,
             CreatedAt = now,
             Visibility = visibility,
@@ -79,6 +82,11 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             BatchIndex = i,
             SourceJobId = draft.SourceJobId,
         }).ToList();
+        if (!route.Sandbox && route.First is null)
+        {
+            return (jobs, new Admission(route.Refusal, []) { NoAccount = true });
+        }
+
         var admission = await ledger.HoldAsync(db, [.. jobs.Zip(drafts, (job, draft) => (job, draft.Quote))], cancellationToken);
         if (!admission.Admitted)
         {

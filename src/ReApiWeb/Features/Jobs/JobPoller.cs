@@ -5,15 +5,14 @@ using ReApiWeb.Features.Jobs.Scheduling;
 namespace ReApiWeb.Features.Jobs;
 
 /// <summary>
-/// Hosts the <see cref="PollScheduler"/>: at start it resumes every task in flight from the database, sends the jobs
+/// Hosts the accounts' <see cref="PollSchedules"/>: at start it resumes every task in flight from the database, sends the jobs
 /// a previous run admitted but never sent, and relearns the models' durations from finished jobs, then lets the
 /// scheduler run until the app stops.
 /// </summary>
 public sealed partial class JobPoller(
     IDbContextFactory<AppDbContext> dbFactory,
-    PollBoard board,
+    PollSchedules schedules,
     DurationBook durations,
-    PollScheduler scheduler,
     JobFinalizer finalizer,
     JobSubmitter submitter,
     IJobNotifier notifier,
@@ -30,7 +29,7 @@ public sealed partial class JobPoller(
     {
         var neverSent = await ResumeAsync(stoppingToken);
         var sending = SendLeftoversAsync(neverSent, stoppingToken);
-        await scheduler.RunAsync(finalizer, stoppingToken);
+        await schedules.RunAsync(finalizer, stoppingToken);
         await sending;
     }
 
@@ -88,11 +87,11 @@ public sealed partial class JobPoller(
 
         var inFlight = await db.Jobs.AsNoTracking()
             .Where(j => (j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled) && j.TaskId != null)
-            .Select(j => new { Target = new PollTarget(j.Id, j.OwnerId, j.TaskId!, j.ModelId, j.SubmittedAt ?? j.CreatedAt), j.LastPolledAt, j.Status })
+            .Select(j => new { Target = new PollTarget(j.Id, j.OwnerId, j.TaskId!, j.ModelId, j.SubmittedAt ?? j.CreatedAt, j.AccountId), j.LastPolledAt, j.Status })
             .ToListAsync(cancellationToken);
         foreach (var job in inFlight)
         {
-            board.Add(job.Target, job.LastPolledAt, stalled: job.Status == JobStatus.Stalled);
+            schedules.Add(job.Target, job.LastPolledAt, stalled: job.Status == JobStatus.Stalled);
         }
 
         LogResumed(inFlight.Count, interrupted, neverSent.Count, learned.Count);

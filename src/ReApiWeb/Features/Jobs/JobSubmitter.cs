@@ -6,6 +6,7 @@ using ReApi.Client.Pricing;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Jobs.Scheduling;
+using ReApiWeb.Features.Upstream;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -35,8 +36,11 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
     /// <summary>Set when the submission key was used before for a different request (no job was made).</summary>
     public string? Conflict { get; init; }
 
-    /// <summary>Set when the server could not store the job (its disk is full); no job was made, nothing charged.</summary>
+    /// <summary>Set when the server could not take the job (its disk is full, no account can take it); no job was made, nothing charged.</summary>
     public string? Unavailable { get; init; }
+
+    /// <summary>The HTTP status that fits <see cref="Unavailable"/>: 507 for a full disk, 503 when no account can take jobs.</summary>
+    public int UnavailableStatus { get; init; } = 507;
 
     public IReadOnlyList<string> Notices { get; init; } = [];
 
@@ -66,8 +70,10 @@ public sealed partial class JobSubmitter(
     FairSubmissionQueue turns,
     CreditLedger ledger,
     CreditEvents creditEvents,
-    ReApiClient client,
-    PollBoard board,
+    UpstreamClients clients,
+    UpstreamAccounts accounts,
+    AccountRouter router,
+    PollSchedules schedules,
     IJobNotifier notifier,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
@@ -145,6 +151,12 @@ public sealed partial class JobSubmitter(
             return SubmitResult.NotStored(NotStoredMessage);
         }
 
+        if (admission.NoAccount)
+        {
+            LogNoAccount(ownerId, model.Id, admission.Refusal!);
+            return SubmitResult.NotStored(admission.Refusal!) with { UnavailableStatus = 503 };
+        }
+
         if (admission.Refusal is { } refusal)
         {
             LogRefused(ownerId, model.Id, quote.Credits, refusal);
@@ -188,11 +200,13 @@ public sealed partial class JobSubmitter(
 
     private async Task<SubmitResult> SendAsync(Job job, ModelSpec model, JsonObject body, CancellationToken cancellationToken)
     {
+        List<Guid> tried = [];
         for (var attempt = 1; ; attempt++)
         {
             SubmittedTask task;
             try
             {
+                var client = await clients.ClientAsync(job.AccountId, cancellationToken);
                 using var turn = await turns.EnterAsync(job.OwnerId, cancellationToken);
                 task = await client.SubmitAsync(model.Endpoint, body, async ct =>
                 {
@@ -215,6 +229,16 @@ public sealed partial class JobSubmitter(
             }
             catch (ReApiException e)
             {
+                // reAPI proved it made nothing (a refused key, too few credits): the person's next account is tried.
+                // An unknown outcome is never sent again, anywhere.
+                if (!e.OutcomeUnknown && job.AccountId is { } account && e.Kind is ReApiErrorKind.Authentication or ReApiErrorKind.InsufficientCredits
+                    && await NextAccountAsync(job, account, tried, e, cancellationToken) is { } next)
+                {
+                    LogFailover(job.Id, account, next, e.Kind);
+                    job.AccountId = next;
+                    continue;
+                }
+
                 var status = e.OutcomeUnknown ? JobStatus.Unconfirmed : JobStatus.Rejected;
                 var message = e.OutcomeUnknown
                     ? $"It is unknown whether reAPI received this job ({e.Message.TrimEnd('.')}). It was not sent again, to avoid paying twice; an admin can check it under Admin → Unconfirmed jobs."
@@ -249,6 +273,35 @@ public sealed partial class JobSubmitter(
         {
             throw new PostAlreadyStartedException();
         }
+    }
+
+    /// <summary>
+    /// After reAPI refused the POST on <paramref name="account"/> in a way that proves no task was made, moves the job
+    /// (never sent anywhere else, its POST mark cleared) to the person's next account that was not tried yet; null when
+    /// there is none. A refused key takes its account out of routing until it passes a test again.
+    /// </summary>
+    private async Task<Guid?> NextAccountAsync(Job job, Guid account, List<Guid> tried, ReApiException refusal, CancellationToken cancellationToken)
+    {
+        tried.Add(account);
+        if (refusal.Kind == ReApiErrorKind.Authentication)
+        {
+            await accounts.KeyRefusedAsync(account, refusal.Message, cancellationToken);
+        }
+
+        using var turn = await writes.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var route = await router.RouteAsync(db, job.OwnerId, cancellationToken);
+        var next = route.Accounts.FirstOrDefault(a => !tried.Contains(a));
+        if (next == Guid.Empty)
+        {
+            return null;
+        }
+
+        var moved = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting && j.AccountId == account)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.AccountId, next)
+                .SetProperty(j => j.PostStartedAt, (DateTimeOffset?)null), cancellationToken);
+        return moved == 1 ? next : null;
     }
 
     /// <summary>After a 429 (no task made, nothing charged) the job is again one that never left.</summary>
@@ -289,7 +342,7 @@ public sealed partial class JobSubmitter(
         var now = time.GetUtcNow();
         await StoreTaskIdAsync(job, task, now, cancellationToken);
         creditEvents.Notify(job.OwnerId);
-        board.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now));
+        schedules.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now, job.AccountId));
         await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);
     }
@@ -350,7 +403,7 @@ public sealed partial class JobSubmitter(
 
     private static string Explain(ReApiException e) => e.Kind switch
     {
-        ReApiErrorKind.Authentication => $"reAPI refused the team's key: {e.Message} An admin must check the key under Admin → Settings. Nothing was charged.",
+        ReApiErrorKind.Authentication => $"reAPI refused the team's key: {e.Message} An admin must check the key under Admin → Accounts. Nothing was charged.",
         ReApiErrorKind.InsufficientCredits => $"The team's reAPI account has too few credits: {e.Message} Nothing was charged.",
         ReApiErrorKind.Validation => $"reAPI refused the request: {e.Message} Nothing was charged.",
         ReApiErrorKind.RateLimited => "reAPI is busy (rate limit). Nothing was charged; please try again in a moment.",
@@ -360,6 +413,12 @@ public sealed partial class JobSubmitter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission of {ModelId} by {OwnerId} for {Credits} credits refused: {Reason}")]
     private partial void LogRefused(Guid ownerId, string modelId, long credits, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A job of {ModelId} by {OwnerId} was not made: {Reason}")]
+    private partial void LogNoAccount(Guid ownerId, string modelId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: account {Account} refused it ({Kind}) without making a task; trying account {Next}")]
+    private partial void LogFailover(Guid jobId, Guid account, Guid next, ReApi.Client.ReApiErrorKind kind);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A job of {ModelId} by {OwnerId} could not be saved: the disk is full")]
     private partial void LogDiskFull(Guid ownerId, string modelId);

@@ -20,8 +20,7 @@ public static class JobsExtensions
             var catalog = sp.GetRequiredService<ModelCatalog>();
             return new DurationBook(id => catalog.Find(id)?.TypicalDuration ?? TimeSpan.FromSeconds(30));
         });
-        services.AddSingleton<PollBoard>();
-        services.AddSingleton<PollScheduler>();
+        services.AddSingleton<PollSchedules>();
         services.AddSingleton<JobFinalizer>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobSubmitter>();

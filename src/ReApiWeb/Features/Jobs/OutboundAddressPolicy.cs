@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using ReApi.Client;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Upstream;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -10,15 +10,15 @@ namespace ReApiWeb.Features.Jobs;
 /// Where the archiver may fetch outputs from: public addresses only. Every connection (the first and each redirect's)
 /// resolves the host itself and connects only to the addresses it checked, so neither a redirect nor a DNS answer that
 /// changes between check and use reaches loopback, link-local or private networks. Hosts the admin allows
-/// (<see cref="StorageOptions.ArchiveAllowedHosts"/>) and the configured reAPI host (the sandbox on loopback) are exempt.
+/// (<see cref="StorageOptions.ArchiveAllowedHosts"/>) and the reAPI accounts' and the embedded sandbox's own host and port are exempt.
 /// </summary>
-public sealed class OutboundAddressPolicy(IReApiConnectionSource connections, IOptions<StorageOptions> storage)
+public sealed class OutboundAddressPolicy(UpstreamClients upstream, IOptions<StorageOptions> storage)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var usable = await IsAllowedHostAsync(host, cancellationToken) ? addresses : [.. addresses.Where(IsPublic)];
+        var usable = await IsAllowedHostAsync(host, context.DnsEndPoint.Port, cancellationToken) ? addresses : [.. addresses.Where(IsPublic)];
         if (usable.Length == 0)
         {
             throw new HttpRequestException(
@@ -38,23 +38,14 @@ public sealed class OutboundAddressPolicy(IReApiConnectionSource connections, IO
         }
     }
 
-    private async ValueTask<bool> IsAllowedHostAsync(string host, CancellationToken cancellationToken)
+    private async ValueTask<bool> IsAllowedHostAsync(string host, int port, CancellationToken cancellationToken)
     {
         if (storage.Value.ArchiveAllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        try
-        {
-            var upstream = await connections.GetAsync(cancellationToken);
-            return string.Equals(upstream.BaseUri.Host, host, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (ReApiException)
-        {
-            // No key configured: no upstream host to exempt.
-            return false;
-        }
+        return await upstream.IsUpstreamAsync(host, port, cancellationToken);
     }
 
     /// <summary>False for loopback, link-local, private, shared (CGNAT), unique-local, multicast and unspecified addresses.</summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Tests.Infrastructure;
@@ -53,7 +54,7 @@ public sealed class AdminRightsTests : AppTest
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<QuotaAdmin>().CreateGroupAsync("sneaky", _demoted, ct));
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<QuotaAdmin>().AdjustAsync(_demoted.Id, -1000, "free credits", _demoted, ct));
         await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<PriceBook>().SetAsync("z-image", "", 0, _demoted, ct));
-        await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<SharedKeyStore>().SetAsync("rk_live_stolen", _demoted, ct));
+        await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => services.GetRequiredService<UpstreamAccounts>().AddAsync(new AccountDraft("Stolen", "https://reapi.ai/api/v1", "rk_live_stolen"), _demoted, ct));
 
         await using var db = await App.DbAsync();
         Assert.False(await db.Quotas.AnyAsync(ct));

@@ -21,6 +21,7 @@ public sealed class UnconfirmedJobsTests() : SandboxedAppTest("rk_live_unconfirm
             RequestJson = """{"model":"z-image","prompt":"lost answer"}""",
             SubmissionKey = Guid.NewGuid(),
             Status = JobStatus.Unconfirmed,
+            AccountId = await App.DefaultAccountIdAsync(),
             ErrorMessage = "reAPI did not answer in time.",
             CreatedAt = DateTimeOffset.UtcNow,
         };

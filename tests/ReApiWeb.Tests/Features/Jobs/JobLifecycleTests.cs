@@ -6,6 +6,7 @@ using ReApi.Client.Catalog;
 using ReApi.Sandbox;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Jobs;
@@ -88,22 +89,49 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_wrong_shared_key_rejects_the_job_with_a_clear_message_and_keeps_it()
+    public async Task A_wrong_key_seeded_from_configuration_fails_its_test_at_start_and_takes_no_job()
     {
         await using var app = StartApp(key: "rk_live_not_the_right_key");
+        var account = Assert.Single(await app.Services.GetRequiredService<UpstreamAccounts>().ListAsync(CancellationToken.None));
+        Assert.False(account.TakesJobs);
+        Assert.Contains("refused the key", account.KeyProblem, StringComparison.Ordinal);
+
         var result = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(await app.AdminIdAsync(), Request("a fox"), CancellationToken.None);
+
+        Assert.Null(result.JobId);
+        Assert.Equal(503, result.UnavailableStatus);
+        Assert.Contains("key has not passed a test", result.Unavailable, StringComparison.Ordinal);
+        Assert.Equal(0, _sandbox.State.Statistics.Submissions);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_after_its_test_rejects_the_job_with_a_clear_message_keeps_it_and_stops_routing_to_the_account()
+    {
+        await using var app = StartApp();
+        _sandbox.State.Revoke(SharedKey);
+        var submitter = app.Services.GetRequiredService<JobSubmitter>();
+        var result = await submitter.SubmitAsync(await app.AdminIdAsync(), Request("a fox"), CancellationToken.None);
 
         Assert.Equal(JobStatus.Rejected, result.Status);
         Assert.Contains("refused the team's key", result.Error, StringComparison.Ordinal);
         await using var db = await app.DbAsync();
         var job = await db.Jobs.SingleAsync(TestContext.Current.CancellationToken);
-        Assert.Equal((JobStatus.Rejected, 10003), (job.Status, job.ErrorCode));
+        Assert.Equal((JobStatus.Rejected, 10004), (job.Status, job.ErrorCode));
+
+        // The account's key is known bad now: the next job is not sent to it (nor anywhere).
+        var account = Assert.Single(await app.Services.GetRequiredService<UpstreamAccounts>().ListAsync(CancellationToken.None));
+        Assert.False(account.TakesJobs);
+        var next = await submitter.SubmitAsync(await app.AdminIdAsync(), Request("another fox"), CancellationToken.None);
+        Assert.Null(next.JobId);
+        Assert.Equal(503, next.UnavailableStatus);
     }
 
     [Fact]
     public async Task An_unreachable_upstream_rejects_the_job_with_a_clear_message()
     {
-        await using var app = StartApp(baseUrl: "http://127.0.0.1:9/api/v1");
+        // The key passed its test at start; then reAPI's address stops answering.
+        await using var app = StartApp();
+        await _sandbox.DisposeAsync();
         var result = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(await app.AdminIdAsync(), Request("a fox"), CancellationToken.None);
 
         Assert.Equal(JobStatus.Rejected, result.Status);
@@ -113,8 +141,10 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task An_upstream_whose_name_does_not_resolve_rejects_the_job_and_gives_its_hold_back()
     {
-        // Nothing left the server (no address to send to), so the outcome is known: no task, no charge.
+        // Nothing left the server (no address to send to), so the outcome is known: no task, no charge. The key is
+        // taken as tested (as if its name resolved then), so the job is admitted and sent.
         await using var app = StartApp(baseUrl: "http://reapi-upstream.invalid/api/v1");
+        await app.Services.GetRequiredService<UpstreamAccounts>().RecordTestAsync((await app.DefaultAccountIdAsync())!.Value, null, keyRefused: false, CancellationToken.None);
         var owner = await app.AdminIdAsync();
         var result = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(owner, Request("a fox"), CancellationToken.None);
 

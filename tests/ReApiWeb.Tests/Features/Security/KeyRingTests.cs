@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Security;
@@ -22,7 +23,7 @@ public sealed class KeyRingTests
         var settings = new Dictionary<string, string?> { ["DataProtection:MasterKey"] = MasterKey };
         await using (var first = TestApp.Start(data, settings))
         {
-            await first.Services.GetRequiredService<SharedKeyStore>().SetAsync("rk_live_RING_TEST_1234", new Actor(await first.AdminIdAsync(), "Admin"), ct);
+            await first.Services.GetRequiredService<UpstreamAccounts>().AddAsync(new AccountDraft("Ring", "https://reapi.ai/api/v1", "rk_live_RING_TEST_1234"), new Actor(await first.AdminIdAsync(), "Admin"), ct);
         }
 
         var files = Directory.GetFiles(Path.Combine(data, "keys"), "*.xml");
@@ -35,7 +36,7 @@ public sealed class KeyRingTests
         }
 
         await using var second = TestApp.Start(data, settings);
-        Assert.Equal("1234", (await second.Services.GetRequiredService<SharedKeyStore>().DescribeAsync(ct)).Last4);
+        Assert.Equal("1234", Assert.Single(await second.Services.GetRequiredService<UpstreamAccounts>().ListAsync(ct)).KeyLast4);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReApi.Client.Catalog;
 using ReApi.Sandbox;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth.Tokens;
 using ReApiWeb.Tests.Infrastructure;
 
@@ -58,12 +59,17 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
         var taskId = System.Text.Json.JsonDocument.Parse(task).RootElement.GetProperty("id").GetString();
         seen.AppendLine(await script.GetStringAsync($"/api/v1/tasks/{taskId}", ct));
         seen.AppendLine(await script.GetStringAsync("/api/v1/balance", ct));
-        await _app.Services.GetRequiredService<SharedKeyStore>().SetAsync(SecondKey, new Actor(adminId, "Admin"), ct);
-        seen.AppendLine(await script.GetStringAsync("/api/v1/balance", ct));
+        var accounts = _app.Services.GetRequiredService<UpstreamAccounts>();
+        await accounts.SetKeyAsync(Assert.Single(await accounts.ListAsync(ct)).Id, SecondKey, new Actor(adminId, "Admin"), ct);
+
+        // The rotated key is untested, so no account takes jobs: the balance says so (503), still without the key.
+        using var afterRotation = await script.GetAsync("/api/v1/balance", ct);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, afterRotation.StatusCode);
+        seen.AppendLine(await afterRotation.Content.ReadAsStringAsync(ct));
 
         foreach (var path in new[]
                  {
-                     "/jobs", "/jobs/new", "/usage", "/tokens", "/admin/settings", "/admin/people", "/admin/audit", "/admin/usage",
+                     "/jobs", "/jobs/new", "/usage", "/tokens", "/admin/accounts", "/admin/people", "/admin/audit", "/admin/usage",
                      "/admin/quotas", "/admin/prices", "/admin/reconciliation", "/admin/unconfirmed", "/usage/ledger.csv?all=true",
                      "/usage/jobs.csv?all=true", "/admin/audit.csv", "/health",
                  })
@@ -72,7 +78,7 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
         }
 
         var answers = seen.ToString();
-        Assert.Contains("1d0c</b>", answers, StringComparison.Ordinal); // the settings page did show the new key's last 4 characters
+        Assert.Contains("1d0c</b>", answers, StringComparison.Ordinal); // the accounts page did show the new key's last 4 characters
         foreach (var key in new[] { FirstKey, SecondKey })
         {
             Assert.DoesNotContain(key, answers, StringComparison.Ordinal);
@@ -112,7 +118,7 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
 
         foreach (var copy in new[] { "app.db", "backup.db" })
         {
-            var protectedKey = await ReadSettingAsync(Path.Combine(stolen, copy), SharedKeyStore.SettingKey);
+            var protectedKey = await ReadProtectedKeyAsync(Path.Combine(stolen, copy));
             Assert.NotNull(protectedKey);
 
             // Whatever key ring the copy holds is all a thief has.
@@ -128,16 +134,15 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
 
         // The app's own key ring, on the data volume, does decrypt it: the test above would see a key if there were one.
         var owner = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_data, "keys")), b => b.SetApplicationName("ReApiWeb")).CreateProtector("ReApiWeb.SharedKey.v1");
-        Assert.Equal(FirstKey, owner.Unprotect((await ReadSettingAsync(Path.Combine(stolen, "app.db"), SharedKeyStore.SettingKey))!));
+        Assert.Equal(FirstKey, owner.Unprotect((await ReadProtectedKeyAsync(Path.Combine(stolen, "app.db")))!));
     }
 
-    private static async Task<string?> ReadSettingAsync(string database, string key)
+    private static async Task<string?> ReadProtectedKeyAsync(string database)
     {
         await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Value FROM Settings WHERE Key = $key";
-        command.Parameters.AddWithValue("$key", key);
+        command.CommandText = "SELECT ProtectedKey FROM UpstreamAccounts";
         return (string?)await command.ExecuteScalarAsync();
     }
 

@@ -125,9 +125,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Account")
-                        .IsRequired()
-                        .HasMaxLength(64)
+                    b.Property<Guid?>("AccountId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("At")
@@ -138,7 +136,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Account", "At");
+                    b.HasIndex("AccountId", "At");
 
                     b.ToTable("BalanceReadings");
                 });
@@ -287,6 +285,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AccountId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("BatchId")
@@ -777,6 +778,76 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.ToTable("Uploads");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.UpstreamAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("KeyTestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RateWindowMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestsPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("UpstreamAccounts");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.UpstreamAccountGroup", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "GroupId");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("UpstreamAccountGroups");
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1053,6 +1124,21 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.UpstreamAccountGroup", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.UpstreamAccount", null)
+                        .WithMany("Groups")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.UserSession", b =>
                 {
                     b.HasOne("ReApiWeb.Data.User", "User")
@@ -1084,6 +1170,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
             modelBuilder.Entity("ReApiWeb.Data.Quota", b =>
                 {
                     b.Navigation("Grants");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.UpstreamAccount", b =>
+                {
+                    b.Navigation("Groups");
                 });
 #pragma warning restore 612, 618
         }

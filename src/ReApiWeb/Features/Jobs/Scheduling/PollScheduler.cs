@@ -17,19 +17,30 @@ public interface IPollOutcomes
     Task PollFailedAsync(PollTarget target, ReApiException error, int consecutiveErrors, CancellationToken cancellationToken);
 }
 
+/// <summary>The client of one account and the gate that holds its request budget.</summary>
+public sealed record UpstreamLane(ReApiClient Client, IUpstreamRateGate Gate);
+
 /// <summary>
-/// The one place that decides every poll: it waits for a slot in the shared upstream budget (submissions are served
-/// first by the gate), then spends it on the task the <see cref="PollBoard"/> values most at that moment.
+/// Decides every poll of one account: it waits for a slot in that account's budget (submissions are served first by
+/// the gate), then spends it on the task the <see cref="PollBoard"/> values most at that moment. The lane is asked for
+/// at every poll, so a rotated key or a changed budget applies at once.
 /// </summary>
 public sealed partial class PollScheduler(
     PollBoard board,
     DurationBook durations,
-    ReApiClient client,
-    IUpstreamRateGate gate,
+    Func<CancellationToken, ValueTask<UpstreamLane>> lane,
     IOptions<PollingOptions> options,
     TimeProvider time,
     ILogger<PollScheduler> logger)
 {
+    /// <summary>A scheduler on a fixed client and gate (benchmarks, scripts).</summary>
+    public PollScheduler(PollBoard board, DurationBook durations, ReApiClient client, IUpstreamRateGate gate, IOptions<PollingOptions> options, TimeProvider time, ILogger<PollScheduler> logger)
+        : this(board, durations, _ => ValueTask.FromResult(new UpstreamLane(client, gate)), options, time, logger)
+    {
+    }
+
+    public PollBoard Board => board;
+
     public async Task RunAsync(IPollOutcomes outcomes, CancellationToken stoppingToken)
     {
         using var concurrency = new SemaphoreSlim(options.Value.MaxConcurrentPolls);
@@ -38,7 +49,20 @@ public sealed partial class PollScheduler(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var worth = Eager() ? 0 : options.Value.PollWorthSeconds;
+                UpstreamLane upstream;
+                try
+                {
+                    upstream = await lane(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The account's settings could not be read (a database error): try again shortly, polls wait.
+                    LogLaneFailed(e);
+                    await WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+
+                var worth = Eager(upstream.Gate) ? 0 : options.Value.PollWorthSeconds;
                 if (board.PickNext(out var nextCheck, take: false, worth) is null)
                 {
                     await WaitAsync(nextCheck, stoppingToken);
@@ -46,7 +70,7 @@ public sealed partial class PollScheduler(
                 }
 
                 await concurrency.WaitAsync(stoppingToken);
-                await gate.AcquireAsync(UpstreamCallKind.Poll, stoppingToken);
+                await upstream.Gate.AcquireAsync(UpstreamCallKind.Poll, stoppingToken);
                 var target = board.PickNext(out _, take: true, worth);
                 if (target is null)
                 {
@@ -54,7 +78,7 @@ public sealed partial class PollScheduler(
                     continue;
                 }
 
-                running.Add(PollAsync(target, outcomes, stoppingToken).ContinueWith(_ => concurrency.Release(), TaskScheduler.Default));
+                running.Add(PollAsync(upstream.Client, target, outcomes, stoppingToken).ContinueWith(_ => concurrency.Release(), TaskScheduler.Default));
                 running.RemoveAll(t => t.IsCompleted);
             }
         }
@@ -66,7 +90,7 @@ public sealed partial class PollScheduler(
         await Task.WhenAll(running);
     }
 
-    private bool Eager()
+    private bool Eager(IUpstreamRateGate gate)
     {
         var eager = options.Value.EagerPollsPerSecond;
         return board.Count / options.Value.MinInterval.TotalSeconds <= eager && gate.Available >= eager;
@@ -79,7 +103,7 @@ public sealed partial class PollScheduler(
         await linked.CancelAsync();
     }
 
-    private async Task PollAsync(PollTarget target, IPollOutcomes outcomes, CancellationToken cancellationToken)
+    private async Task PollAsync(ReApiClient client, PollTarget target, IPollOutcomes outcomes, CancellationToken cancellationToken)
     {
         try
         {
@@ -129,6 +153,9 @@ public sealed partial class PollScheduler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling job {JobId} (task {TaskId}) failed: {Kind} {Message}")]
     private partial void LogPollFailed(Guid jobId, string taskId, ReApiErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The account's client could not be prepared for polling; trying again in a second")]
+    private partial void LogLaneFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Polling job {JobId} failed unexpectedly")]
     private partial void LogPollCrashed(Exception exception, Guid jobId);

@@ -1,4 +1,4 @@
 namespace ReApiWeb.Features.Jobs.Scheduling;
 
-/// <summary>A task the scheduler follows.</summary>
-public sealed record PollTarget(Guid JobId, Guid OwnerId, string TaskId, string ModelId, DateTimeOffset SubmittedAt);
+/// <summary>A task the scheduler follows, on the account it was sent on (null: the built-in sandbox).</summary>
+public sealed record PollTarget(Guid JobId, Guid OwnerId, string TaskId, string ModelId, DateTimeOffset SubmittedAt, Guid? AccountId = null);

@@ -1,0 +1,410 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using ReApi.Client;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Admin;
+
+namespace ReApiWeb.Features.Upstream;
+
+/// <summary>What may be shown about an account: never its key, only whether one is set and its last 4 characters.</summary>
+public sealed record AccountInfo(
+    Guid Id,
+    string Name,
+    string BaseUrl,
+    string? KeyLast4,
+    DateTimeOffset? KeyTestedAt,
+    string? KeyProblem,
+    int RequestsPerSecond,
+    int RateWindowMilliseconds,
+    UpstreamAccountState State,
+    int Position,
+    IReadOnlyList<AccountGroup> Groups)
+{
+    public bool HasKey => KeyLast4 is not null;
+
+    /// <summary>True when new jobs may go to it: active, with a key that passed a test.</summary>
+    public bool TakesJobs => State == UpstreamAccountState.Active && HasKey && KeyTestedAt is not null;
+
+    /// <summary>Serves only the groups it is assigned to (before the team-wide accounts); none: the whole team.</summary>
+    public bool TeamWide => Groups.Count == 0;
+}
+
+/// <summary>A group an account serves, and its rank among that group's accounts (lower first).</summary>
+public sealed record AccountGroup(Guid GroupId, int Priority);
+
+/// <summary>An account to create: from an admin's form or the configuration's seed.</summary>
+public sealed record AccountDraft(string Name, string BaseUrl, string? ApiKey, int RequestsPerSecond = 10, int RateWindowMilliseconds = 1050);
+
+/// <summary>An account's settings an admin may change (the key has its own path: <see cref="UpstreamAccounts.SetKeyAsync"/>).</summary>
+public sealed record AccountSettings(string Name, string BaseUrl, int RequestsPerSecond, int RateWindowMilliseconds);
+
+/// <summary>
+/// The team's reAPI accounts. Keys are kept protected with Data Protection in the database and leave this class in
+/// clear only towards the upstream HTTP client (<see cref="ConnectionAsync"/>). Reads come from a snapshot replaced
+/// whole on every change, so a poll never waits on the database for its key. Every change by an admin is audited.
+/// </summary>
+public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Set once accounts were first stored, so accounts an admin removed are never seeded again from configuration.</summary>
+    public const string SeededKey = "ReApi.Accounts.Seeded";
+
+    /// <summary>Where the single shared key of earlier versions was kept; the migration turns it into the account "Default".</summary>
+    public const string LegacySharedKey = "ReApi.SharedKey";
+
+    /// <summary>The id the migration gives the account made from the earlier shared key.</summary>
+    public static readonly Guid MigratedDefaultId = new("0193a5c0-0000-7000-8000-00000000d3fa");
+
+    // The purpose of earlier versions' shared key, so the migrated key still opens.
+    private readonly IDataProtector _protector = protection.CreateProtector("ReApiWeb.SharedKey.v1");
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile Snapshot? _cache;
+
+    /// <summary>Raised after every change, outside any lock.</summary>
+    public event Action? Changed;
+
+    public async Task<IReadOnlyList<AccountInfo>> ListAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).Infos;
+
+    public async Task<AccountInfo?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        (await LoadAsync(cancellationToken)).Infos.FirstOrDefault(a => a.Id == id);
+
+    /// <summary>True when no account exists at all (the team then works on the built-in sandbox).</summary>
+    public async Task<bool> NoneAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).Infos.Count == 0;
+
+    /// <summary>Where account <paramref name="id"/> is and its current key, for one upstream call; throws when it has none.</summary>
+    internal async ValueTask<ReApiConnection> ConnectionAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var snapshot = await LoadAsync(cancellationToken);
+        if (!snapshot.Secrets.TryGetValue(id, out var secret))
+        {
+            throw new ReApiException(ReApiErrorKind.Authentication, "This job's reAPI account was removed, so it cannot be reached.");
+        }
+
+        return secret.Key is { } key
+            ? new ReApiConnection(new Uri(secret.BaseUrl.TrimEnd('/') + "/"), key)
+            : throw new ReApiException(ReApiErrorKind.Authentication, $"The reAPI account \"{secret.Name}\" has no key. An admin can set one under Admin → Accounts.");
+    }
+
+    /// <summary>Adds an account; its key (if any) is untested, so it takes no jobs until a test passed.</summary>
+    public async Task<Guid> AddAsync(AccountDraft draft, Actor? by, CancellationToken cancellationToken)
+    {
+        var name = CheckName(draft.Name);
+        var baseUrl = CheckBaseUrl(draft.BaseUrl);
+        CheckBudget(draft.RequestsPerSecond, draft.RateWindowMilliseconds);
+        var key = string.IsNullOrWhiteSpace(draft.ApiKey) ? null : draft.ApiKey.Trim();
+        var account = new UpstreamAccount
+        {
+            Name = name,
+            BaseUrl = baseUrl,
+            ProtectedKey = key is null ? null : _protector.Protect(key),
+            RequestsPerSecond = draft.RequestsPerSecond,
+            RateWindowMilliseconds = draft.RateWindowMilliseconds,
+            CreatedAt = time.GetUtcNow(),
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await ChangeAsync(by, "account.add", $"reAPI account \"{name}\" added ({baseUrl}{Ending(key)})", async db =>
+        {
+            if (await db.UpstreamAccounts.AnyAsync(a => a.Name == name, cancellationToken))
+            {
+                throw new ArgumentException($"An account named \"{name}\" already exists.", nameof(draft));
+            }
+
+            account.Position = await db.UpstreamAccounts.Select(a => (int?)a.Position).MaxAsync(cancellationToken) + 1 ?? 0;
+            db.UpstreamAccounts.Add(account);
+            if (await db.Settings.FindAsync([SeededKey], cancellationToken) is null)
+            {
+                db.Settings.Add(new AppSetting { Key = SeededKey, Value = "true", UpdatedAt = time.GetUtcNow(), UpdatedBy = by?.Id });
+            }
+        }, cancellationToken);
+        return account.Id;
+    }
+
+    /// <summary>
+    /// Adds the configuration's accounts on the very first start only (never again once accounts were stored, so an
+    /// account an admin removed stays removed). Returns the ids added, the first being the default.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> SeedAsync(IReadOnlyList<AccountDraft> drafts, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (drafts.Count == 0 || await db.Settings.AnyAsync(s => s.Key == SeededKey, cancellationToken) || await db.UpstreamAccounts.AnyAsync(cancellationToken))
+            {
+                return [];
+            }
+        }
+
+        var ids = new List<Guid>();
+        foreach (var draft in drafts)
+        {
+            ids.Add(await AddAsync(draft, by: null, cancellationToken));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Sets (rotates) the key: jobs in flight are polled with it at once; new jobs wait until it passed a test.</summary>
+    public Task SetKeyAsync(Guid id, string key, Actor by, CancellationToken cancellationToken)
+    {
+        var trimmed = key.Trim();
+        if (trimmed.Length == 0)
+        {
+            throw new ArgumentException("Enter the key.", nameof(key));
+        }
+
+        return UpdateAsync(id, by, "account.key", a => $"Key of reAPI account \"{a.Name}\" set{Ending(trimmed)}", a =>
+        {
+            a.ProtectedKey = _protector.Protect(trimmed);
+            a.KeyTestedAt = null;
+            a.KeyProblem = null;
+        }, cancellationToken);
+    }
+
+    public Task ClearKeyAsync(Guid id, Actor by, CancellationToken cancellationToken) =>
+        UpdateAsync(id, by, "account.key-remove", a => $"Key of reAPI account \"{a.Name}\" removed", a =>
+        {
+            a.ProtectedKey = null;
+            a.KeyTestedAt = null;
+            a.KeyProblem = null;
+        }, cancellationToken);
+
+    /// <summary>Changes name, address or budget. A new address means the key is tested again before new jobs go there.</summary>
+    public Task UpdateSettingsAsync(Guid id, AccountSettings settings, Actor by, CancellationToken cancellationToken)
+    {
+        var name = CheckName(settings.Name);
+        var baseUrl = CheckBaseUrl(settings.BaseUrl);
+        CheckBudget(settings.RequestsPerSecond, settings.RateWindowMilliseconds);
+        return UpdateAsync(id, by, "account.settings", a => $"reAPI account \"{a.Name}\" set to \"{name}\", {baseUrl}, {settings.RequestsPerSecond} requests per {settings.RateWindowMilliseconds} ms", a =>
+        {
+            if (!string.Equals(a.BaseUrl, baseUrl, StringComparison.Ordinal))
+            {
+                a.KeyTestedAt = null;
+            }
+
+            a.Name = name;
+            a.BaseUrl = baseUrl;
+            a.RequestsPerSecond = settings.RequestsPerSecond;
+            a.RateWindowMilliseconds = settings.RateWindowMilliseconds;
+        }, cancellationToken);
+    }
+
+    public Task SetStateAsync(Guid id, UpstreamAccountState state, Actor by, CancellationToken cancellationToken) =>
+        UpdateAsync(id, by, "account.state", a => $"reAPI account \"{a.Name}\": {a.State} → {state}", a => a.State = state, cancellationToken);
+
+    /// <summary>Which groups the account serves, each with its priority among that group's accounts; none: the whole team.</summary>
+    public async Task SetGroupsAsync(Guid id, IReadOnlyList<AccountGroup> groups, Actor? by, CancellationToken cancellationToken)
+    {
+        var distinct = groups.DistinctBy(g => g.GroupId).ToList();
+        await ChangeAsync(by, "account.groups", $"reAPI account {id} serves {(distinct.Count == 0 ? "the whole team" : $"{distinct.Count} group(s)")}", async db =>
+        {
+            var account = await db.UpstreamAccounts.Include(a => a.Groups).SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+                ?? throw new KeyNotFoundException("That account no longer exists.");
+            var known = await db.Groups.Where(g => distinct.Select(d => d.GroupId).Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
+            account.Groups.Clear();
+            account.Groups.AddRange(distinct.Where(g => known.Contains(g.GroupId)).Select(g => new UpstreamAccountGroup { AccountId = id, GroupId = g.GroupId, Priority = g.Priority }));
+            account.UpdatedAt = time.GetUtcNow();
+        }, cancellationToken);
+    }
+
+    /// <summary>Moves the account one place up (towards the default) or down among the team-wide order.</summary>
+    public async Task MoveAsync(Guid id, int delta, Actor by, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(by, "account.order", $"reAPI account {id} moved {(delta < 0 ? "up" : "down")}", async db =>
+        {
+            var ordered = await db.UpstreamAccounts.OrderBy(a => a.Position).ThenBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+            var index = ordered.FindIndex(a => a.Id == id);
+            var target = index + Math.Sign(delta);
+            if (index < 0 || target < 0 || target >= ordered.Count)
+            {
+                return;
+            }
+
+            (ordered[index], ordered[target]) = (ordered[target], ordered[index]);
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                ordered[i].Position = i;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes the account, unless jobs on it are still in flight (their polls need its key); the refusal says why.</summary>
+    public async Task<string?> RemoveAsync(Guid id, Actor by, CancellationToken cancellationToken)
+    {
+        string? refusal = null;
+        await ChangeAsync(by, "account.remove", null, async db =>
+        {
+            var account = await db.UpstreamAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (account is null)
+            {
+                refusal = "That account no longer exists.";
+                return "";
+            }
+
+            var open = await db.Jobs.CountAsync(j => j.AccountId == id && JobStatusExtensions.Open.Contains(j.Status), cancellationToken);
+            if (open > 0)
+            {
+                refusal = $"\"{account.Name}\" still has {open} job(s) that are not finished. Drain it (no new jobs) and remove it once they have ended.";
+                return "";
+            }
+
+            db.UpstreamAccounts.Remove(account);
+            return $"reAPI account \"{account.Name}\" removed";
+        }, cancellationToken, commit: () => refusal is null);
+        return refusal;
+    }
+
+    /// <summary>Records a test of the key: <paramref name="problem"/> null means it passed (an authenticated call succeeded).</summary>
+    internal async Task RecordTestAsync(Guid id, string? problem, bool keyRefused, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            await db.UpstreamAccounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.KeyTestedAt, a => problem == null ? now : keyRefused ? null : a.KeyTestedAt)
+                .SetProperty(a => a.KeyProblem, problem), cancellationToken);
+            _cache = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Called when reAPI refused an account's key on a POST (401): no more jobs go there until it passes a test.</summary>
+    internal Task KeyRefusedAsync(Guid id, string message, CancellationToken cancellationToken) =>
+        RecordTestAsync(id, $"reAPI refused the key: {message}", keyRefused: true, cancellationToken);
+
+    /// <summary>Gives an account made by the migration (from the earlier shared key) the configured address.</summary>
+    internal async Task CompleteMigrationAsync(string baseUrl, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.UpstreamAccounts.Where(a => a.BaseUrl == "").ExecuteUpdateAsync(s => s.SetProperty(a => a.BaseUrl, CheckBaseUrl(baseUrl)), cancellationToken) > 0)
+        {
+            _cache = null;
+        }
+    }
+
+    private Task UpdateAsync(Guid id, Actor? by, string action, Func<UpstreamAccount, string> describe, Action<UpstreamAccount> change, CancellationToken cancellationToken) =>
+        ChangeAsync(by, action, null, async db =>
+        {
+            var account = await db.UpstreamAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+                ?? throw new KeyNotFoundException("That account no longer exists.");
+            var details = describe(account);
+            change(account);
+            account.UpdatedAt = time.GetUtcNow();
+            return details;
+        }, cancellationToken);
+
+    private Task ChangeAsync(Actor? by, string action, string details, Func<AppDbContext, Task> change, CancellationToken cancellationToken, Func<bool>? commit = null) =>
+        ChangeAsync(by, action, details, async db =>
+        {
+            await change(db);
+            return details;
+        }, cancellationToken, commit);
+
+    private async Task ChangeAsync(Actor? by, string action, string? details, Func<AppDbContext, Task<string>> change, CancellationToken cancellationToken, Func<bool>? commit = null)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var described = await change(db);
+            if (commit is not null && !commit())
+            {
+                return;
+            }
+
+            if (by is not null)
+            {
+                await audit.AddAdminChangeAsync(db, by, action, details ?? described, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            _cache = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Changed?.Invoke();
+    }
+
+    private async ValueTask<Snapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_cache is { } cached)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_cache is { } again)
+            {
+                return again;
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var accounts = await db.UpstreamAccounts.AsNoTracking().Include(a => a.Groups)
+                .OrderBy(a => a.Position).ThenBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+            var secrets = accounts.ToDictionary(a => a.Id, a => new Secret(a.Name, a.BaseUrl, a.ProtectedKey is null ? null : _protector.Unprotect(a.ProtectedKey)));
+            var infos = accounts.Select(a => new AccountInfo(
+                a.Id, a.Name, a.BaseUrl, secrets[a.Id].Key is { } key ? Last4(key) : null, a.KeyTestedAt, a.KeyProblem,
+                a.RequestsPerSecond, a.RateWindowMilliseconds, a.State, a.Position,
+                [.. a.Groups.OrderBy(g => g.Priority).Select(g => new AccountGroup(g.GroupId, g.Priority))])).ToList();
+            var snapshot = new Snapshot(infos, secrets);
+            _cache = snapshot;
+            return snapshot;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string Last4(string key) => key.Length >= 4 ? key[^4..] : key;
+
+    private static string Ending(string? key) => key is null ? "" : $", key ending in …{Last4(key)}";
+
+    private static string CheckName(string name)
+    {
+        var trimmed = name.Trim();
+        return trimmed.Length is > 0 and <= UpstreamAccount.MaxNameLength
+            ? trimmed
+            : throw new ArgumentException($"Give the account a name of 1 to {UpstreamAccount.MaxNameLength} characters.", nameof(name));
+    }
+
+    internal static string CheckBaseUrl(string baseUrl)
+    {
+        var trimmed = baseUrl.Trim().TrimEnd('/');
+        return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && trimmed.Length <= 500
+            ? trimmed
+            : throw new ArgumentException("The address must be an absolute http(s) URL, such as https://reapi.ai/api/v1.", nameof(baseUrl));
+    }
+
+    private static void CheckBudget(int requestsPerSecond, int windowMilliseconds)
+    {
+        if (requestsPerSecond is < 1 or > 1000)
+        {
+            throw new ArgumentException("Requests per window must be between 1 and 1000.", nameof(requestsPerSecond));
+        }
+
+        if (windowMilliseconds is < 1000 or > 5000)
+        {
+            throw new ArgumentException("The window must be between 1000 and 5000 ms.", nameof(windowMilliseconds));
+        }
+    }
+
+    private sealed record Secret(string Name, string BaseUrl, string? Key)
+    {
+        public override string ToString() => $"Secret {{ Name = {Name}, HasKey = {Key is not null} }}";
+    }
+
+    private sealed record Snapshot(IReadOnlyList<AccountInfo> Infos, IReadOnlyDictionary<Guid, Secret> Secrets)
+    {
+        public override string ToString() => $"Snapshot {{ Accounts = {Infos.Count} }}";
+    }
+}

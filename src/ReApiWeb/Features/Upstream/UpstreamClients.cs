@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using ReApi.Client;
+using ReApi.Client.RateLimiting;
+
+namespace ReApiWeb.Features.Upstream;
+
+/// <summary>The outcome of testing an account's key: its balance, or why the call failed.</summary>
+public sealed record AccountTest(long? Balance, string? Problem)
+{
+    public bool Passed => Problem is null;
+}
+
+/// <summary>
+/// One upstream client per account, each behind its own rate gate (its own request budget), all sharing one pool of
+/// connections. A client asks for its account's key at every call, so a rotated key is used at once by the jobs in
+/// flight. The account <c>null</c> is the built-in sandbox, mounted at <see cref="SandboxPath"/> on the app's own
+/// address with a key only this installation knows.
+/// </summary>
+public sealed class UpstreamClients : IDisposable
+{
+    public const string SandboxPath = "/sandbox/api/v1";
+
+    private readonly UpstreamAccounts _accounts;
+    private readonly IOptions<SandboxModeOptions> _sandboxOptions;
+    private readonly SandboxKey _sandboxKey;
+    private readonly IServer _server;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<Guid, Entry> _clients = new();
+    private readonly Entry _sandbox;
+
+    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, TimeProvider time)
+    {
+        _accounts = accounts;
+        _sandboxOptions = sandboxOptions;
+        _sandboxKey = sandboxKey;
+        _server = server;
+        _time = time;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds),
+        };
+        var sandboxGate = new SlidingWindowRateGate(options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds), time);
+        _sandbox = new Entry(new ReApiClient(_http, new SandboxConnection(this), sandboxGate, time), sandboxGate, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
+    }
+
+    /// <summary>The client (and its gate) of <paramref name="accountId"/>; null: the sandbox.</summary>
+    public async ValueTask<(ReApiClient Client, IUpstreamRateGate Gate)> ForAsync(Guid? accountId, CancellationToken cancellationToken)
+    {
+        if (accountId is not { } id)
+        {
+            return (_sandbox.Client, _sandbox.Gate);
+        }
+
+        var info = await _accounts.FindAsync(id, cancellationToken);
+        var (perWindow, window) = info is null ? (1, 1050) : (info.RequestsPerSecond, info.RateWindowMilliseconds);
+        var entry = _clients.AddOrUpdate(id,
+            _ => NewEntry(id, perWindow, window),
+            (_, existing) => existing.PerWindow == perWindow && existing.WindowMilliseconds == window ? existing : NewEntry(id, perWindow, window));
+        return (entry.Client, entry.Gate);
+    }
+
+    public async ValueTask<ReApiClient> ClientAsync(Guid? accountId, CancellationToken cancellationToken) => (await ForAsync(accountId, cancellationToken)).Client;
+
+    /// <summary>Tests the account's key with a balance call (one request of its budget) and records the outcome.</summary>
+    public async Task<AccountTest> TestAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var balance = await (await ClientAsync(accountId, cancellationToken)).GetBalanceAsync(cancellationToken);
+            await _accounts.RecordTestAsync(accountId, null, keyRefused: false, cancellationToken);
+            return new AccountTest(balance, null);
+        }
+        catch (ReApiException e)
+        {
+            var refused = e.Kind == ReApiErrorKind.Authentication;
+            var problem = refused ? $"reAPI refused the key: {e.Message}" : $"The test could not reach reAPI: {e.Message}";
+            await _accounts.RecordTestAsync(accountId, problem, keyRefused: refused, cancellationToken);
+            return new AccountTest(null, problem);
+        }
+    }
+
+    /// <summary>True when <paramref name="host"/>:<paramref name="port"/> is an account's or the embedded sandbox's (outputs are fetched from there).</summary>
+    public async ValueTask<bool> IsUpstreamAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        static bool Same(string url, string host, int port) =>
+            Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Port == port && string.Equals(uri.Host, host, StringComparison.OrdinalIgnoreCase);
+
+        if ((await _accounts.ListAsync(cancellationToken)).Any(a => Same(a.BaseUrl, host, port)))
+        {
+            return true;
+        }
+
+        try
+        {
+            return Same(SelfBaseUrl(), host, port);
+        }
+        catch (ReApiException)
+        {
+            return false;
+        }
+    }
+
+    private Entry NewEntry(Guid id, int perWindow, int windowMilliseconds)
+    {
+        var gate = new SlidingWindowRateGate(perWindow, TimeSpan.FromMilliseconds(windowMilliseconds), _time);
+        return new Entry(new ReApiClient(_http, new AccountConnection(_accounts, id), gate, _time), gate, perWindow, windowMilliseconds);
+    }
+
+    private string SelfBaseUrl()
+    {
+        if (!string.IsNullOrEmpty(_sandboxOptions.Value.SelfUrl))
+        {
+            return _sandboxOptions.Value.SelfUrl;
+        }
+
+        var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
+            ?? throw new ReApiException(ReApiErrorKind.Transport, "The sandbox cannot be reached: the app has no listening address (set Sandbox:SelfUrl).");
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "localhost";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private sealed record Entry(ReApiClient Client, IUpstreamRateGate Gate, int PerWindow, int WindowMilliseconds);
+
+    private sealed class AccountConnection(UpstreamAccounts accounts, Guid id) : IReApiConnectionSource
+    {
+        public ValueTask<ReApiConnection> GetAsync(CancellationToken cancellationToken) => accounts.ConnectionAsync(id, cancellationToken);
+    }
+
+    private sealed class SandboxConnection(UpstreamClients owner) : IReApiConnectionSource
+    {
+        public ValueTask<ReApiConnection> GetAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new ReApiConnection(new Uri(owner.SelfBaseUrl().TrimEnd('/') + SandboxPath + "/"), owner._sandboxKey.Value));
+    }
+}
+
+/// <summary>The embedded sandbox's key, kept (protected) in the database so its tasks survive a restart; it never leaves the server.</summary>
+public sealed class SandboxKey
+{
+    private string? _value;
+
+    public string Value => _value ?? throw new InvalidOperationException("The sandbox key is set when the app starts.");
+
+    internal void Set(string value) => _value = value;
+}
