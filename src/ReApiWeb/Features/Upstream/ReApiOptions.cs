@@ -44,6 +44,7 @@ public sealed class AccountSeedOptions
     /// <summary>Defaults to <see cref="ReApiOptions.BaseUrl"/>.</summary>
     public string? BaseUrl { get; set; }
 
+    /// <summary>Empty: the account is added without a key (an admin enters it under Admin → Accounts).</summary>
     public string? ApiKey { get; set; }
 
     public int? RequestsPerSecond { get; set; }

@@ -22,7 +22,7 @@ public static partial class UpstreamExtensions
             .Validate(o => o.RequestsPerSecond is >= 1 and <= 1000, "ReApi:RequestsPerSecond must be between 1 and 1000.")
             .Validate(o => o.RequestTimeoutSeconds is >= 5 and <= 600, "ReApi:RequestTimeoutSeconds must be between 5 and 600.")
             .Validate(o => o.RateWindowMilliseconds is >= 1000 and <= 5000, "ReApi:RateWindowMilliseconds must be between 1000 and 5000.")
-            .Validate(o => o.Accounts.All(a => !string.IsNullOrWhiteSpace(a.Name) && !string.IsNullOrWhiteSpace(a.ApiKey)), "Every ReApi:Accounts entry needs a Name and an ApiKey.")
+            .Validate(o => o.Accounts.All(a => !string.IsNullOrWhiteSpace(a.Name) && a.Name.Trim().Length <= UpstreamAccount.MaxNameLength), $"Every ReApi:Accounts entry needs a Name of at most {UpstreamAccount.MaxNameLength} characters.")
             .Validate(o => o.Accounts.All(a => a.BaseUrl is null || (Uri.TryCreate(a.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")), "ReApi:Accounts:N:BaseUrl must be an absolute http(s) URL.")
             .Validate(o => o.Accounts.All(a => a.RequestsPerSecond is null or (>= 1 and <= 1000)), "ReApi:Accounts:N:RequestsPerSecond must be between 1 and 1000.")
             .Validate(o => o.Accounts.Select(a => a.Name?.Trim()).Distinct(StringComparer.Ordinal).Count() == o.Accounts.Count, "ReApi:Accounts names must be unique.")
@@ -76,7 +76,7 @@ public static partial class UpstreamExtensions
         await AssignSeededGroupsAsync(services, accounts, added, [.. seeds.Select(s => s.Groups)], cancellationToken);
         var clients = services.GetRequiredService<UpstreamClients>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamExtensions));
-        foreach (var id in added)
+        foreach (var id in added.Where((_, i) => !string.IsNullOrWhiteSpace(seeds[i].Draft.ApiKey)))
         {
             // A short bound: an unreachable reAPI must not hold the start; the balance reader tests it again later.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
