@@ -37,6 +37,17 @@ public abstract class AppComponentTest : BunitContext, IAsyncLifetime
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
+    /// <summary>Waits (10 s at most) for what a click started to reach the database.</summary>
+    protected static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "The change never reached the database.");
+            await Task.Delay(20);
+        }
+    }
+
     public new async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

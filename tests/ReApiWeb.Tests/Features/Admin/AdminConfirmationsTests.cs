@@ -131,14 +131,4 @@ public sealed class AdminConfirmationsTests : AppComponentTest
             return !await db.Groups.AnyAsync(g => g.Id == group);
         });
     }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "The change never reached the database.");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -40,6 +40,7 @@ public sealed partial class Accounts : IDisposable
     private bool _sandbox;
     private bool _busy;
     private string? _message;
+    private Guid? _messageAccount;
     private Severity _messageSeverity = Severity.Info;
     private Guid? _open;
     private Panel _panel;
@@ -158,11 +159,11 @@ public sealed partial class Accounts : IDisposable
         if (test.Balance is { } balance)
         {
             _balances[id] = balance;
-            Show(Severity.Success, $"{what} \"{name}\": the key works. Balance: {balance:N0} credits (${balance / 1000m:N2}). It takes jobs while active.");
+            Show(Severity.Success, $"{what} \"{name}\": the key works. Balance: {balance:N0} credits (${balance / 1000m:N2}). It takes jobs while active.", id);
         }
         else
         {
-            Show(Severity.Error, $"{what} \"{name}\", but the test failed: {test.Problem} It takes no jobs until a test passes.");
+            Show(Severity.Error, $"{what} \"{name}\", but the test failed: {test.Problem} It takes no jobs until a test passes.", id);
         }
     }
 
@@ -192,7 +193,7 @@ public sealed partial class Accounts : IDisposable
             {
                 await Store.ClearKeyAsync(account.Id, await ActorAsync(), CancellationToken.None);
                 _open = null;
-                Show(Severity.Info, $"The key of \"{account.Name}\" was removed.");
+                Show(Severity.Info, $"The key of \"{account.Name}\" was removed.", account.Id);
             });
         }
     }
@@ -201,7 +202,7 @@ public sealed partial class Accounts : IDisposable
     {
         await Store.UpdateSettingsAsync(account.Id, new AccountSettings(_form.Name, _form.BaseUrl, _form.RequestsPerSecond, _form.RateWindowMilliseconds), await ActorAsync(), CancellationToken.None);
         _open = null;
-        Show(Severity.Success, $"Saved \"{_form.Name.Trim()}\".{(account.BaseUrl != _form.BaseUrl.Trim().TrimEnd('/') ? " Its address changed: test it before it takes jobs again." : "")}");
+        Show(Severity.Success, $"Saved \"{_form.Name.Trim()}\".{(account.BaseUrl != _form.BaseUrl.Trim().TrimEnd('/') ? " Its address changed: test it before it takes jobs again." : "")}", account.Id);
     }, error => _fieldError = error);
 
     private Task SaveGroupsAsync(AccountInfo account) => RunAsync(async () =>
@@ -209,7 +210,7 @@ public sealed partial class Accounts : IDisposable
         var groups = _groupSelection.Select(id => new AccountGroup(id, _groupPriority)).ToList();
         await Store.SetGroupsAsync(account.Id, groups, await ActorAsync(), CancellationToken.None);
         _open = null;
-        Show(Severity.Success, groups.Count == 0 ? $"\"{account.Name}\" serves the whole team." : $"\"{account.Name}\" serves {string.Join(", ", groups.Select(g => GroupName(g.GroupId)))} first.");
+        Show(Severity.Success, groups.Count == 0 ? $"\"{account.Name}\" serves the whole team." : $"\"{account.Name}\" serves {string.Join(", ", groups.Select(g => GroupName(g.GroupId)))} first.", account.Id);
     });
 
     private async Task SetStateAsync(AccountInfo account, UpstreamAccountState state)
@@ -229,7 +230,7 @@ public sealed partial class Accounts : IDisposable
                 UpstreamAccountState.Draining => $"\"{account.Name}\" is draining: no new jobs; those in flight finish on it.",
                 UpstreamAccountState.Disabled => $"\"{account.Name}\" is disabled.",
                 _ => $"\"{account.Name}\" is active.",
-            });
+            }, account.Id);
         });
     }
 
@@ -249,7 +250,7 @@ public sealed partial class Accounts : IDisposable
         await RunAsync(async () =>
         {
             var refusal = await Store.RemoveAsync(account.Id, await ActorAsync(), CancellationToken.None);
-            Show(refusal is null ? Severity.Info : Severity.Warning, refusal ?? $"\"{account.Name}\" was removed.{(last ? " The team now works on the sandbox." : "")}");
+            Show(refusal is null ? Severity.Info : Severity.Warning, refusal ?? $"\"{account.Name}\" was removed.{(last ? " The team now works on the sandbox." : "")}", refusal is null ? null : account.Id);
         });
     }
 
@@ -271,6 +272,10 @@ public sealed partial class Accounts : IDisposable
         {
             Show(Severity.Warning, e.Message);
         }
+        catch (AdminRightsException e)
+        {
+            Show(Severity.Error, e.Message);
+        }
         finally
         {
             _busy = false;
@@ -278,8 +283,10 @@ public sealed partial class Accounts : IDisposable
         }
     }
 
-    private void Show(Severity severity, string message)
+    /// <summary>Shows <paramref name="message"/> in <paramref name="account"/>'s card (where the admin clicked), or above the list.</summary>
+    private void Show(Severity severity, string message, Guid? account = null)
     {
+        _messageAccount = account;
         _messageSeverity = severity;
         _message = message;
     }
