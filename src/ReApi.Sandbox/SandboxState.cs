@@ -21,7 +21,7 @@ public sealed class SandboxState
     private readonly TimeProvider _time;
     private readonly ModelCatalog _catalog;
     private readonly Random _random;
-    private readonly List<DateTimeOffset> _requestLog = [];
+    private readonly List<(DateTimeOffset At, string Account)> _requestLog = [];
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _storedBalances;
     private readonly long? _legacyBalance;
@@ -96,8 +96,18 @@ public sealed class SandboxState
         {
             lock (_lock)
             {
-                return [.. _requestLog];
+                return [.. _requestLog.Select(r => r.At)];
             }
+        }
+    }
+
+    /// <summary>When each request of <paramref name="key"/>'s account arrived, if <see cref="SandboxOptions.RecordRequests"/> is on.</summary>
+    public IReadOnlyList<DateTimeOffset> RequestLogOf(string key)
+    {
+        lock (_lock)
+        {
+            var account = Owner(key);
+            return [.. _requestLog.Where(r => r.Account == account).Select(r => r.At)];
         }
     }
 
@@ -204,7 +214,7 @@ public sealed class SandboxState
             account.Requests++;
             if (_options.RecordRequests)
             {
-                _requestLog.Add(now);
+                _requestLog.Add((now, Owner(key)));
             }
 
             if (account.WindowCount >= _options.RequestsPerSecond || (_options.Faults.SpuriousRateLimitRate > 0 && _random.NextDouble() < _options.Faults.SpuriousRateLimitRate))

@@ -22,14 +22,18 @@ public abstract class Arm(BenchmarkOptions options, string name)
     private int _inFlight;
     private int _peakInFlight;
     private int _submitted;
+    private int _next;
 
     protected BenchmarkOptions Options => options;
+
+    /// <summary>One key per account (<see cref="BenchmarkOptions.Accounts"/>); the sandbox keeps each its own limit and tasks.</summary>
+    protected IReadOnlyList<string> Keys { get; } = options.Accounts <= 1 ? [Key] : [.. Enumerable.Range(0, options.Accounts).Select(i => $"{Key}_{i}")];
 
     public async Task<ArmResult> RunAsync(IReadOnlyList<TimeSpan> arrivals)
     {
         await using var sandbox = await SandboxServer.StartAsync(o =>
         {
-            o.ApiKeys.Add(Key);
+            o.ApiKeys.AddRange(Keys);
             o.StartingBalance = long.MaxValue / 2;
             o.RequestsPerSecond = options.RequestsPerSecond;
             o.RecordRequests = true;
@@ -38,7 +42,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
         });
         using var stop = new CancellationTokenSource();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var following = StartFollowing(http, new FixedConnectionSource(new ReApiConnection(sandbox.BaseUri, Key)), stop.Token);
+        var following = StartFollowing(http, [.. Keys.Select(key => new FixedConnectionSource(new ReApiConnection(sandbox.BaseUri, key)))], stop.Token);
 
         var clock = Stopwatch.StartNew();
         var submissions = new List<Task>();
@@ -65,14 +69,14 @@ public abstract class Arm(BenchmarkOptions options, string name)
         return Measure(sandbox.State, arrivals.Count);
     }
 
-    /// <summary>Starts following tasks; the returned task ends when <paramref name="stop"/> fires.</summary>
-    protected abstract Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop);
+    /// <summary>Starts following tasks, one connection per account; the returned task ends when <paramref name="stop"/> fires.</summary>
+    protected abstract Task StartFollowing(HttpClient http, IReadOnlyList<IReApiConnectionSource> connections, CancellationToken stop);
 
-    /// <summary>Sends one submission (the arm decides how it passes the budget) and returns its task id.</summary>
-    protected abstract Task<SubmittedTask> SendAsync(JsonObject body);
+    /// <summary>Sends one submission on <paramref name="account"/> (the arm decides how it passes the budget) and returns its task id.</summary>
+    protected abstract Task<SubmittedTask> SendAsync(JsonObject body, int account);
 
-    /// <summary>Starts following a newly accepted task.</summary>
-    protected abstract void Follow(SubmittedTask task, DateTimeOffset submittedAt);
+    /// <summary>Starts following a newly accepted task of <paramref name="account"/>.</summary>
+    protected abstract void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account);
 
     protected void Seen(string taskId)
     {
@@ -86,12 +90,13 @@ public abstract class Arm(BenchmarkOptions options, string name)
     {
         var started = Stopwatch.GetTimestamp();
         var body = new JsonObject { ["model"] = Model, ["prompt"] = "benchmark job" };
-        var task = await SendAsync(body);
+        var account = (Interlocked.Increment(ref _next) - 1) % Keys.Count; // jobs spread over the accounts, as two groups on two accounts
+        var task = await SendAsync(body, account);
         _submissionWaits.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Increment(ref _submitted);
         var inFlight = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _peakInFlight, inFlight);
-        Follow(task, DateTimeOffset.UtcNow);
+        Follow(task, DateTimeOffset.UtcNow, account);
     }
 
     private ArmResult Measure(SandboxState state, int arrivals)
@@ -101,7 +106,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
             .Where(t => t.FinishedAt is not null && _seen.ContainsKey(t.Id))
             .Select(t => Math.Max(0, (_seen[t.Id] - t.FinishedAt!.Value).TotalSeconds))
             .ToList();
-        var log = state.RequestLog;
+        var logs = Keys.Select(state.RequestLogOf).ToList();
         var stats = state.Statistics;
         return new ArmResult(
             name,
@@ -109,8 +114,8 @@ public abstract class Arm(BenchmarkOptions options, string name)
             delays.Count,
             delays,
             stats.RateLimited,
-            log.GroupBy(t => t.ToUnixTimeMilliseconds() / 1000).Select(g => g.Count()).DefaultIfEmpty().Max(),
-            MaxInSlidingSecond(log),
+            logs.Max(log => log.GroupBy(t => t.ToUnixTimeMilliseconds() / 1000).Select(g => g.Count()).DefaultIfEmpty().Max()),
+            logs.Max(MaxInSlidingSecond),
             tasks.Count == 0 ? 0 : (double)stats.Polls / tasks.Count,
             [.. _submissionWaits],
             _peakInFlight,

@@ -10,25 +10,25 @@ namespace ReApiWeb.Benchmarks;
 public sealed class BaselineArm(BenchmarkOptions options) : Arm(options, "baseline (every 1.5 s)")
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.5);
-    private ReApiClient? _client;
+    private IReadOnlyList<ReApiClient> _clients = [];
     private CancellationToken _stop;
 
-    protected override Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop)
+    protected override Task StartFollowing(HttpClient http, IReadOnlyList<IReApiConnectionSource> connections, CancellationToken stop)
     {
-        _client = new ReApiClient(http, connection, new NoGate(), TimeProvider.System, new ReApiClientOptions { GetAttempts = 1 });
+        _clients = [.. connections.Select(c => new ReApiClient(http, c, new NoGate(), TimeProvider.System, new ReApiClientOptions { GetAttempts = 1 }))];
         _stop = stop;
         var stopped = new TaskCompletionSource();
         stop.Register(() => stopped.TrySetResult());
         return stopped.Task;
     }
 
-    protected override async Task<SubmittedTask> SendAsync(JsonObject body)
+    protected override async Task<SubmittedTask> SendAsync(JsonObject body, int account)
     {
         while (true)
         {
             try
             {
-                return await _client!.SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
+                return await _clients[account].SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
             }
             catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited)
             {
@@ -37,9 +37,9 @@ public sealed class BaselineArm(BenchmarkOptions options) : Arm(options, "baseli
         }
     }
 
-    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt) => _ = FollowAsync(task.Id);
+    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account) => _ = FollowAsync(_clients[account], task.Id);
 
-    private async Task FollowAsync(string taskId)
+    private async Task FollowAsync(ReApiClient client, string taskId)
     {
         try
         {
@@ -48,7 +48,7 @@ public sealed class BaselineArm(BenchmarkOptions options) : Arm(options, "baseli
                 await Task.Delay(Interval, _stop);
                 try
                 {
-                    var task = await _client!.GetTaskAsync(taskId, _stop);
+                    var task = await client.GetTaskAsync(taskId, _stop);
                     if (task.Status != ReApiTaskStatus.Processing)
                     {
                         Seen(taskId);

@@ -51,6 +51,9 @@ namespace ReApiWeb.Benchmarks
 
         public bool SkipBaseline { get; init; }
 
+        /// <summary>How many reAPI accounts (<c>--accounts</c>) the jobs are spread over, each with its own limit, gate and schedule.</summary>
+        public int Accounts { get; init; } = 1;
+
         /// <summary>The scheduler's rate window (<c>--window-ms</c>), as <c>ReApi:RateWindowMilliseconds</c>.</summary>
         public int WindowMilliseconds { get; init; } = 1050;
 
@@ -74,12 +77,13 @@ namespace ReApiWeb.Benchmarks
                 Polling = new ReApiWeb.Features.Jobs.PollingOptions { MaxGap = TimeSpan.FromSeconds(Arg("max-gap", new ReApiWeb.Features.Jobs.PollingOptions().MaxGap.TotalSeconds)) },
                 SkipBaseline = args.Contains("--skip-baseline"),
                 WindowMilliseconds = (int)Arg("window-ms", 1050),
+                Accounts = (int)Arg("accounts", 1),
             };
         }
 
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
             $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), " +
-            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
+            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), {Accounts} account(s) taking jobs in turn, limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
             $"scheduler cap {Polling.MaxGap.TotalSeconds} s, window {WindowMilliseconds} ms.");
     }
 

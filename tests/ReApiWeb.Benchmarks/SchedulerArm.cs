@@ -8,29 +8,37 @@ using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Benchmarks;
 
-/// <summary>The app's scheduler as the app wires it: one rate gate for submissions and polls, the board, the scheduler.</summary>
+/// <summary>
+/// The app's scheduler as the app wires it, per account: one rate gate for that account's submissions and polls, its
+/// board and its scheduler (what <c>PollSchedules</c> makes for each account); the duration models are shared.
+/// </summary>
 public sealed class SchedulerArm(BenchmarkOptions options) : Arm(options, "scheduler")
 {
     // Cold start, as in a fresh install: the prior is the catalog's typical duration; the rest is learned.
     private readonly DurationBook _durations = new(id => Catalog.Find(id)?.TypicalDuration ?? TimeSpan.FromSeconds(30));
-    private readonly SlidingWindowRateGate _gate = new(options.RequestsPerSecond, TimeSpan.FromMilliseconds(options.WindowMilliseconds), TimeProvider.System);
-    private ReApiClient? _client;
+    private readonly List<(ReApiClient Client, PollBoard Board)> _accounts = [];
 
-    private PollBoard? _board;
-
-    protected override Task StartFollowing(HttpClient http, IReApiConnectionSource connection, CancellationToken stop)
+    protected override Task StartFollowing(HttpClient http, IReadOnlyList<IReApiConnectionSource> connections, CancellationToken stop)
     {
         var polling = Microsoft.Extensions.Options.Options.Create(Options.Polling);
-        _board = new PollBoard(_durations, polling, TimeProvider.System);
-        _client = new ReApiClient(http, connection, _gate, TimeProvider.System);
-        var scheduler = new PollScheduler(_board, _durations, _client, _gate, polling, TimeProvider.System, NullLogger<PollScheduler>.Instance);
-        return Task.Run(() => scheduler.RunAsync(new Recorder(this), stop), CancellationToken.None);
+        var running = new List<Task>();
+        foreach (var connection in connections)
+        {
+            var gate = new SlidingWindowRateGate(Options.RequestsPerSecond, TimeSpan.FromMilliseconds(Options.WindowMilliseconds), TimeProvider.System);
+            var board = new PollBoard(_durations, polling, TimeProvider.System);
+            var client = new ReApiClient(http, connection, gate, TimeProvider.System);
+            _accounts.Add((client, board));
+            var scheduler = new PollScheduler(board, _durations, client, gate, polling, TimeProvider.System, NullLogger<PollScheduler>.Instance);
+            running.Add(Task.Run(() => scheduler.RunAsync(new Recorder(this), stop), CancellationToken.None));
+        }
+
+        return Task.WhenAll(running);
     }
 
-    protected override Task<SubmittedTask> SendAsync(JsonObject body) => _client!.SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
+    protected override Task<SubmittedTask> SendAsync(JsonObject body, int account) => _accounts[account].Client.SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
 
-    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt) =>
-        _board!.Add(new PollTarget(Guid.NewGuid(), Guid.Empty, task.Id, Model, submittedAt));
+    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account) =>
+        _accounts[account].Board.Add(new PollTarget(Guid.NewGuid(), Guid.Empty, task.Id, Model, submittedAt));
 
     private sealed class Recorder(SchedulerArm arm) : IPollOutcomes
     {

@@ -16,11 +16,8 @@ public sealed record UnconfirmedJob(Guid Id, string OwnerName, string ModelId, s
 public sealed partial class UnconfirmedJobs(
     IDbContextFactory<AppDbContext> dbFactory,
     PollSchedules schedules,
-    CreditLedger ledger,
-    CreditEvents creditEvents,
-    IJobNotifier notifier,
+    JobStateMachine states,
     AuditLog audit,
-    TimeProvider time,
     ILogger<UnconfirmedJobs> logger)
 {
     public async Task<IReadOnlyList<UnconfirmedJob>> ListAsync(CancellationToken cancellationToken)
@@ -42,29 +39,20 @@ public sealed partial class UnconfirmedJobs(
             throw new ArgumentException("That is not a reAPI task id (letters, digits, '.', '_' or '-', 8 to 128 characters).", nameof(taskId));
         }
 
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed, cancellationToken);
-        if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Processing)
+        // reAPI did create (and charge) the task: the hold becomes a charge, audited with the change.
+        var attached = await states.ApplyAsync(jobId, JobTransitions.Attached, s => s
                 .SetProperty(j => j.TaskId, trimmed)
                 .SetProperty(j => j.SubmittedAt, j => j.SubmittedAt ?? j.CreatedAt)
-                .SetProperty(j => j.ErrorMessage, (string?)null), cancellationToken) != 1)
+                .SetProperty(j => j.ErrorMessage, (string?)null),
+            inTransaction: (db, job) => audit.AddAdminChangeAsync(db, admin, "job.attach", $"Unconfirmed job {jobId} ({job.ModelId}) attached to reAPI task {trimmed}", cancellationToken),
+            cancellationToken: cancellationToken);
+        if (attached is null)
         {
             return false;
         }
 
-        await audit.AddAdminChangeAsync(db, admin, "job.attach", $"Unconfirmed job {jobId} ({job.ModelId}) attached to reAPI task {trimmed}", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-
-        // reAPI did create (and charge) the task: the hold becomes a charge.
-        await ledger.ChargeAsync(db, jobId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        creditEvents.Notify(job.OwnerId);
-        schedules.Add(new PollTarget(job.Id, job.OwnerId, trimmed, job.ModelId, job.SubmittedAt ?? job.CreatedAt, job.AccountId));
+        schedules.Add(new PollTarget(attached.Id, attached.OwnerId, trimmed, attached.ModelId, attached.SubmittedAt ?? attached.CreatedAt, attached.AccountId));
         LogAttached(jobId, trimmed, admin.Id);
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
         return true;
     }
 
@@ -72,26 +60,15 @@ public sealed partial class UnconfirmedJobs(
     public async Task<bool> CloseAsNotReceivedAsync(Guid jobId, Actor admin, CancellationToken cancellationToken)
     {
         const string message = "An admin checked reAPI: it never received this job, so nothing was charged.";
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed, cancellationToken);
-        if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Unconfirmed).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Rejected)
-                .SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.ErrorMessage, message), cancellationToken) != 1)
+        var closed = await states.ApplyAsync(jobId, JobTransitions.ClosedAsNeverReceived, s => s.SetProperty(j => j.ErrorMessage, message), message,
+            inTransaction: (db, job) => audit.AddAdminChangeAsync(db, admin, "job.close", $"Unconfirmed job {jobId} ({job.ModelId}) closed as never received by reAPI; its hold released", cancellationToken),
+            cancellationToken: cancellationToken);
+        if (closed is not null)
         {
-            return false;
+            LogClosed(jobId, admin.Id);
         }
 
-        await audit.AddAdminChangeAsync(db, admin, "job.close", $"Unconfirmed job {jobId} ({job.ModelId}) closed as never received by reAPI; its hold released", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await ledger.ReleaseAsync(db, jobId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        creditEvents.Notify(job.OwnerId);
-        LogClosed(jobId, admin.Id);
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Rejected, now, message));
-        return true;
+        return closed is not null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin {AdminId} attached task {TaskId} to unconfirmed job {JobId}")]

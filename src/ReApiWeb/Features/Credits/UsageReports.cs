@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Upstream;
 
 namespace ReApiWeb.Features.Credits;
 
@@ -9,6 +10,9 @@ public sealed record UsageFilter(Guid? UserId, DateTimeOffset From, DateTimeOffs
 
 public sealed record LedgerRow(long Id, DateTimeOffset At, Guid UserId, string Person, Guid? JobId, LedgerEntryKind Kind, long Credits, string? ModelId, string? Note)
 {
+    /// <summary>The reAPI account of the line's job ("sandbox" for the built-in one); null for a line without a job (an adjustment).</summary>
+    public string? Account { get; init; }
+
     /// <summary>This line's effect on spending: charges and adjustments add, refunds take back.</summary>
     public long Spent => Kind switch
     {
@@ -22,18 +26,35 @@ public sealed record LedgerRow(long Id, DateTimeOffset At, Guid UserId, string P
 public sealed record SpendRow(string Key, long Credits, int Jobs);
 
 /// <summary>Spending over a filter's span by heading, with the ledger lines it was summed from (newest first).</summary>
-public sealed record UsageSummary(long Spent, long Refunded, IReadOnlyList<SpendRow> ByDay, IReadOnlyList<SpendRow> ByModel, IReadOnlyList<SpendRow> ByPerson, IReadOnlyList<SpendRow> ByGroup, IReadOnlyList<LedgerRow> Entries);
+public sealed record UsageSummary(long Spent, long Refunded, IReadOnlyList<SpendRow> ByDay, IReadOnlyList<SpendRow> ByModel, IReadOnlyList<SpendRow> ByPerson, IReadOnlyList<SpendRow> ByGroup, IReadOnlyList<LedgerRow> Entries)
+{
+    /// <summary>Spending by reAPI account, so an account can serve as a cost centre.</summary>
+    public IReadOnlyList<SpendRow> ByAccount { get; init; } = [];
+}
 
 /// <summary>Spending read from the ledger for the usage pages and the CSV exports.</summary>
-public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allowances allowances)
+public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allowances allowances, UpstreamAccounts accounts)
 {
     public async Task<IReadOnlyList<LedgerRow>> EntriesAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Filtered(db, filter)
+        var rows = await Filtered(db, filter)
             .OrderByDescending(e => e.Id)
-            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note))
+            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new
+            {
+                Row = new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note),
+                Job = db.Jobs.Where(j => j.Id == e.JobId).Select(j => new { j.AccountId }).FirstOrDefault(),
+            })
             .ToListAsync(cancellationToken);
+        var names = await AccountNamesAsync(cancellationToken);
+        return [.. rows.Select(r => r.Row with { Account = r.Job is null ? null : names(r.Job.AccountId) })];
+    }
+
+    /// <summary>An account's name by id (null: the sandbox), as reports show it.</summary>
+    private async Task<Func<Guid?, string>> AccountNamesAsync(CancellationToken cancellationToken)
+    {
+        var list = (await accounts.ListAsync(cancellationToken)).ToDictionary(a => a.Id, a => a.Name);
+        return id => id is { } known ? list.GetValueOrDefault(known, "(a removed account)") : "sandbox";
     }
 
     public async Task<UsageSummary> SummaryAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -58,16 +79,19 @@ public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allo
             By(r => [r.ModelId ?? "(adjustment)"]),
             By(r => [r.Person]),
             By(r => groupsOf[r.UserId].DefaultIfEmpty("(no group)")),
-            rows);
+            rows)
+        {
+            ByAccount = By(r => [r.Account ?? "(adjustment)"]),
+        };
     }
 
     /// <summary>The ledger as CSV, oldest first, one line per entry.</summary>
     public async Task WriteLedgerCsvAsync(UsageFilter filter, TextWriter writer, CancellationToken cancellationToken)
     {
-        await writer.WriteLineAsync("id,at_utc,person,kind,credits,model,job_id,note");
+        await writer.WriteLineAsync("id,at_utc,person,kind,credits,model,job_id,note,account");
         foreach (var r in (await EntriesAsync(filter, cancellationToken)).Reverse())
         {
-            await writer.WriteLineAsync(Csv.Line(r.Id, r.At, r.Person, r.Kind, r.Credits, r.ModelId, r.JobId, r.Note));
+            await writer.WriteLineAsync(Csv.Line(r.Id, r.At, r.Person, r.Kind, r.Credits, r.ModelId, r.JobId, r.Note, r.Account));
         }
     }
 
@@ -89,16 +113,17 @@ public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allo
         var rows = await jobs.OrderBy(j => j.CreatedAt)
             .Select(j => new
             {
-                j.Id, j.CreatedAt, Person = j.Owner!.Email, j.ModelId, j.Status, j.TaskId, j.Prompt, j.ErrorMessage,
+                j.Id, j.CreatedAt, Person = j.Owner!.Email, j.ModelId, j.Status, j.TaskId, j.Prompt, j.ErrorMessage, j.AccountId,
                 Held = db.Ledger.Where(e => e.JobId == j.Id && e.Kind == LedgerEntryKind.Hold).Sum(e => (long?)e.Credits),
                 Charged = db.Ledger.Where(e => e.JobId == j.Id && e.Kind == LedgerEntryKind.Charge).Sum(e => (long?)e.Credits),
                 Refunded = db.Ledger.Where(e => e.JobId == j.Id && e.Kind == LedgerEntryKind.Refund).Sum(e => (long?)e.Credits),
             })
             .ToListAsync(cancellationToken);
-        await writer.WriteLineAsync("job_id,created_utc,person,model,status,task_id,held,charged,refunded,prompt,error");
+        var names = await AccountNamesAsync(cancellationToken);
+        await writer.WriteLineAsync("job_id,created_utc,person,model,status,task_id,held,charged,refunded,prompt,error,account");
         foreach (var j in rows)
         {
-            await writer.WriteLineAsync(Csv.Line(j.Id, j.CreatedAt, j.Person, j.ModelId, j.Status, j.TaskId, j.Held, j.Charged, j.Refunded, j.Prompt, j.ErrorMessage));
+            await writer.WriteLineAsync(Csv.Line(j.Id, j.CreatedAt, j.Person, j.ModelId, j.Status, j.TaskId, j.Held, j.Charged, j.Refunded, j.Prompt, j.ErrorMessage, names(j.AccountId)));
         }
     }
 

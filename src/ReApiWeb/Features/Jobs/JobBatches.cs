@@ -47,7 +47,7 @@ public sealed partial class JobBatches(
     JobSubmitter submitter,
     JobAdmission admissions,
     WriteGate writes,
-    CreditLedger ledger,
+    JobStateMachine states,
     CreditEvents creditEvents,
     IJobNotifier notifier,
     IHostApplicationLifetime lifetime,
@@ -132,44 +132,32 @@ public sealed partial class JobBatches(
     public async Task<int?> CancelRestAsync(Guid userId, Guid batchId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        List<Job> cancelled = [];
-        using (await writes.EnterAsync(cancellationToken))
+        List<Guid> waiting;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (!await db.Batches.AnyAsync(b => b.Id == batchId && b.OwnerId == userId, cancellationToken))
             {
                 return null;
             }
 
-            var waiting = await db.Jobs.AsNoTracking()
+            waiting = await db.Jobs.AsNoTracking()
                 .Where(j => j.BatchId == batchId && j.Status == JobStatus.Submitting && j.PostStartedAt == null)
+                .OrderBy(j => j.BatchIndex)
+                .Select(j => j.Id)
                 .ToListAsync(cancellationToken);
-            foreach (var job in waiting)
-            {
-                // The same condition the sender claims a job with, under the same write gate: exactly one of them wins.
-                var claimed = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting && j.PostStartedAt == null)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(j => j.Status, JobStatus.Cancelled)
-                        .SetProperty(j => j.ErrorMessage, "Cancelled before it was sent. Nothing was charged.")
-                        .SetProperty(j => j.FinishedAt, now), cancellationToken) == 1;
-                if (claimed)
-                {
-                    await ledger.ReleaseAsync(db, job.Id, cancellationToken);
-                    cancelled.Add(job);
-                }
-            }
-
-            await db.Batches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.CancelledAt, now), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var job in cancelled)
+        // The same condition the sender claims a job with (its POST has not left), under the same write gate and in one
+        // transaction: of the sender and this, exactly one wins each job.
+        const string message = "Cancelled before it was sent. Nothing was charged.";
+        var cancelled = await states.ApplyAllAsync(waiting, JobTransitions.Cancelled, s => s.SetProperty(j => j.ErrorMessage, message), message,
+            where: j => j.PostStartedAt == null, cancellationToken: cancellationToken);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        using (await writes.EnterAsync(cancellationToken))
         {
-            await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Cancelled, now));
+            await db.Batches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.CancelledAt, now), cancellationToken);
         }
 
-        creditEvents.Notify(userId);
         LogCancelled(batchId, cancelled.Count);
         return cancelled.Count;
     }

@@ -7,16 +7,14 @@ using ReApiWeb.Features.Jobs.Scheduling;
 namespace ReApiWeb.Features.Jobs;
 
 /// <summary>
-/// Applies what the poller learned. Terminal transitions are conditional updates (<c>WHERE Status IN (Processing,
-/// Stalled)</c>): whatever runs concurrently, exactly one caller wins and books the outcome.
+/// Applies what the poller learned through the <see cref="JobStateMachine"/>: whatever runs concurrently, exactly one
+/// caller moves a job to its end and books the outcome.
 /// </summary>
 public sealed partial class JobFinalizer(
     IDbContextFactory<AppDbContext> dbFactory,
+    JobStateMachine states,
     IJobNotifier notifier,
     OutputArchiver archiver,
-    WriteGate writes,
-    CreditLedger ledger,
-    CreditEvents creditEvents,
     TimeProvider time,
     ILogger<JobFinalizer> logger) : IPollOutcomes
 {
@@ -39,28 +37,25 @@ public sealed partial class JobFinalizer(
     {
         var now = time.GetUtcNow();
         var outputs = OutputsOf(target.JobId, task);
-        using var turn = await writes.EnterAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Completed)
-            .SetProperty(j => j.FinishedAt, now)
+        var output = task.Output?.ToJsonString();
+        var moved = await states.ApplyAsync(target.JobId, JobTransitions.Completed, s => s
             .SetProperty(j => j.UpstreamSeconds, upstreamDuration.TotalSeconds)
-            .SetProperty(j => j.OutputJson, task.Output == null ? null : task.Output.ToJsonString())
+            .SetProperty(j => j.OutputJson, output)
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.PollCount, j => j.PollCount + 1)
-            .SetProperty(j => j.LastPollError, (string?)null), cancellationToken) == 1;
-        if (!won)
+            .SetProperty(j => j.LastPollError, (string?)null),
+            inTransaction: (db, _) =>
+            {
+                db.JobOutputs.AddRange(outputs);
+                return Task.CompletedTask;
+            },
+            cancellationToken: cancellationToken);
+        if (moved is null)
         {
             return false;
         }
 
-        db.JobOutputs.AddRange(outputs);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        turn.Dispose(); // nothing that follows writes: let the next writer in
         LogCompleted(target.JobId, target.TaskId, outputs.Count);
-        await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Completed, now));
         archiver.Enqueue(outputs.Select(o => o.Id));
         return true;
     }
@@ -69,29 +64,21 @@ public sealed partial class JobFinalizer(
     {
         var now = time.GetUtcNow();
         var message = error?.Message ?? "reAPI reported the task as failed without a reason.";
-        using var turn = await writes.EnterAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var won = await InFlight(db, target.JobId).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Failed)
-            .SetProperty(j => j.FinishedAt, now)
-            .SetProperty(j => j.ErrorCode, error == null ? null : error.Code)
+        var code = error?.Code;
+
+        // Only the caller that moves the job to Failed books the refund; the unique index backs that up.
+        var moved = await states.ApplyAsync(target.JobId, JobTransitions.Failed, s => s
+            .SetProperty(j => j.ErrorCode, code)
             .SetProperty(j => j.ErrorMessage, message)
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.PollCount, j => j.PollCount + 1)
-            .SetProperty(j => j.LastPollError, (string?)null), cancellationToken) == 1;
-        if (won)
+            .SetProperty(j => j.LastPollError, (string?)null), message, cancellationToken: cancellationToken);
+        if (moved is not null)
         {
-            // Only the caller that moved the job to Failed books the refund; the unique index backs that up.
-            await ledger.RefundAsync(db, target.JobId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            turn.Dispose();
-            creditEvents.Notify(target.OwnerId);
-            LogFailed(target.JobId, target.TaskId, error?.Code, message);
-            await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Failed, now, message));
+            LogFailed(target.JobId, target.TaskId, code, message);
         }
 
-        return won;
+        return moved is not null;
     }
 
     /// <summary>Records a poll that found the task still running, and marks it Stalled once it runs far too long.</summary>
@@ -103,11 +90,10 @@ public sealed partial class JobFinalizer(
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.PollCount, j => j.PollCount + 1)
             .SetProperty(j => j.LastPollError, (string?)null), cancellationToken);
-        if (stalled && await db.Jobs.Where(j => j.Id == target.JobId && j.Status == JobStatus.Processing)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Stalled), cancellationToken) == 1)
+        if (stalled)
         {
             const string message = "No result long after this model's usual time. It is still checked, slowly; nothing is refunded until reAPI reports a failure.";
-            await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, JobStatus.Stalled, now, message));
+            await states.ApplyAsync(target.JobId, JobTransitions.Stalled, message: message, cancellationToken: cancellationToken);
         }
     }
 
@@ -122,9 +108,6 @@ public sealed partial class JobFinalizer(
         var status = await db.Jobs.Where(j => j.Id == target.JobId).Select(j => j.Status).SingleAsync(cancellationToken);
         await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, status, now, message));
     }
-
-    private static IQueryable<Job> InFlight(AppDbContext db, Guid jobId) =>
-        db.Jobs.Where(j => j.Id == jobId && (j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled));
 
     private static List<JobOutput> OutputsOf(Guid jobId, ReApiTask task)
     {

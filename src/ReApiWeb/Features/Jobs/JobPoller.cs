@@ -15,7 +15,7 @@ public sealed partial class JobPoller(
     DurationBook durations,
     JobFinalizer finalizer,
     JobSubmitter submitter,
-    IJobNotifier notifier,
+    JobStateMachine states,
     TimeProvider time,
     ILogger<JobPoller> logger) : BackgroundService
 {
@@ -61,18 +61,13 @@ public sealed partial class JobPoller(
             .Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt == null && j.CreatedAt < _startedAt)
             .OrderBy(j => j.CreatedAt)
             .ToListAsync(cancellationToken);
-        var interruptedJobs = db.Jobs.Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt != null && j.CreatedAt < _startedAt);
-        var toConfirm = await interruptedJobs.AsNoTracking().Select(j => new { j.Id, j.OwnerId, j.ModelId }).ToListAsync(cancellationToken);
-        var interrupted = await interruptedJobs
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Unconfirmed)
-                .SetProperty(j => j.ErrorMessage, "The app stopped while sending this job to reAPI, so it is unknown whether reAPI received (and charged) it. It was not sent again."), cancellationToken);
-
-        // Pages (and anyone else listening) learn of the change like any other.
-        foreach (var job in toConfirm)
-        {
-            await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Unconfirmed, time.GetUtcNow()));
-        }
+        var toConfirm = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Submitting && j.PostStartedAt != null && j.CreatedAt < _startedAt)
+            .Select(j => j.Id)
+            .ToListAsync(cancellationToken);
+        const string message = "The app stopped while sending this job to reAPI, so it is unknown whether reAPI received (and charged) it. It was not sent again.";
+        var interrupted = (await states.ApplyAllAsync(toConfirm, JobTransitions.Unconfirmed, s => s.SetProperty(j => j.ErrorMessage, message),
+            where: j => j.PostStartedAt != null, cancellationToken: cancellationToken)).Count;
 
         var learned = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Completed && j.UpstreamSeconds != null)

@@ -68,7 +68,7 @@ public sealed partial class JobSubmitter(
     JobAdmission admissions,
     WriteGate writes,
     FairSubmissionQueue turns,
-    CreditLedger ledger,
+    JobStateMachine states,
     CreditEvents creditEvents,
     UpstreamClients clients,
     UpstreamAccounts accounts,
@@ -337,69 +337,28 @@ public sealed partial class JobSubmitter(
         }
     }
 
+    /// <summary>
+    /// Saves the task id and turns the hold into a charge (Submitting normally; Unconfirmed when another instance's
+    /// start-up sweep got there first: either way the id is known now), then follows the task on the job's account.
+    /// </summary>
     private async Task<SubmitResult> AcceptedAsync(Job job, SubmittedTask task, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await StoreTaskIdAsync(job, task, now, cancellationToken);
-        creditEvents.Notify(job.OwnerId);
-        schedules.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now, job.AccountId));
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Processing, now));
+        var accepted = await states.ApplyAsync(job.Id, JobTransitions.Accepted, s => s
+                .SetProperty(j => j.TaskId, task.Id)
+                .SetProperty(j => j.ErrorMessage, (string?)null)
+                .SetProperty(j => j.SubmittedAt, now),
+            where: j => j.TaskId == null, cancellationToken: cancellationToken)
+            ?? throw new InvalidOperationException($"Job {job.Id} was no longer waiting for its task id.");
+        schedules.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now, accepted.AccountId));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);
     }
 
-    /// <summary>Saves the task id and turns the hold into a charge, in one transaction.</summary>
-    private async Task StoreTaskIdAsync(Job job, SubmittedTask task, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var turn = await writes.EnterAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // Submitting normally; Unconfirmed when another instance's start-up sweep got there first. Either way the id is known now.
-        var updated = await db.Jobs
-            .Where(j => j.Id == job.Id && j.TaskId == null && (j.Status == JobStatus.Submitting || j.Status == JobStatus.Unconfirmed))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Processing)
-                .SetProperty(j => j.TaskId, task.Id)
-                .SetProperty(j => j.ErrorMessage, (string?)null)
-                .SetProperty(j => j.SubmittedAt, now), cancellationToken);
-        if (updated == 0)
-        {
-            throw new InvalidOperationException($"Job {job.Id} was no longer waiting for its task id.");
-        }
-
-        await ledger.ChargeAsync(db, job.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private async Task SettleAsync(Job job, JobStatus status, int? code, string message, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        using (await writes.EnterAsync(cancellationToken))
-        {
-            await StoreSettlementAsync(job, status, code, message, now, cancellationToken);
-        }
-
-        creditEvents.Notify(job.OwnerId);
-        await notifier.PublishAsync(new JobEvent(job.Id, job.OwnerId, job.ModelId, status, now, message));
-    }
-
-    /// <summary>Settles the job; a refused POST charged nothing, so its hold goes back. An unconfirmed one stays held until an admin decides.</summary>
-    private async Task StoreSettlementAsync(Job job, JobStatus status, int? code, string message, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var settled = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, status)
+    /// <summary>Settles a job whose POST failed: refused (its hold goes back) or of unknown outcome (held until an admin decides).</summary>
+    private Task SettleAsync(Job job, JobStatus status, int? code, string message, CancellationToken cancellationToken) =>
+        states.ApplyAsync(job.Id, status == JobStatus.Rejected ? JobTransitions.Rejected : JobTransitions.Unconfirmed, s => s
             .SetProperty(j => j.ErrorCode, code)
-            .SetProperty(j => j.ErrorMessage, message)
-            .SetProperty(j => j.FinishedAt, status == JobStatus.Rejected ? now : null), cancellationToken) == 1;
-        if (settled && status == JobStatus.Rejected)
-        {
-            await ledger.ReleaseAsync(db, job.Id, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+            .SetProperty(j => j.ErrorMessage, message), message, cancellationToken: cancellationToken);
 
     private static string Explain(ReApiException e) => e.Kind switch
     {

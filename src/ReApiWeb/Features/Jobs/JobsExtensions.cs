@@ -21,6 +21,7 @@ public static class JobsExtensions
             return new DurationBook(id => catalog.Find(id)?.TypicalDuration ?? TimeSpan.FromSeconds(30));
         });
         services.AddSingleton<PollSchedules>();
+        services.AddSingleton<JobStateMachine>();
         services.AddSingleton<JobFinalizer>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobSubmitter>();

@@ -101,7 +101,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             CreatedAt = time.GetUtcNow(),
             UpdatedAt = time.GetUtcNow(),
         };
-        await ChangeAsync(by, "account.add", $"reAPI account \"{name}\" added ({baseUrl}{Ending(key)})", async db =>
+        await ChangeAsync(by, "account.add", async db =>
         {
             if (await db.UpstreamAccounts.AnyAsync(a => a.Name == name, cancellationToken))
             {
@@ -114,6 +114,8 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             {
                 db.Settings.Add(new AppSetting { Key = SeededKey, Value = "true", UpdatedAt = time.GetUtcNow(), UpdatedBy = by?.Id });
             }
+
+            return $"reAPI account \"{name}\" added ({baseUrl}{Ending(key)})";
         }, cancellationToken);
         return account.Id;
     }
@@ -193,28 +195,32 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task SetGroupsAsync(Guid id, IReadOnlyList<AccountGroup> groups, Actor? by, CancellationToken cancellationToken)
     {
         var distinct = groups.DistinctBy(g => g.GroupId).ToList();
-        await ChangeAsync(by, "account.groups", $"reAPI account {id} serves {(distinct.Count == 0 ? "the whole team" : $"{distinct.Count} group(s)")}", async db =>
+        var ids = distinct.Select(d => d.GroupId).ToList();
+        await ChangeAsync(by, "account.groups", async db =>
         {
             var account = await db.UpstreamAccounts.Include(a => a.Groups).SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
                 ?? throw new KeyNotFoundException("That account no longer exists.");
-            var known = await db.Groups.Where(g => distinct.Select(d => d.GroupId).Contains(g.Id)).Select(g => g.Id).ToListAsync(cancellationToken);
+            var known = await db.Groups.Where(g => ids.Contains(g.Id)).Select(g => new { g.Id, g.Name }).ToListAsync(cancellationToken);
             account.Groups.Clear();
-            account.Groups.AddRange(distinct.Where(g => known.Contains(g.GroupId)).Select(g => new UpstreamAccountGroup { AccountId = id, GroupId = g.GroupId, Priority = g.Priority }));
+            account.Groups.AddRange(distinct.Where(g => known.Any(k => k.Id == g.GroupId)).Select(g => new UpstreamAccountGroup { AccountId = id, GroupId = g.GroupId, Priority = g.Priority }));
             account.UpdatedAt = time.GetUtcNow();
+            return known.Count == 0
+                ? $"reAPI account \"{account.Name}\" serves the whole team"
+                : $"reAPI account \"{account.Name}\" serves {string.Join(", ", distinct.Join(known, d => d.GroupId, k => k.Id, (d, k) => $"{k.Name} (priority {d.Priority})"))} first";
         }, cancellationToken);
     }
 
     /// <summary>Moves the account one place up (towards the default) or down among the team-wide order.</summary>
     public async Task MoveAsync(Guid id, int delta, Actor by, CancellationToken cancellationToken)
     {
-        await ChangeAsync(by, "account.order", $"reAPI account {id} moved {(delta < 0 ? "up" : "down")}", async db =>
+        await ChangeAsync(by, "account.order", async db =>
         {
             var ordered = await db.UpstreamAccounts.OrderBy(a => a.Position).ThenBy(a => a.CreatedAt).ToListAsync(cancellationToken);
             var index = ordered.FindIndex(a => a.Id == id);
             var target = index + Math.Sign(delta);
             if (index < 0 || target < 0 || target >= ordered.Count)
             {
-                return;
+                return "";
             }
 
             (ordered[index], ordered[target]) = (ordered[target], ordered[index]);
@@ -222,6 +228,8 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             {
                 ordered[i].Position = i;
             }
+
+            return $"reAPI accounts in order: {string.Join(", ", ordered.Select(a => a.Name))}";
         }, cancellationToken);
     }
 
@@ -229,7 +237,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task<string?> RemoveAsync(Guid id, Actor by, CancellationToken cancellationToken)
     {
         string? refusal = null;
-        await ChangeAsync(by, "account.remove", null, async db =>
+        await ChangeAsync(by, "account.remove", async db =>
         {
             var account = await db.UpstreamAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
             if (account is null)
@@ -287,7 +295,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     }
 
     private Task UpdateAsync(Guid id, Actor? by, string action, Func<UpstreamAccount, string> describe, Action<UpstreamAccount> change, CancellationToken cancellationToken) =>
-        ChangeAsync(by, action, null, async db =>
+        ChangeAsync(by, action, async db =>
         {
             var account = await db.UpstreamAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
                 ?? throw new KeyNotFoundException("That account no longer exists.");
@@ -297,14 +305,8 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             return details;
         }, cancellationToken);
 
-    private Task ChangeAsync(Actor? by, string action, string details, Func<AppDbContext, Task> change, CancellationToken cancellationToken, Func<bool>? commit = null) =>
-        ChangeAsync(by, action, details, async db =>
-        {
-            await change(db);
-            return details;
-        }, cancellationToken, commit);
-
-    private async Task ChangeAsync(Actor? by, string action, string? details, Func<AppDbContext, Task<string>> change, CancellationToken cancellationToken, Func<bool>? commit = null)
+    /// <summary>Makes one change in one context under the store's lock, audited with what <paramref name="change"/> describes, then refreshes the snapshot.</summary>
+    private async Task ChangeAsync(Actor? by, string action, Func<AppDbContext, Task<string>> change, CancellationToken cancellationToken, Func<bool>? commit = null)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -318,7 +320,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
 
             if (by is not null)
             {
-                await audit.AddAdminChangeAsync(db, by, action, details ?? described, cancellationToken);
+                await audit.AddAdminChangeAsync(db, by, action, described, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);

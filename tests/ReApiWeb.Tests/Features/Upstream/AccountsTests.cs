@@ -133,6 +133,18 @@ public sealed class AccountsTests : IAsyncLifetime
         await using var db = await _app.DbAsync();
         Assert.False(await db.Jobs.AnyAsync(j => j.LastPollError != null, Ct));
 
+        // Usage is reported per account (a cost centre): the jobs' CSV and the summary name each job's account.
+        var reports = _app.Services.GetRequiredService<UsageReports>();
+        var span = new UsageFilter(null, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
+        using var csv = new StringWriter();
+        await reports.WriteJobsCsvAsync(span, csv, Ct);
+        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",account", lines[0].TrimEnd('\r'), StringComparison.Ordinal);
+        Assert.Equal(10, lines.Count(l => l.TrimEnd('\r').EndsWith(",A", StringComparison.Ordinal)));
+        Assert.Equal(10, lines.Count(l => l.TrimEnd('\r').EndsWith(",B", StringComparison.Ordinal)));
+        var byAccount = (await reports.SummaryAsync(span, Ct)).ByAccount.ToDictionary(r => r.Key, r => r.Jobs);
+        Assert.Equal((10, 10), (byAccount["A"], byAccount["B"]));
+
         // An account with jobs still open cannot be removed; once they have ended it can.
         Assert.Null(await Accounts.RemoveAsync(a, await AdminAsync(), Ct));
         Assert.DoesNotContain(await Accounts.ListAsync(Ct), x => x.Id == a);

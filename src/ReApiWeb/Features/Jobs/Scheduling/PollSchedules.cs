@@ -15,14 +15,9 @@ public sealed class PollSchedules(DurationBook durations, UpstreamClients client
     private readonly Lock _lock = new();
     private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Every task followed, across accounts.</summary>
-    public int Count => _schedules.Values.Sum(s => s.Board.Count);
-
     /// <summary>Follows a task on its own account's schedule.</summary>
     public void Add(PollTarget target, DateTimeOffset? lastPolledAt = null, bool stalled = false) =>
         For(target.AccountId).Board.Add(target, lastPolledAt, stalled);
-
-    public bool Contains(Guid jobId) => _schedules.Values.Any(s => s.Board.Contains(jobId));
 
     /// <summary>Runs every account's scheduler (and each one that starts later) until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(IPollOutcomes outcomes, CancellationToken stoppingToken)
