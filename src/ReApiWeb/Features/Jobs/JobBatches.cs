@@ -48,8 +48,6 @@ public sealed partial class JobBatches(
     JobAdmission admissions,
     WriteGate writes,
     JobStateMachine states,
-    CreditEvents creditEvents,
-    IJobNotifier notifier,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<JobBatches> logger)
@@ -113,12 +111,7 @@ public sealed partial class JobBatches(
         }
 
         LogAdmitted(batch.Id, kind, jobs.Count, ownerId, total);
-        foreach (var job in jobs)
-        {
-            await notifier.PublishAsync(new JobEvent(job.Id, ownerId, job.ModelId, JobStatus.Submitting, job.CreatedAt));
-        }
-
-        creditEvents.Notify(ownerId);
+        await states.AdmittedAsync(ownerId, jobs);
         var sending = kind == JobBatchKind.Batch ? SendInTurnAsync(batch.Id, jobs) : SendTogetherAsync(batch.Id, jobs);
         _sending[batch.Id] = sending;
         _ = sending.ContinueWith(_ => _sending.TryRemove(batch.Id, out Task? _), TaskScheduler.Default);

@@ -124,6 +124,19 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
         return moved;
     }
 
+    /// <summary>
+    /// Announces jobs <see cref="JobAdmission"/> just made (Submitting, each with its hold, committed together): the
+    /// owner's credits moved, and each job's page and list learn of it.
+    /// </summary>
+    public async Task AdmittedAsync(Guid ownerId, IReadOnlyList<Job> jobs)
+    {
+        creditEvents.Notify(ownerId);
+        foreach (var job in jobs)
+        {
+            await notifier.PublishAsync(new JobEvent(job.Id, ownerId, job.ModelId, JobStatus.Submitting, job.CreatedAt));
+        }
+    }
+
     private static async Task<JobFacts?> MoveAsync(
         AppDbContext db, Guid jobId, JobTransition transition, Action<UpdateSettersBuilder<Job>>? set, Expression<Func<Job, bool>>? where, DateTimeOffset now, CancellationToken cancellationToken)
     {

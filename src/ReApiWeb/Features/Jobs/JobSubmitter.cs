@@ -56,7 +56,7 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 }
 
 /// <summary>
-/// Validates, stores, then submits a job with the shared key: the job row exists before the POST, the moment the POST
+/// Validates, stores, then submits a job with its account's key: the job row exists before the POST, the moment the POST
 /// leaves is recorded before it is sent, and the POST is sent once and never repeated when its outcome is unknown.
 /// People take turns at the account's rate gate (<see cref="FairSubmissionQueue"/>).
 /// </summary>
@@ -69,12 +69,10 @@ public sealed partial class JobSubmitter(
     WriteGate writes,
     FairSubmissionQueue turns,
     JobStateMachine states,
-    CreditEvents creditEvents,
     UpstreamClients clients,
     UpstreamAccounts accounts,
     AccountRouter router,
     PollSchedules schedules,
-    IJobNotifier notifier,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
 {
@@ -171,8 +169,7 @@ public sealed partial class JobSubmitter(
                 : SubmitResult.Conflicting("This Idempotency-Key was already used for a different request. Use a new key for a new job.");
         }
 
-        await notifier.PublishAsync(new JobEvent(job.Id, ownerId, model.Id, JobStatus.Submitting, job.CreatedAt));
-        creditEvents.Notify(ownerId);
+        await states.AdmittedAsync(ownerId, [job]);
 
         // The POST must not be abandoned halfway because a browser tab closed: it runs to its own timeout.
         var result = await SendAsync(job, model, body, CancellationToken.None);

@@ -48,9 +48,6 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     /// <summary>Set once accounts were first stored, so accounts an admin removed are never seeded again from configuration.</summary>
     public const string SeededKey = "ReApi.Accounts.Seeded";
 
-    /// <summary>Where the single shared key of earlier versions was kept; the migration turns it into the account "Default".</summary>
-    public const string LegacySharedKey = "ReApi.SharedKey";
-
     /// <summary>The id the migration gives the account made from the earlier shared key.</summary>
     public static readonly Guid MigratedDefaultId = new("0193a5c0-0000-7000-8000-00000000d3fa");
 

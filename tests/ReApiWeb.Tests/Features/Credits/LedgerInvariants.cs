@@ -9,7 +9,8 @@ namespace ReApiWeb.Tests.Features.Credits;
 /// <summary>What must hold of the ledger whatever happened: checked against the jobs and against reAPI's (the sandbox's) own account.</summary>
 public static class LedgerInvariants
 {
-    public static async Task AssertHoldAsync(AppDbContext db, SandboxServer sandbox, long startingBalance)
+    /// <param name="keys">With several accounts: each account's key; every job's task must be in its own account, and each account's drop must match its own jobs.</param>
+    public static async Task AssertHoldAsync(AppDbContext db, SandboxServer sandbox, long startingBalance, IReadOnlyDictionary<Guid, string>? keys = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var jobs = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
@@ -50,11 +51,24 @@ public static class LedgerInvariants
             Assert.Equal(Sum(LedgerEntryKind.Charge) - Sum(LedgerEntryKind.Refund) + Sum(LedgerEntryKind.Adjustment), await CreditBalances.Spent(mine, cancellationToken));
         }
 
-        // Once no job's fate is open, what reAPI took from the account is exactly charges less refunds.
+        // Once no job's fate is open, what reAPI took from each account is exactly the charges less refunds of its jobs.
         if (jobs.All(j => j.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected))
         {
-            var booked = entries.Where(e => e.Kind == LedgerEntryKind.Charge).Sum(e => e.Credits) - entries.Where(e => e.Kind == LedgerEntryKind.Refund).Sum(e => e.Credits);
-            Assert.Equal(startingBalance - sandbox.State.Balance, booked);
+            long Booked(IEnumerable<LedgerEntry> of) => of.Where(e => e.Kind == LedgerEntryKind.Charge).Sum(e => e.Credits) - of.Where(e => e.Kind == LedgerEntryKind.Refund).Sum(e => e.Credits);
+            if (keys is null)
+            {
+                Assert.Equal(startingBalance - sandbox.State.Balance, Booked(entries));
+                return;
+            }
+
+            foreach (var (account, key) in keys)
+            {
+                var theirs = jobs.Where(j => j.AccountId == account).Select(j => (Guid?)j.Id).ToHashSet();
+                Assert.Equal(startingBalance - sandbox.State.BalanceOf(key), Booked(entries.Where(e => theirs.Contains(e.JobId))));
+            }
+
+            // A task lives in the account its job was sent on (polled, charged and refunded there).
+            Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(keys[j.AccountId!.Value], tasks[j.TaskId!].ApiKey));
         }
     }
 }

@@ -23,16 +23,24 @@ public sealed class LedgerPropertyTests
     private const long StartingBalance = 900;
     private static readonly string[] Models = ["gpt-image-2", "flux-2", "z-image"];
 
+    private const string SecondKey = "rk_live_property_second";
+
+    /// <summary>
+    /// With two accounts, one person's group is served by the second account first (their jobs fail over to the first
+    /// when it runs out of credits) and the others use the first only: every account must match its own jobs.
+    /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task Any_lifecycle_keeps_one_charge_and_one_refund_per_job_and_matches_reAPIs_balance(int seed)
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 2)]
+    public async Task Any_lifecycle_keeps_one_charge_and_one_refund_per_job_and_matches_reAPIs_balance(int seed, int accounts)
     {
         var random = new Random(seed);
         await using var sandbox = await SandboxServer.StartAsync(o =>
         {
-            o.ApiKeys.Add(Key);
+            o.ApiKeys.AddRange(accounts == 1 ? [Key] : [Key, SecondKey]);
             o.StartingBalance = StartingBalance; // runs out mid-sequence: reAPI then refuses with 402
             o.FailureRate = 0.2;
             o.Seed = seed;
@@ -42,9 +50,27 @@ public sealed class LedgerPropertyTests
         });
         var data = TestApp.NewDataDirectory();
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
+        if (accounts == 2)
+        {
+            settings["ReApi:Accounts:0:Name"] = "First";
+            settings["ReApi:Accounts:0:ApiKey"] = Key;
+            settings["ReApi:Accounts:1:Name"] = "Second";
+            settings["ReApi:Accounts:1:ApiKey"] = SecondKey;
+            settings["ReApi:Accounts:1:Groups:0"] = "Second's people";
+        }
+
         var app = TestApp.Start(data, settings);
         var people = await app.AddUsersAsync(2);
         people = [.. people, await app.AdminIdAsync()];
+        var keys = accounts == 1 ? null : (await app.Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None))
+            .ToDictionary(a => a.Id, a => a.Name == "First" ? Key : SecondKey);
+        if (accounts == 2)
+        {
+            await using var setup = await app.DbAsync();
+            var group = await setup.Groups.SingleAsync(g => g.Name == "Second's people", TestContext.Current.CancellationToken);
+            setup.GroupMembers.Add(new GroupMember { GroupId = group.Id, UserId = people[0] });
+            await setup.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
         var pending = new List<Task>();
         try
         {
@@ -80,7 +106,12 @@ public sealed class LedgerPropertyTests
             await ReportFailuresTwiceAsync(app, sandbox);
             await using var db = await app.DbAsync();
             Assert.Contains(await db.Jobs.ToListAsync(TestContext.Current.CancellationToken), j => j.Status == JobStatus.Failed);
-            await LedgerInvariants.AssertHoldAsync(db, sandbox, StartingBalance);
+            await LedgerInvariants.AssertHoldAsync(db, sandbox, StartingBalance, keys);
+            if (accounts == 2)
+            {
+                // Both accounts took jobs.
+                Assert.Equal(2, await db.Jobs.Where(j => j.TaskId != null).Select(j => j.AccountId).Distinct().CountAsync(TestContext.Current.CancellationToken));
+            }
         }
         finally
         {

@@ -143,7 +143,7 @@ public sealed partial class People
     private async Task SetAdminAsync(PersonAccount person, bool admin)
     {
         var sure = admin
-            ? await Dialogs.ConfirmAsync($"Make {person.Name} an admin?", "Admins manage the shared keys, prices, allowances, people and the audit log, and see every job.", "Make admin")
+            ? await Dialogs.ConfirmAsync($"Make {person.Name} an admin?", "Admins manage the reAPI accounts, prices, allowances, people and the audit log, and see every job.", "Make admin")
             : await Dialogs.ConfirmAsync($"Remove {person.Name}'s admin rights?",
                 person.IsProviderAdmin
                     ? "They keep their jobs. They stay an admin while the identity provider's admin group says so: take them out of that group too."
