@@ -1,4 +1,19 @@
+using System.Collections.Concurrent;
+
 namespace ReApiWeb.Features.Jobs;
+
+/// <summary>
+/// One <see cref="FairSubmissionQueue"/> per account (its own rate gate): people take turns in front of the account their
+/// job goes to, and a submission waiting for one account never holds up a submission to another.
+/// </summary>
+public sealed class SubmissionTurns
+{
+    private readonly ConcurrentDictionary<Guid, FairSubmissionQueue> _queues = new();
+
+    /// <summary>Waits for <paramref name="personId"/>'s turn at <paramref name="accountId"/>'s gate (null: the sandbox's).</summary>
+    public Task<FairSubmissionQueue.Turn> EnterAsync(Guid? accountId, Guid personId, CancellationToken cancellationToken) =>
+        _queues.GetOrAdd(accountId ?? Guid.Empty, _ => new FairSubmissionQueue()).EnterAsync(personId, cancellationToken);
+}
 
 /// <summary>
 /// Takes turns between people in front of the account's rate gate: one submission at a time waits for a slot, and the

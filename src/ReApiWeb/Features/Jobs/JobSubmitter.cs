@@ -58,7 +58,7 @@ public sealed record SubmitResult(Guid? JobId, JobStatus? Status, IReadOnlyList<
 /// <summary>
 /// Validates, stores, then submits a job with its account's key: the job row exists before the POST, the moment the POST
 /// leaves is recorded before it is sent, and the POST is sent once and never repeated when its outcome is unknown.
-/// People take turns at the account's rate gate (<see cref="FairSubmissionQueue"/>).
+/// People take turns at the rate gate of the job's account (<see cref="SubmissionTurns"/>).
 /// </summary>
 public sealed partial class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -67,7 +67,7 @@ public sealed partial class JobSubmitter(
     PriceBook prices,
     JobAdmission admissions,
     WriteGate writes,
-    FairSubmissionQueue turns,
+    SubmissionTurns turns,
     JobStateMachine states,
     UpstreamClients clients,
     UpstreamAccounts accounts,
@@ -204,7 +204,7 @@ public sealed partial class JobSubmitter(
             try
             {
                 var client = await clients.ClientAsync(job.AccountId, cancellationToken);
-                using var turn = await turns.EnterAsync(job.OwnerId, cancellationToken);
+                using var turn = await turns.EnterAsync(job.AccountId, job.OwnerId, cancellationToken);
                 task = await client.SubmitAsync(model.Endpoint, body, async ct =>
                 {
                     // The slot is ours: the next person may queue for the gate while this POST is recorded and sent.

@@ -27,7 +27,7 @@ public static class JobsExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobBatches>();
         services.AddScoped<Components.CostConfirmation>();
-        services.AddSingleton<FairSubmissionQueue>();
+        services.AddSingleton<SubmissionTurns>();
         services.AddSingleton<ModelAccess>();
         services.AddSingleton<JobSharing>();
         services.AddSingleton<IJobReader, JobReader>();
