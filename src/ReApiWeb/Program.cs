@@ -45,6 +45,7 @@ if (StorageCheck.Problems(folders, app.Logger) is { Count: > 0 } unwritable)
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
 await app.Services.PrepareUpstreamAsync(CancellationToken.None);
+await app.Services.GetRequiredService<CreditTotals>().RebuildIfNeededAsync(CancellationToken.None);
 
 if (!app.Environment.IsDevelopment())
 {

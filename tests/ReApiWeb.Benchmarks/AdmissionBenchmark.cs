@@ -28,18 +28,11 @@ public static class AdmissionBenchmark
         var directory = Path.Combine(Path.GetTempPath(), "reapiweb-admission-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
 
-        var services = new ServiceCollection();
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Options.Create(new CreditsOptions()));
-        services.AddSingleton<WriteGate>();
-        services.AddSingleton<Allowances>();
-        services.AddSingleton<CreditLedger>();
-        services.AddSingleton<JobAdmission>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Services(directory);
         await provider.MigrateDatabaseAsync();
 
         var people = await SeedAsync(provider, workers, history);
+        await provider.GetRequiredService<CreditTotals>().RebuildAsync(CancellationToken.None);
         var admission = provider.GetRequiredService<JobAdmission>();
         var model = ModelCatalog.Default.Find("gpt-image-2")!;
         var body = new JsonObject { ["model"] = model.Id, ["prompt"] = "benchmark" };
@@ -75,6 +68,32 @@ public static class AdmissionBenchmark
         Console.WriteLine(overspent == 0 ? "every allowance held: no person, group or team past its limit" : $"OVERSPENT: {overspent} allowances past their limit");
         Directory.Delete(directory, recursive: true);
         return overspent == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The app's credit services on a SQLite file in <paramref name="directory"/>, as the app wires them; jobs go to the
+    /// sandbox (no account), so admission's routing needs no upstream.
+    /// </summary>
+    internal static ServiceProvider Services(string directory)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection();
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(new CreditsOptions()));
+        services.AddSingleton(Options.Create(new ReApiWeb.Features.Upstream.SandboxModeOptions { Enabled = true }));
+        services.AddSingleton<WriteGate>();
+        services.AddSingleton<ReApiWeb.Features.Admin.AuditLog>();
+        services.AddSingleton<ReApiWeb.Features.Upstream.UpstreamAccounts>();
+        services.AddSingleton<ReApiWeb.Features.Upstream.UpstreamMode>();
+        services.AddSingleton<ReApiWeb.Features.Upstream.AccountRouter>();
+        services.AddSingleton<CreditTotals>();
+        services.AddSingleton<Allowances>();
+        services.AddSingleton<CreditBalances>();
+        services.AddSingleton<CreditLedger>();
+        services.AddSingleton<JobAdmission>();
+        return services.BuildServiceProvider();
     }
 
     /// <summary>People in 8 groups, with daily, weekly and team allowances that some submitters reach, and a ledger history.</summary>

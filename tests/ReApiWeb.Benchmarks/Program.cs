@@ -9,6 +9,12 @@ if (args.Contains("--admissions"))
     return await AdmissionBenchmark.RunAsync(args);
 }
 
+// With --balance: what one person's balance costs at 100, 10,000 and 1,000,000 ledger rows (BalanceBenchmark).
+if (args.Contains("--balance"))
+{
+    return await BalanceBenchmark.RunAsync(args);
+}
+
 // With --gallery: the gallery's page and search queries at 1k/10k/100k jobs, and preview making (GalleryBenchmark).
 if (args.Contains("--gallery"))
 {

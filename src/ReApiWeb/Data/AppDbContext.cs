@@ -53,6 +53,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<UpstreamAccount> UpstreamAccounts => Set<UpstreamAccount>();
 
+    public DbSet<CreditTotal> CreditTotals => Set<CreditTotal>();
+
     public DbSet<UpstreamAccountGroup> UpstreamAccountGroups => Set<UpstreamAccountGroup>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

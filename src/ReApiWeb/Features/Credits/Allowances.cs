@@ -15,9 +15,10 @@ public sealed record Allowance(Guid QuotaId, QuotaScope Scope, QuotaPeriod Perio
 
 /// <summary>
 /// Works out which allowances apply to a person (their own, their groups', the team's cap) and how much of each is
-/// used, from the ledger. Runs on the caller's context, so admission reads it inside its write transaction.
+/// used, from the ledger's running totals (<see cref="CreditTotals"/>). Runs on the caller's context, so admission
+/// reads it inside its write transaction.
 /// </summary>
-public sealed class Allowances(IOptions<CreditsOptions> options)
+public sealed class Allowances(IOptions<CreditsOptions> options, CreditTotals totals)
 {
     public TimeZoneInfo Zone { get; } = options.Value.Zone;
 
@@ -38,7 +39,10 @@ public sealed class Allowances(IOptions<CreditsOptions> options)
         foreach (var (quota, extra) in quotas.Select(q => (q.Quota, q.Extra)))
         {
             var start = CreditPeriods.Start(quota.Period, now, Zone);
-            var used = await Consumed(Entries(db, quota.Scope, quota.SubjectId).Where(e => e.PeriodAt >= start), cancellationToken);
+            var period = CreditTotals.PeriodOf(quota.Period);
+            var used = quota.Scope == QuotaScope.Group
+                ? await totals.GroupConsumedAsync(db, quota.SubjectId ?? Guid.Empty, period, now, cancellationToken)
+                : (await totals.ForAsync(db, quota.Scope == QuotaScope.User ? userId : Guid.Empty, period, now, cancellationToken)).Consumed;
             var name = quota.Scope switch
             {
                 QuotaScope.User => $"your {CreditPeriods.Adjective(quota.Period)} allowance",
@@ -50,19 +54,6 @@ public sealed class Allowances(IOptions<CreditsOptions> options)
 
         return result;
     }
-
-    /// <summary>The ledger lines an allowance counts: everyone's for the team, the members' for a group, one person's.</summary>
-    public static IQueryable<LedgerEntry> Entries(AppDbContext db, QuotaScope scope, Guid? subjectId) => scope switch
-    {
-        QuotaScope.User => db.Ledger.Where(e => e.UserId == subjectId),
-        QuotaScope.Group => db.Ledger.Where(e => db.GroupMembers.Any(m => m.GroupId == subjectId && m.UserId == e.UserId)),
-        _ => db.Ledger,
-    };
-
-    /// <summary>What counts against an allowance: holds and adjustments, less releases and refunds (a charge only turns a hold into spending).</summary>
-    public static Task<long> Consumed(IQueryable<LedgerEntry> entries, CancellationToken cancellationToken) =>
-        entries.SumAsync(e => e.Kind == LedgerEntryKind.Hold || e.Kind == LedgerEntryKind.Adjustment ? e.Credits
-            : e.Kind == LedgerEntryKind.Charge ? 0 : -e.Credits, cancellationToken);
 
     /// <summary>"on Tue 24 Nov at 00:00 (Europe/Paris)".</summary>
     public string ResetText(DateTimeOffset at) =>

@@ -19,7 +19,7 @@ public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
 /// state change and its ledger line commit together; the unique index on (job, kind) makes a second hold, charge,
 /// release or refund of one job impossible, whatever runs concurrently.
 /// </summary>
-public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions> options, TimeProvider time)
+public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOptions<CreditsOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Checks every allowance that applies to the jobs' owner and, if all of them together fit every allowance, adds a
@@ -42,7 +42,7 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
 
         foreach (var (job, quote) in jobs)
         {
-            db.Ledger.Add(new LedgerEntry
+            await BookAsync(db, new LedgerEntry
             {
                 UserId = job.OwnerId,
                 JobId = job.Id,
@@ -52,7 +52,7 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
                 PeriodAt = job.CreatedAt,
                 ModelId = job.ModelId,
                 Note = quote.Explanation,
-            });
+            }, cancellationToken);
         }
 
         return new Admission(null, await NoticesAsync(db, first, total, states, cancellationToken));
@@ -79,7 +79,7 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
             return false;
         }
 
-        db.Ledger.Add(new LedgerEntry
+        await BookAsync(db, new LedgerEntry
         {
             UserId = source.UserId,
             JobId = jobId,
@@ -88,9 +88,20 @@ public sealed class CreditLedger(Allowances allowances, IOptions<CreditsOptions>
             At = time.GetUtcNow(),
             PeriodAt = source.PeriodAt,
             ModelId = source.ModelId,
-        });
+        }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>An admin's correction: positive credits add spending, negative give credits back.</summary>
+    public Task AdjustAsync(AppDbContext db, Guid userId, long credits, string note, Guid adminId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        BookAsync(db, new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = at, PeriodAt = at, Note = note, ActorId = adminId }, cancellationToken);
+
+    /// <summary>Adds an entry and moves its running totals, both on the caller's context and in its transaction.</summary>
+    private async Task BookAsync(AppDbContext db, LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        db.Ledger.Add(entry);
+        await totals.AddAsync(db, entry, cancellationToken);
     }
 
     /// <summary>Tells the person once per period when this job takes an allowance past the notice share.</summary>

@@ -12,6 +12,7 @@ public static class CreditsExtensions
             .Validate(o => o.DriftWarningCredits >= 0, "Credits:DriftWarningCredits must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<PriceBook>();
+        services.AddSingleton<CreditTotals>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();
         services.AddSingleton<CreditEvents>();

@@ -14,7 +14,7 @@ public sealed record QuotaRow(Guid Id, QuotaScope Scope, Guid? SubjectId, QuotaP
 /// What admins change about limits and spending: allowances per person, group and team, temporary increases, local
 /// groups and their members, ledger adjustments. Every change is written to the audit log in the same transaction.
 /// </summary>
-public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, CreditEvents events, TimeProvider time)
+public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, CreditEvents events, CreditLedger ledger, WriteGate writes, TimeProvider time)
 {
     public async Task<IReadOnlyList<QuotaRow>> QuotasAsync(CancellationToken cancellationToken)
     {
@@ -99,11 +99,17 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         }
 
         var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
-        db.Ledger.Add(new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = now, PeriodAt = now, Note = reason.Trim(), ActorId = admin.Id });
-        await audit.AddAdminChangeAsync(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+            await audit.AddAdminChangeAsync(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})", cancellationToken);
+            await ledger.AdjustAsync(db, userId, credits, reason.Trim(), admin.Id, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         events.Notify(userId);
     }
 

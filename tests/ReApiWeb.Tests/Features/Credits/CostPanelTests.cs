@@ -17,7 +17,9 @@ public sealed class CostPanelTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(new Allowances(Options.Create(new CreditsOptions { TimeZone = "UTC" })));
+        // The panel reads only the allowance's words (its reset time); nothing here touches a database.
+        var options = Options.Create(new CreditsOptions { TimeZone = "UTC" });
+        Services.AddSingleton(new Allowances(options, new CreditTotals(null!, options, new ReApiWeb.Data.WriteGate(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CreditTotals>.Instance)));
     }
 
     private static CreditBalance Balance(long limit, long used) =>

@@ -107,6 +107,9 @@ public sealed class LedgerPropertyTests
             await using var db = await app.DbAsync();
             Assert.Contains(await db.Jobs.ToListAsync(TestContext.Current.CancellationToken), j => j.Status == JobStatus.Failed);
             await LedgerInvariants.AssertHoldAsync(db, sandbox, StartingBalance, keys);
+
+            // The running totals, kept entry by entry through restarts and races, equal the ledger's sums in every period.
+            Assert.Empty(await app.Services.GetRequiredService<ReApiWeb.Features.Credits.CreditTotals>().VerifyAsync(TestContext.Current.CancellationToken));
             if (accounts == 2)
             {
                 // Both accounts took jobs.

@@ -61,7 +61,7 @@ public sealed class QuotaRaceTests() : SandboxedAppTest("rk_live_race", TimeSpan
         }
 
         Assert.Equal(2 * admitted.Count, entries.Count);
-        Assert.True(await Allowances.Consumed(db.Ledger, TestContext.Current.CancellationToken) <= Limit);
+        Assert.True(await ReApiWeb.Tests.Features.Credits.LedgerInvariants.Consumed(db.Ledger, TestContext.Current.CancellationToken) <= Limit);
         Assert.Equal(Limit / Price * Price, Sandbox.State.Tasks.Sum(t => t.Price));
     }
 }

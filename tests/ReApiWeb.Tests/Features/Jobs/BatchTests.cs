@@ -57,7 +57,7 @@ public sealed class BatchTests() : SandboxedAppTest("rk_live_batches", TimeSpan.
         var entries = await db.Ledger.AsNoTracking().ToListAsync(Ct);
         Assert.Equal(30, entries.Count(e => e.Kind == LedgerEntryKind.Hold));
         Assert.Equal(30, entries.Count(e => e.Kind == LedgerEntryKind.Charge));
-        Assert.Equal(10 * total, await Allowances.Consumed(db.Ledger, Ct));
+        Assert.Equal(10 * total, await ReApiWeb.Tests.Features.Credits.LedgerInvariants.Consumed(db.Ledger, Ct));
         Assert.Equal(30, Sandbox.State.Tasks.Count);
     }
 
@@ -110,7 +110,7 @@ public sealed class BatchTests() : SandboxedAppTest("rk_live_batches", TimeSpan.
 
         var entries = await db.Ledger.AsNoTracking().ToListAsync(Ct);
         Assert.All(stopped, j => Assert.Single(entries, e => e.JobId == j.Id && e.Kind == LedgerEntryKind.Release));
-        Assert.Equal(sent.Count * price, await Allowances.Consumed(db.Ledger, Ct));
+        Assert.Equal(sent.Count * price, await ReApiWeb.Tests.Features.Credits.LedgerInvariants.Consumed(db.Ledger, Ct));
         Assert.NotNull((await db.Batches.SingleAsync(b => b.Id == batchId, Ct)).CancelledAt);
     }
 

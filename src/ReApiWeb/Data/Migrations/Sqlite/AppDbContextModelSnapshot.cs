@@ -219,6 +219,31 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.ToTable("CollectionShares");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.CreditTotal", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Consumed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Spent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Period", "PeriodStart");
+
+                    b.ToTable("CreditTotals");
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Favourite", b =>
                 {
                     b.Property<Guid>("UserId")

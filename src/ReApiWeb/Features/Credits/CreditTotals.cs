@@ -1,0 +1,188 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Features.Credits;
+
+/// <summary>
+/// Running totals of the ledger per person and for the team, per allowance period and for all time
+/// (<see cref="CreditTotal"/>). <see cref="AddAsync"/> applies an entry on the caller's context, inside the caller's
+/// transaction, so an entry and its totals commit together; reads then cost one row whatever the ledger's size. The
+/// ledger stays the truth: <see cref="VerifyAsync"/> recomputes the totals from it and <see cref="RebuildAsync"/>
+/// replaces them (at start when the time zone the periods are cut in changed, or when they were never built).
+/// </summary>
+public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFactory, IOptions<CreditsOptions> options, WriteGate writes, ILogger<CreditTotals> logger)
+{
+    private readonly TimeZoneInfo _zone = options.Value.Zone;
+
+    /// <summary>The time zone the stored periods were cut in; a different one means the totals are rebuilt.</summary>
+    public const string ZoneSetting = "Credits.Totals.Zone";
+
+    private static readonly DateTimeOffset AllTime = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Adds <paramref name="entry"/> (already added to <paramref name="db"/>) to its person's and the team's totals.</summary>
+    public async Task AddAsync(AppDbContext db, LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        var (consumed, reserved, spent) = Delta(entry.Kind, entry.Credits);
+        foreach (var (userId, period, start) in Keys(entry))
+        {
+            if (db.CreditTotals.Local.FirstOrDefault(t => t.UserId == userId && t.Period == period && t.PeriodStart == start) is { } pending)
+            {
+                // Made earlier in this same transaction (a batch's holds): not in the database yet.
+                pending.Consumed += consumed;
+                pending.Reserved += reserved;
+                pending.Spent += spent;
+                continue;
+            }
+
+            // An atomic increment of the stored row; the first entry of a period adds the row.
+            var updated = await db.CreditTotals.Where(t => t.UserId == userId && t.Period == period && t.PeriodStart == start)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Consumed, t => t.Consumed + consumed)
+                    .SetProperty(t => t.Reserved, t => t.Reserved + reserved)
+                    .SetProperty(t => t.Spent, t => t.Spent + spent), cancellationToken);
+            if (updated == 0)
+            {
+                db.CreditTotals.Add(new CreditTotal { UserId = userId, Period = period, PeriodStart = start, Consumed = consumed, Reserved = reserved, Spent = spent });
+            }
+        }
+    }
+
+    /// <summary>The totals of <paramref name="userId"/> (or the team: empty) for the period of <paramref name="period"/> that contains <paramref name="now"/>.</summary>
+    public async Task<CreditTotal> ForAsync(AppDbContext db, Guid userId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var start = Start(period, now);
+        return await db.CreditTotals.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId && t.Period == period && t.PeriodStart == start, cancellationToken)
+            ?? new CreditTotal { UserId = userId, Period = period, PeriodStart = start };
+    }
+
+    /// <summary>What a group's current members consumed in the period containing <paramref name="now"/> (including before they joined).</summary>
+    public Task<long> GroupConsumedAsync(AppDbContext db, Guid groupId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var start = Start(period, now);
+        return db.CreditTotals.Where(t => t.Period == period && t.PeriodStart == start && t.UserId != Guid.Empty
+                && db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == t.UserId))
+            .SumAsync(t => t.Consumed, cancellationToken);
+    }
+
+    public static CreditTotalPeriod PeriodOf(QuotaPeriod period) => period switch
+    {
+        QuotaPeriod.Day => CreditTotalPeriod.Day,
+        QuotaPeriod.Week => CreditTotalPeriod.Week,
+        _ => CreditTotalPeriod.Month,
+    };
+
+    /// <summary>Differences between the stored totals and the totals recomputed from the ledger (none when they agree).</summary>
+    public async Task<IReadOnlyList<string>> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var expected = await ComputeAsync(db, cancellationToken);
+        var stored = await db.CreditTotals.AsNoTracking().ToDictionaryAsync(t => (t.UserId, t.Period, t.PeriodStart), cancellationToken);
+        var differences = new List<string>();
+        foreach (var key in expected.Keys.Union(stored.Keys))
+        {
+            var want = expected.GetValueOrDefault(key) ?? new CreditTotal();
+            var have = stored.GetValueOrDefault(key) ?? new CreditTotal();
+            if ((want.Consumed, want.Reserved, want.Spent) != (have.Consumed, have.Reserved, have.Spent))
+            {
+                differences.Add($"{key.UserId} {key.Period} {key.PeriodStart:u}: ledger {want.Consumed}/{want.Reserved}/{want.Spent}, totals {have.Consumed}/{have.Reserved}/{have.Spent} (consumed/reserved/spent)");
+            }
+        }
+
+        return differences;
+    }
+
+    /// <summary>
+    /// Rebuilds the totals from the ledger when they were never built or were cut in another time zone; logs what
+    /// <see cref="VerifyAsync"/> would have found otherwise. Runs at start, before jobs are admitted.
+    /// </summary>
+    public async Task RebuildIfNeededAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var zone = await db.Settings.AsNoTracking().Where(s => s.Key == ZoneSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken);
+        if (zone != _zone.Id)
+        {
+            await RebuildAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Replaces every total with the sums of the ledger, in one transaction.</summary>
+    public async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        using var turn = await writes.EnterAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var totals = await ComputeAsync(db, cancellationToken);
+        await db.CreditTotals.ExecuteDeleteAsync(cancellationToken);
+        db.CreditTotals.AddRange(totals.Values);
+        var setting = await db.Settings.FindAsync([ZoneSetting], cancellationToken);
+        if (setting is null)
+        {
+            db.Settings.Add(new AppSetting { Key = ZoneSetting, Value = _zone.Id, UpdatedAt = DateTimeOffset.UtcNow });
+        }
+        else
+        {
+            setting.Value = _zone.Id;
+            setting.UpdatedAt = DateTimeOffset.UtcNow;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogRebuilt(totals.Count, _zone.Id);
+    }
+
+    private async Task<Dictionary<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset PeriodStart), CreditTotal>> ComputeAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset PeriodStart), CreditTotal>();
+        await foreach (var entry in db.Ledger.AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var (consumed, reserved, spent) = Delta(entry.Kind, entry.Credits);
+            foreach (var key in Keys(entry))
+            {
+                if (!totals.TryGetValue(key, out var total))
+                {
+                    totals[key] = total = new CreditTotal { UserId = key.UserId, Period = key.Period, PeriodStart = key.Start };
+                }
+
+                total.Consumed += consumed;
+                total.Reserved += reserved;
+                total.Spent += spent;
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>How an entry moves the three totals.</summary>
+    private static (long Consumed, long Reserved, long Spent) Delta(LedgerEntryKind kind, long credits) => kind switch
+    {
+        LedgerEntryKind.Hold => (credits, credits, 0),
+        LedgerEntryKind.Charge => (0, -credits, credits),
+        LedgerEntryKind.Release => (-credits, -credits, 0),
+        LedgerEntryKind.Refund => (-credits, 0, -credits),
+        _ => (credits, 0, credits), // an adjustment
+    };
+
+    /// <summary>The rows an entry counts in: its person's and the team's, for each period containing its period instant and for all time.</summary>
+    private IEnumerable<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset Start)> Keys(LedgerEntry entry)
+    {
+        foreach (var userId in new[] { entry.UserId, Guid.Empty })
+        {
+            foreach (var period in new[] { CreditTotalPeriod.Day, CreditTotalPeriod.Week, CreditTotalPeriod.Month, CreditTotalPeriod.All })
+            {
+                yield return (userId, period, Start(period, entry.PeriodAt));
+            }
+        }
+    }
+
+    private DateTimeOffset Start(CreditTotalPeriod period, DateTimeOffset at) => period switch
+    {
+        CreditTotalPeriod.Day => CreditPeriods.Start(QuotaPeriod.Day, at, _zone),
+        CreditTotalPeriod.Week => CreditPeriods.Start(QuotaPeriod.Week, at, _zone),
+        CreditTotalPeriod.Month => CreditPeriods.Start(QuotaPeriod.Month, at, _zone),
+        _ => AllTime,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Credit totals rebuilt from the ledger: {Count} rows, periods cut in {Zone}")]
+    private partial void LogRebuilt(int count, string zone);
+}

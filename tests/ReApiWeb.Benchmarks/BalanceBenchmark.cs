@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
+using ReApiWeb.Data;
+using ReApiWeb.Features.Credits;
+
+namespace ReApiWeb.Benchmarks;
+
+/// <summary>
+/// What a balance costs as a person's ledger grows: for 100, 10,000 and 1,000,000 ledger rows of one person (with a
+/// daily, a group and a team allowance), 64 concurrent readers call <see cref="CreditBalances.ForUserAsync"/> (what
+/// <c>/api/v1/balance</c>, the app bar and every admission read) for a few seconds; then the totals are checked against
+/// the ledger (<see cref="CreditTotals.VerifyAsync"/>).
+/// </summary>
+public static class BalanceBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Array.IndexOf(args, "--seconds") is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : 5;
+        Console.WriteLine($"Balance benchmark: 64 concurrent readers of one person's balance for {seconds} s, SQLite WAL, after the running totals are rebuilt from the ledger.");
+        Console.WriteLine("| ledger rows of the person | balances/s | p50 (ms) | p99 (ms) | before: sums of the ledger/s | before p99 (ms) | rebuild (s) | totals = ledger |");
+        Console.WriteLine("|---------------------------|------------|----------|----------|------------------------------|-----------------|-------------|-----------------|");
+        var failed = false;
+        // The first pass (100 rows, not printed) warms the process: JIT tiers, EF's compiled queries, SQLite's code.
+        foreach (var (rows, print) in new[] { (100, false), (100, true), (10_000, true), (1_000_000, true) })
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "reapiweb-balance-bench", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            await using (var provider = AdmissionBenchmark.Services(directory))
+            {
+                await provider.MigrateDatabaseAsync();
+                var person = await SeedAsync(provider, directory, rows);
+                var rebuild = Stopwatch.StartNew();
+                var totals = provider.GetRequiredService<CreditTotals>();
+                await totals.RebuildAsync(CancellationToken.None);
+                rebuild.Stop();
+                var balances = provider.GetRequiredService<CreditBalances>();
+                var dbFactory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+                await ReadAsync(() => balances.ForUserAsync(person, CancellationToken.None), TimeSpan.FromSeconds(3)); // warm-up (JIT tiers, connection pool, page cache)
+                var (perSecond, p50, p99) = await ReadAsync(() => balances.ForUserAsync(person, CancellationToken.None), TimeSpan.FromSeconds(seconds));
+                var (beforePerSecond, _, beforeP99) = await ReadAsync(() => LedgerSumsAsync(dbFactory, person), TimeSpan.FromSeconds(seconds));
+                var differences = await totals.VerifyAsync(CancellationToken.None);
+                failed |= differences.Count > 0;
+                if (print)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {rows,25:N0} | {perSecond,10:0} | {p50,8:0.00} | {p99,8:0.00} | {beforePerSecond,28:0} | {beforeP99,15:0.00} | {rebuild.Elapsed.TotalSeconds,11:0.0} | {(differences.Count == 0 ? "yes" : $"NO ({differences.Count})"),-15} |"));
+                }
+            }
+
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The same figures as earlier versions read them, summing the person's ledger on every read (reserved, spent this
+    /// month and in all, and the three allowances: the person's day, the group's week, the team's month).
+    /// </summary>
+    private static async Task<object> LedgerSumsAsync(IDbContextFactory<AppDbContext> dbFactory, Guid person)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var mine = db.Ledger.Where(e => e.UserId == person);
+        var monthAgo = DateTimeOffset.UtcNow.AddDays(-30);
+        var weekAgo = DateTimeOffset.UtcNow.AddDays(-7);
+        var dayAgo = DateTimeOffset.UtcNow.AddDays(-1);
+        static IQueryable<long> Signed(IQueryable<LedgerEntry> entries) => entries.Select(e => e.Kind == LedgerEntryKind.Hold ? e.Credits : -e.Credits);
+        return new[]
+        {
+            await Signed(mine.Where(e => e.Kind != LedgerEntryKind.Refund)).SumAsync(),
+            await Signed(mine.Where(e => e.PeriodAt >= monthAgo)).SumAsync(),
+            await Signed(mine).SumAsync(),
+            await Signed(mine.Where(e => e.PeriodAt >= dayAgo)).SumAsync(),
+            await Signed(db.Ledger.Where(e => e.PeriodAt >= weekAgo && db.GroupMembers.Any(m => m.UserId == e.UserId))).SumAsync(),
+            await Signed(db.Ledger.Where(e => e.PeriodAt >= monthAgo)).SumAsync(),
+        };
+    }
+
+    private static async Task<(double PerSecond, double P50, double P99)> ReadAsync(Func<Task> read, TimeSpan duration)
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await read();
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })));
+        var sorted = latencies.Order().ToArray();
+        return (sorted.Length / clock.Elapsed.TotalSeconds, sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
+    }
+
+    /// <summary>One person in a group with three allowances and <paramref name="rows"/> ledger rows over the last 60 days (written in bulk).</summary>
+    private static async Task<Guid> SeedAsync(IServiceProvider provider, string directory, int rows)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var person = new User { Email = "reader@test.local", DisplayName = "reader", CreatedAt = now };
+        await using (var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            db.Users.Add(person);
+            var group = new Group { Name = "readers", CreatedAt = now };
+            group.Members.Add(new GroupMember { UserId = person.Id });
+            db.Groups.Add(group);
+            db.Quotas.Add(new Quota { Scope = QuotaScope.User, SubjectId = person.Id, Period = QuotaPeriod.Day, Credits = 1_000_000, UpdatedAt = now });
+            db.Quotas.Add(new Quota { Scope = QuotaScope.Group, SubjectId = group.Id, Period = QuotaPeriod.Week, Credits = 10_000_000, UpdatedAt = now });
+            db.Quotas.Add(new Quota { Scope = QuotaScope.Team, Period = QuotaPeriod.Month, Credits = 100_000_000, UpdatedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        // Holds and charges in pairs, as finished jobs leave them (no job rows: a balance never reads them).
+        var dates = new DateTimeOffsetToBinaryConverter();
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "bench.db")}");
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO Ledger (UserId, Kind, Credits, At, PeriodAt, ModelId) VALUES ($user, $kind, 30, $at, $at, 'gpt-image-2')";
+        var user = command.Parameters.Add("$user", SqliteType.Text);
+        var kind = command.Parameters.Add("$kind", SqliteType.Text);
+        var at = command.Parameters.Add("$at", SqliteType.Integer);
+        user.Value = person.Id.ToString().ToUpperInvariant();
+        var random = new Random(7);
+        for (var row = 0; row < rows; row++)
+        {
+            kind.Value = row % 2 == 0 ? nameof(LedgerEntryKind.Hold) : nameof(LedgerEntryKind.Charge);
+            at.Value = dates.ConvertToProvider(now.AddDays(-random.NextDouble() * 60));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return person.Id;
+    }
+}
