@@ -59,6 +59,12 @@ public static class LedgerInvariants
             Assert.Equal(Sum(LedgerEntryKind.Hold) + Sum(LedgerEntryKind.Adjustment) - Sum(LedgerEntryKind.Release) - Sum(LedgerEntryKind.Refund), total.Consumed);
         }
 
+        // A task lives in the account its job was sent on (polled, charged and refunded there).
+        if (keys is not null)
+        {
+            Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(keys[j.AccountId!.Value], tasks[j.TaskId!].ApiKey));
+        }
+
         // Once no job's fate is open, what reAPI took from each account is exactly the charges less refunds of its jobs.
         if (jobs.All(j => j.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Rejected))
         {
@@ -74,9 +80,6 @@ public static class LedgerInvariants
                 var theirs = jobs.Where(j => j.AccountId == account).Select(j => (Guid?)j.Id).ToHashSet();
                 Assert.Equal(startingBalance - sandbox.State.BalanceOf(key), Booked(entries.Where(e => theirs.Contains(e.JobId))));
             }
-
-            // A task lives in the account its job was sent on (polled, charged and refunded there).
-            Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(keys[j.AccountId!.Value], tasks[j.TaskId!].ApiKey));
         }
     }
 }

@@ -24,12 +24,17 @@ public sealed class FaultTests
     private const string Key = "rk_live_fault_tests";
     private static readonly JobStatus[] Settled = [JobStatus.Completed, JobStatus.Failed, JobStatus.Rejected, JobStatus.Unconfirmed];
 
-    [Fact]
-    public async Task Under_faults_and_a_restart_every_job_settles_with_at_most_one_task_each()
+    private const string SecondKey = "rk_live_fault_tests_second";
+
+    /// <summary>With two accounts, a member's group is served by the second: half the jobs go to each, under the same faults.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Under_faults_and_a_restart_every_job_settles_with_at_most_one_task_each(int accounts)
     {
         await using var sandbox = await SandboxServer.StartAsync(o =>
         {
-            o.ApiKeys.Add(Key);
+            o.ApiKeys.AddRange(accounts == 1 ? [Key] : [Key, SecondKey]);
             o.Seed = 11;
             o.FailureRate = 0.1;
             o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(2);
@@ -47,15 +52,39 @@ public sealed class FaultTests
         var data = TestApp.NewDataDirectory();
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
         settings["ReApi:RequestTimeoutSeconds"] = "5";
+        if (accounts == 2)
+        {
+            settings["ReApi:Accounts:0:Name"] = "First";
+            settings["ReApi:Accounts:0:ApiKey"] = Key;
+            settings["ReApi:Accounts:1:Name"] = "Second";
+            settings["ReApi:Accounts:1:ApiKey"] = SecondKey;
+            settings["ReApi:Accounts:1:Groups:0"] = "Second's people";
+        }
+
         var prompts = Enumerable.Range(0, 24).Select(i => $"fault job {i}").ToList();
 
         List<Guid> jobIds;
+        IReadOnlyDictionary<Guid, string>? keys = null;
         await using (var first = TestApp.Start(data, settings))
         {
             var submitter = first.Services.GetRequiredService<JobSubmitter>();
-            var owner = await first.AdminIdAsync();
-            var results = await Task.WhenAll(prompts.Select(p =>
-                submitter.SubmitAsync(owner, new JobRequest("z-image", new JsonObject { ["prompt"] = p }, Guid.NewGuid()), CancellationToken.None)));
+            Guid[] owners = [await first.AdminIdAsync()];
+            if (accounts == 2)
+            {
+                var member = await first.AddLocalUserAsync("second@test.local", "second-password-1");
+                await using (var setup = await first.DbAsync())
+                {
+                    setup.GroupMembers.Add(new GroupMember { GroupId = (await setup.Groups.SingleAsync(g => g.Name == "Second's people", TestContext.Current.CancellationToken)).Id, UserId = member });
+                    await setup.SaveChangesAsync(TestContext.Current.CancellationToken);
+                }
+
+                owners = [.. owners, member];
+                keys = (await first.Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None))
+                    .ToDictionary(a => a.Id, a => a.Name == "First" ? Key : SecondKey);
+            }
+
+            var results = await Task.WhenAll(prompts.Select((p, i) =>
+                submitter.SubmitAsync(owners[i % owners.Length], new JobRequest("z-image", new JsonObject { ["prompt"] = p }, Guid.NewGuid()), CancellationToken.None)));
             jobIds = [.. results.Select(r => r.JobId!.Value)];
         }
 
@@ -93,7 +122,7 @@ public sealed class FaultTests
         });
         Assert.Contains(jobs, j => j.Status == JobStatus.Completed);
         Assert.Contains(jobs, j => j.Status == JobStatus.Unconfirmed); // the resets after create
-        await LedgerInvariants.AssertHoldAsync(db, sandbox, new SandboxOptions().StartingBalance);
+        await LedgerInvariants.AssertHoldAsync(db, sandbox, new SandboxOptions().StartingBalance, keys);
     }
 
     [Fact]
