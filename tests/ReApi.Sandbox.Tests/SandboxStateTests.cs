@@ -38,6 +38,37 @@ public sealed class SandboxStateTests
     }
 
     [Fact]
+    public void Each_key_is_its_own_account_with_its_balance_tasks_and_rate_window_and_a_second_key_joins_one()
+    {
+        const string other = "rk_live_other_account";
+        const string second = "rk_live_sandbox_key_second";
+        var state = CreateState(o =>
+        {
+            o.ApiKeys.Add(other);
+            o.SecondKeys[second] = Key;
+            o.StartingBalances[other] = 10;
+            o.RequestsPerSecond = 2;
+        });
+
+        Assert.Null(state.Submit(ReApiEndpoint.Images, Image(), Key, out var task));
+        Assert.Equal((1000 - task!.Price, 10L), (state.BalanceOf(Key), state.BalanceOf(other)));
+        Assert.Equal(402, state.Submit(ReApiEndpoint.Images, Image(), other, out _)!.HttpStatus); // 10 credits are not enough
+
+        // Another account's task is not found, as on reAPI; the account's second key sees it and shares its balance.
+        Assert.Null(state.Find(task.Id, other));
+        Assert.Same(task, state.Find(task.Id, second));
+        Assert.Equal(state.BalanceOf(Key), state.BalanceOf(second));
+        Assert.Null(state.Authenticate("Bearer " + second, out _));
+
+        // Each account has its own window: two requests fill one account's, not the other's.
+        Assert.Null(state.TakeRequestSlot(Key));
+        Assert.Null(state.TakeRequestSlot(second));
+        Assert.Equal(429, state.TakeRequestSlot(Key)!.HttpStatus);
+        Assert.Null(state.TakeRequestSlot(other));
+        Assert.Equal((1L, 0L), (state.StatisticsOf(Key).RateLimited, state.StatisticsOf(other).RateLimited));
+    }
+
+    [Fact]
     public void A_missing_required_field_is_20002_and_charges_nothing()
     {
         var state = CreateState();
