@@ -148,7 +148,7 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
         }
 
         var facts = await query.AsNoTracking()
-            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.Status, j.AccountId, j.CreatedAt, j.SubmittedAt))
+            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.AccountId, j.CreatedAt, j.SubmittedAt))
             .SingleOrDefaultAsync(cancellationToken);
         var updated = facts is null ? 0 : await query.ExecuteUpdateAsync(s =>
         {
@@ -173,4 +173,4 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
 }
 
 /// <summary>What a transition read of the job before changing it.</summary>
-public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, JobStatus Status, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt);
+public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt);

@@ -10,13 +10,6 @@ namespace ReApiWeb.Features.Upstream;
 public sealed record AccountRoute(bool Sandbox, IReadOnlyList<Guid> Accounts, string? Refusal)
 {
     public Guid? First => Accounts.Count > 0 ? Accounts[0] : null;
-
-    /// <summary>The account tried after <paramref name="current"/>, if any.</summary>
-    public Guid? After(Guid current)
-    {
-        var index = Accounts.ToList().IndexOf(current);
-        return index >= 0 && index + 1 < Accounts.Count ? Accounts[index + 1] : null;
-    }
 }
 
 /// <summary>

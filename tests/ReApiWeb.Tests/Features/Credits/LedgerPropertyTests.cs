@@ -52,25 +52,19 @@ public sealed class LedgerPropertyTests
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
         if (accounts == 2)
         {
-            settings["ReApi:Accounts:0:Name"] = "First";
-            settings["ReApi:Accounts:0:ApiKey"] = Key;
-            settings["ReApi:Accounts:1:Name"] = "Second";
-            settings["ReApi:Accounts:1:ApiKey"] = SecondKey;
-            settings["ReApi:Accounts:1:Groups:0"] = "Second's people";
+            TwoAccounts.Configure(settings, Key, SecondKey);
         }
 
         var app = TestApp.Start(data, settings);
         var people = await app.AddUsersAsync(2);
         people = [.. people, await app.AdminIdAsync()];
-        var keys = accounts == 1 ? null : (await app.Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None))
-            .ToDictionary(a => a.Id, a => a.Name == "First" ? Key : SecondKey);
+        IReadOnlyDictionary<Guid, string>? keys = null;
         if (accounts == 2)
         {
-            await using var setup = await app.DbAsync();
-            var group = await setup.Groups.SingleAsync(g => g.Name == "Second's people", TestContext.Current.CancellationToken);
-            setup.GroupMembers.Add(new GroupMember { GroupId = group.Id, UserId = people[0] });
-            await setup.SaveChangesAsync(TestContext.Current.CancellationToken);
+            keys = await TwoAccounts.KeysAsync(app, Key, SecondKey);
+            await TwoAccounts.JoinSecondAsync(app, people[0]);
         }
+
         var pending = new List<Task>();
         try
         {

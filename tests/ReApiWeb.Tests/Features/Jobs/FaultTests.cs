@@ -54,11 +54,7 @@ public sealed class FaultTests
         settings["ReApi:RequestTimeoutSeconds"] = "5";
         if (accounts == 2)
         {
-            settings["ReApi:Accounts:0:Name"] = "First";
-            settings["ReApi:Accounts:0:ApiKey"] = Key;
-            settings["ReApi:Accounts:1:Name"] = "Second";
-            settings["ReApi:Accounts:1:ApiKey"] = SecondKey;
-            settings["ReApi:Accounts:1:Groups:0"] = "Second's people";
+            TwoAccounts.Configure(settings, Key, SecondKey);
         }
 
         var prompts = Enumerable.Range(0, 24).Select(i => $"fault job {i}").ToList();
@@ -72,15 +68,9 @@ public sealed class FaultTests
             if (accounts == 2)
             {
                 var member = await first.AddLocalUserAsync("second@test.local", "second-password-1");
-                await using (var setup = await first.DbAsync())
-                {
-                    setup.GroupMembers.Add(new GroupMember { GroupId = (await setup.Groups.SingleAsync(g => g.Name == "Second's people", TestContext.Current.CancellationToken)).Id, UserId = member });
-                    await setup.SaveChangesAsync(TestContext.Current.CancellationToken);
-                }
-
+                await TwoAccounts.JoinSecondAsync(first, member);
                 owners = [.. owners, member];
-                keys = (await first.Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None))
-                    .ToDictionary(a => a.Id, a => a.Name == "First" ? Key : SecondKey);
+                keys = await TwoAccounts.KeysAsync(first, Key, SecondKey);
             }
 
             var results = await Task.WhenAll(prompts.Select((p, i) =>
