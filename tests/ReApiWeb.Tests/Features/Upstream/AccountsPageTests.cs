@@ -16,6 +16,9 @@ public sealed class AccountsPageTests : AppComponentTest
         SignIn(await App.AdminIdAsync(), "Administrator", admin: true);
     }
 
+    /// <summary>Each step crosses the app's own sandbox over HTTP and the database: on a loaded machine bUnit's 1 s default is too short.</summary>
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(15);
+
     private string SandboxUrl => new Uri(App.BaseUri, UpstreamClients.SandboxPath).AbsoluteUri;
 
     private static void Add(IRenderedComponent<ReApiWeb.Features.Upstream.Pages.Accounts> page, string name, string url, string key)
@@ -30,23 +33,23 @@ public sealed class AccountsPageTests : AppComponentTest
     public async Task An_admin_adds_a_working_and_a_mistyped_account_and_only_the_tested_one_takes_jobs()
     {
         var page = Render<ReApiWeb.Features.Upstream.Pages.Accounts>();
-        page.WaitForElement("[data-testid=account-add]");
+        page.WaitForElement("[data-testid=account-add]", Step);
         Assert.Contains("Sandbox", page.Find("[data-testid=upstream-mode]").TextContent, StringComparison.Ordinal);
 
         Add(page, "Studio", SandboxUrl, App.Services.GetRequiredService<SandboxKey>().Value);
-        page.WaitForAssertion(() => Assert.Contains("the key works. Balance:", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("the key works. Balance:", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal), Step);
 
         Add(page, "Typo", SandboxUrl, "rk_live_mistyped_key_9999");
-        page.WaitForAssertion(() => Assert.Contains("the test failed: reAPI refused the key", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("the test failed: reAPI refused the key", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal), Step);
 
         var accounts = await App.Services.GetRequiredService<UpstreamAccounts>().ListAsync(CancellationToken.None);
         Assert.Equal([("Studio", true), ("Typo", false)], accounts.Select(a => (a.Name, a.TakesJobs)));
         Assert.Contains("Live", page.Find("[data-testid=upstream-mode]").TextContent, StringComparison.Ordinal);
-        page.WaitForAssertion(() => Assert.Contains("untested: takes no jobs until a test passes", page.FindAll("[data-testid=account-key]")[1].TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("untested: takes no jobs until a test passes", page.FindAll("[data-testid=account-key]")[1].TextContent, StringComparison.Ordinal), Step);
 
         // A mistake in the form is said there, and nothing is added.
         Add(page, "Bad address", "ftp://example.com", "rk_live_whatever_key_1");
-        page.WaitForAssertion(() => Assert.Contains("must be an absolute http(s) URL", page.Markup, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("must be an absolute http(s) URL", page.Markup, StringComparison.Ordinal), Step);
         Assert.Equal(2, (await App.Services.GetRequiredService<UpstreamAccounts>().ListAsync(CancellationToken.None)).Count);
 
         await using var db = await App.DbAsync();
@@ -60,16 +63,16 @@ public sealed class AccountsPageTests : AppComponentTest
         await accounts.AddAsync(new AccountDraft("Only", SandboxUrl, "rk_live_only_account_1"), new ReApiWeb.Features.Admin.Actor(await App.AdminIdAsync(), "Admin"), CancellationToken.None);
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ReApiWeb.Features.Upstream.Pages.Accounts>();
-        page.WaitForElement("[data-testid=account]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove").Click();
+        page.WaitForElement("[data-testid=account]", Step).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove").Click();
 
-        var dialog = dialogs.WaitForElement(".mud-dialog");
+        var dialog = dialogs.WaitForElement(".mud-dialog", Step);
         Assert.Contains("falls back to the built-in sandbox", dialog.TextContent, StringComparison.Ordinal);
         dialog.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
         Assert.Single(await accounts.ListAsync(CancellationToken.None));
 
         page.Find("[data-testid=account]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove").Click();
-        dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove account").Click();
+        dialogs.WaitForElement(".mud-dialog", Step).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove account").Click();
         await WaitAsync(async () => (await accounts.ListAsync(CancellationToken.None)).Count == 0);
-        page.WaitForAssertion(() => Assert.Contains("The team now works on the sandbox.", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("The team now works on the sandbox.", page.Find("[data-testid=accounts-message]").TextContent, StringComparison.Ordinal), Step);
     }
 }
