@@ -8,6 +8,7 @@ using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Credits;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Media;
 using ReApiWeb.Features.Templates;
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddAppData();
+builder.AddEvents();
 builder.AddAuth();
 builder.AddUpstream();
 builder.AddJobs();

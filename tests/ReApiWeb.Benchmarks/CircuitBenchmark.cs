@@ -20,28 +20,24 @@ namespace ReApiWeb.Benchmarks;
 /// </summary>
 public static partial class CircuitBenchmark
 {
-    private const string Email = "maker@bench.local";
-    private const string Password = "bench-password-1";
+    internal const string Email = "maker@bench.local";
+    internal const string Password = "bench-password-1";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var appIndex = Array.IndexOf(args, "--app");
-        if (appIndex < 0 || appIndex + 1 >= args.Length || !File.Exists(args[appIndex + 1]))
+        if (PublishedApp(args) is not { } dll)
         {
-            Console.Error.WriteLine("Give the published app: --app DIR/ReApiWeb.dll (dotnet publish src/ReApiWeb -c Release -o DIR).");
             return 2;
         }
 
-        var counts = Array.IndexOf(args, "--contexts") is var c and >= 0 && c + 1 < args.Length
-            ? [.. args[c + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]
-            : new[] { 50, 100, 200 };
+        var counts = Counts(args, "--contexts", [50, 100, 200]);
         // Another page than the gallery (--path /tokens) shows what the layout alone costs.
         var path = Array.IndexOf(args, "--path") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : "/jobs";
         var data = Directory.CreateTempSubdirectory("reapiweb-circuit-bench").FullName;
         await SeedAsync(data, jobs: 1_000);
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = StartApp(args[appIndex + 1], data, baseUrl);
+        using var app = StartApp(dll, data, baseUrl);
         try
         {
             await WaitForHealthAsync(baseUrl);
@@ -97,6 +93,25 @@ public static partial class CircuitBenchmark
         }
     }
 
+    /// <summary>The published app given as <c>--app DIR/ReApiWeb.dll</c>, or null (and why) when it is missing.</summary>
+    internal static string? PublishedApp(string[] args)
+    {
+        var index = Array.IndexOf(args, "--app");
+        if (index >= 0 && index + 1 < args.Length && File.Exists(args[index + 1]))
+        {
+            return args[index + 1];
+        }
+
+        Console.Error.WriteLine("Give the published app: --app DIR/ReApiWeb.dll (dotnet publish src/ReApiWeb -c Release -o DIR).");
+        return null;
+    }
+
+    /// <summary>A comma-separated list of counts given after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
+    internal static int[] Counts(string[] args, string name, int[] fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length
+            ? [.. args[i + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]
+            : fallback;
+
     /// <summary>
     /// One page load's transfer: every response's headers and body as sent, and the circuit's messages both ways (as
     /// Chromium reports them: decompressed); and what actually crossed the wire, counted by a TCP relay between the
@@ -148,7 +163,7 @@ public static partial class CircuitBenchmark
         }
     }
 
-    private static async Task<string> SignInAsync(IBrowser browser, string baseUrl)
+    internal static async Task<string> SignInAsync(IBrowser browser, string baseUrl)
     {
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -200,7 +215,7 @@ public static partial class CircuitBenchmark
     }
 
     /// <summary>The person and their 1,000 finished jobs, each with an archived image and its preview, written before the app starts.</summary>
-    private static async Task SeedAsync(string data, int jobs)
+    internal static async Task SeedAsync(string data, int jobs)
     {
         var services = new ServiceCollection();
         services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(data, "reapiweb.db")}"));
@@ -233,7 +248,7 @@ public static partial class CircuitBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    private static Process StartApp(string dll, string data, string baseUrl)
+    internal static Process StartApp(string dll, string data, string baseUrl)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
@@ -249,7 +264,7 @@ public static partial class CircuitBenchmark
         return process;
     }
 
-    private static async Task WaitForHealthAsync(string baseUrl)
+    internal static async Task WaitForHealthAsync(string baseUrl)
     {
         using var http = new HttpClient();
         for (var attempt = 0; attempt < 120; attempt++)
@@ -272,7 +287,7 @@ public static partial class CircuitBenchmark
         throw new TimeoutException("The app did not become healthy within a minute.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

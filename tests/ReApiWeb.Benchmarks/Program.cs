@@ -27,6 +27,18 @@ if (args.Contains("--circuits"))
     return await CircuitBenchmark.RunAsync(args);
 }
 
+// With --live: Generate → Processing and completion lag with K open pages, on the published app (LiveBenchmark).
+if (args.Contains("--live"))
+{
+    return await LiveBenchmark.RunAsync(args);
+}
+
+// With --bus: publish time of the event bus with 500 subscribers, one of them stalled (BusBenchmark).
+if (args.Contains("--bus"))
+{
+    return await BusBenchmark.RunAsync();
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {

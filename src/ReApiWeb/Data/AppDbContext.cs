@@ -57,6 +57,30 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<UpstreamAccountGroup> UpstreamAccountGroups => Set<UpstreamAccountGroup>();
 
+    private List<Features.Events.AppEvent>? _queuedEvents;
+
+    /// <summary>
+    /// Queues an event to publish when this context's transaction commits (<see cref="Features.Events.EventsOnCommit"/>);
+    /// a rollback drops it. Only inside a transaction: outside one, a change is committed as it is written, so publish directly.
+    /// </summary>
+    public void PublishOnCommit(Features.Events.AppEvent appEvent)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Events are queued for a transaction's commit; outside a transaction, publish them on the bus after the write.");
+        }
+
+        (_queuedEvents ??= []).Add(appEvent);
+    }
+
+    /// <summary>The events queued so far, each once, handed over once (the commit publishes them; a rollback discards them).</summary>
+    public IReadOnlyList<Features.Events.AppEvent> TakeQueuedEvents()
+    {
+        IReadOnlyList<Features.Events.AppEvent> queued = _queuedEvents?.Distinct().ToList() ?? [];
+        _queuedEvents = null;
+        return queued;
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

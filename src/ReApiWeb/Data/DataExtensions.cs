@@ -12,7 +12,9 @@ public static class DataExtensions
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Default"), storage.DataDirectory);
 
-        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        // Events a transaction queued go out on the bus when it commits.
+        builder.Services.AddDbContextFactory<AppDbContext>((services, options) => options.UseSqlite(connectionString)
+            .AddInterceptors(services.GetRequiredService<Features.Events.EventsOnCommit>()));
         builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddHostedService<DatabaseStatistics>();
         builder.AddKeyRing(storage);

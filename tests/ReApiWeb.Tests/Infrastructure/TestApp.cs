@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Jobs;
 
@@ -120,15 +121,7 @@ public sealed partial class TestApp : IAsyncDisposable
     public async Task<Job> WaitForJobAsync(Guid jobId, Func<Job, bool> condition, TimeSpan? timeout = null)
     {
         var changed = new SemaphoreSlim(0);
-        using var subscription = Services.GetRequiredService<IJobNotifier>().Subscribe(e =>
-        {
-            if (e.JobId == jobId)
-            {
-                changed.Release();
-            }
-
-            return Task.CompletedTask;
-        });
+        using var subscription = Services.GetRequiredService<IEventBus>().OnChange(EventTopic.Job(jobId), () => changed.Release());
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {

@@ -1,55 +1,81 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using ReApiWeb.Features.Auth;
-using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Components.Shared;
 
 /// <summary>
-/// A component that shows data for the signed-in person and reloads it when an event says it changed: bursts are
-/// coalesced into one reload, which runs on the circuit's context; errors go to the circuit via DispatchExceptionAsync.
+/// A component that shows data for the signed-in person and reloads it when the bus says it changed. It subscribes to
+/// the topics of what it shows (<see cref="Topics"/>); the bus calls it one batch at a time, so a burst of events that
+/// arrives during a reload costs one more reload, not one per event. Reloads run on the circuit's context; errors go to
+/// the circuit via DispatchExceptionAsync.
 /// </summary>
 public abstract class LiveComponent : ComponentBase, IDisposable
 {
     private IDisposable? _subscription;
-    private RefreshCoalescer? _refresh;
+    private EventTopic[] _subscribed = [];
+    private bool _disposed;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
+    [Inject]
+    public required IEventBus Events { get; init; }
+
     /// <summary>The signed-in person, known after <see cref="OnInitializedAsync"/>.</summary>
     protected CurrentUser? User { get; private set; }
+
+    /// <summary>The topics of what the component shows now; call <see cref="Listen"/> when they change.</summary>
+    protected abstract IEnumerable<EventTopic> Topics { get; }
 
     protected override async Task OnInitializedAsync()
     {
         User = CurrentUser.From((await AuthenticationState).User);
-        _refresh = new RefreshCoalescer(() => InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }));
-        _subscription = Subscribe();
+        Listen();
     }
 
     /// <summary>Loads (or reloads) what the component shows.</summary>
     protected abstract Task LoadAsync();
 
-    /// <summary>Starts listening for changes; each relevant one calls <see cref="RefreshAsync"/>.</summary>
-    protected abstract IDisposable Subscribe();
+    /// <summary>Whether a batch of events concerns what is shown (all of them do, unless a component narrows it).</summary>
+    protected virtual bool IsRelevant(EventBatch batch) => true;
 
-    /// <summary>Asks for a reload (coalesced with others already asked for).</summary>
-    protected async Task RefreshAsync()
+    /// <summary>Subscribes to <see cref="Topics"/> (again, if they changed since the last call).</summary>
+    protected void Listen()
     {
-        if (User is null)
+        if (User is null || _disposed)
+        {
+            return;
+        }
+
+        var topics = Topics.Distinct().ToArray();
+        if (_subscription is not null && topics.Length == _subscribed.Length && !topics.Except(_subscribed).Any())
+        {
+            return;
+        }
+
+        _subscription?.Dispose();
+        _subscribed = topics;
+        _subscription = topics.Length == 0 ? null : Events.Subscribe(topics, ReloadAsync);
+    }
+
+    private async Task ReloadAsync(EventBatch batch)
+    {
+        if (_disposed || (!batch.Missed && !IsRelevant(batch)))
         {
             return;
         }
 
         try
         {
-            await _refresh!.RequestAsync();
+            await InvokeAsync(async () =>
+            {
+                await LoadAsync();
+                StateHasChanged();
+            });
         }
-        catch (Exception e)
+        catch (Exception e) when (!_disposed)
         {
             await DispatchExceptionAsync(e);
         }
@@ -57,6 +83,7 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _subscription?.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Admin;
 
@@ -19,7 +20,7 @@ public sealed record PersonAccount(
     int Sessions);
 
 /// <summary>What admins do to people: find them, give or take admin rights, disable them, sign them out everywhere.</summary>
-public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, Auth.AccessChanges changes, TimeProvider time)
+public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, IEventBus bus, TimeProvider time)
 {
     public async Task<IReadOnlyList<PersonAccount>> ListAsync(string? search, CancellationToken cancellationToken)
     {
@@ -92,6 +93,6 @@ public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, Audit
         }
 
         await transaction.CommitAsync(cancellationToken);
-        changes.Notify(userId);
+        bus.Publish(new Auth.AccessChanged(userId));
     }
 }

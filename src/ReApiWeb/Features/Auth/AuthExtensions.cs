@@ -58,7 +58,6 @@ public static class AuthExtensions
         builder.Services.AddSingleton<LocalSignIn>();
         builder.Services.AddSingleton<BootstrapAdmin>();
         builder.Services.AddSingleton<PersonalTokens>();
-        builder.Services.AddSingleton<AccessChanges>();
         builder.Services.AddSingleton<Accounts.LocalAccounts>();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, SignInThrottle>(SignInThrottle.PolicyName));
         return builder;

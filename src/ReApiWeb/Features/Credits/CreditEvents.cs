@@ -1,10 +1,24 @@
+using ReApiWeb.Features.Events;
+
 namespace ReApiWeb.Features.Credits;
 
-/// <summary>Tells open pages that credits moved (a hold, charge, release, refund or adjustment was booked, or a limit changed).</summary>
-public sealed class CreditEvents
+/// <summary>
+/// Credits moved for a person (a hold, charge, release, refund or adjustment was booked: the ledger raises it), or,
+/// with <see cref="Guid.Empty"/>, limits changed for everyone (an allowance of the team or a group).
+/// </summary>
+public sealed record CreditsMoved(Guid PersonId) : AppEvent
 {
-    /// <summary>Raised with the person concerned, or <see cref="Guid.Empty"/> when prices or limits changed for everyone.</summary>
-    public event Action<Guid>? Moved;
+    public override IReadOnlyList<EventTopic> Topics => PersonId == Guid.Empty
+        ? [EventTopic.CreditsOfEveryone, EventTopic.AllCredits]
+        : [EventTopic.CreditsOf(PersonId), EventTopic.AllCredits];
 
-    public void Notify(Guid userId) => Moved?.Invoke(userId);
+    public override object? CoalesceKey => (nameof(CreditsMoved), PersonId);
+}
+
+/// <summary>A price was set or reset: every instance drops its copy of the price list.</summary>
+public sealed record PricesChanged : AppEvent
+{
+    public override IReadOnlyList<EventTopic> Topics => [EventTopic.Prices];
+
+    public override object? CoalesceKey => nameof(PricesChanged);
 }

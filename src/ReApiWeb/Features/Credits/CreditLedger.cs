@@ -97,11 +97,15 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
     public Task AdjustAsync(AppDbContext db, Guid userId, long credits, string note, Guid adminId, DateTimeOffset at, CancellationToken cancellationToken) =>
         BookAsync(db, new LedgerEntry { UserId = userId, Kind = LedgerEntryKind.Adjustment, Credits = credits, At = at, PeriodAt = at, Note = note, ActorId = adminId }, cancellationToken);
 
-    /// <summary>Adds an entry and moves its running totals, both on the caller's context and in its transaction.</summary>
+    /// <summary>
+    /// Adds an entry and moves its running totals, both on the caller's context and in its transaction; once that
+    /// commits, the person's open pages learn that their credits moved.
+    /// </summary>
     private async Task BookAsync(AppDbContext db, LedgerEntry entry, CancellationToken cancellationToken)
     {
         db.Ledger.Add(entry);
         await totals.AddAsync(db, entry, cancellationToken);
+        db.PublishOnCommit(new CreditsMoved(entry.UserId));
     }
 
     /// <summary>Tells the person once per period when this job takes an allowance past the notice share.</summary>

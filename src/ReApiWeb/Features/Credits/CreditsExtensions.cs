@@ -15,7 +15,6 @@ public static class CreditsExtensions
         services.AddSingleton<CreditTotals>();
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditLedger>();
-        services.AddSingleton<CreditEvents>();
         services.AddSingleton<CreditBalances>();
         services.AddSingleton<QuotaAdmin>();
         services.AddSingleton<UsageReports>();

@@ -6,6 +6,7 @@ using ReApi.Client.Catalog;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Credits;
 
@@ -16,9 +17,9 @@ public sealed record ModelPriceView(ModelSpec Model, PriceRule Default, PriceRul
 /// The price table: every catalog model priced by <see cref="PriceList"/> in reAPI's billing unit, with the amounts an
 /// admin set (per model and tier) taking precedence. Quotes come from a cached snapshot, replaced on every change.
 /// </summary>
-public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog, AuditLog audit, TimeProvider time)
+public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog, AuditLog audit, IEventBus bus, TimeProvider time) : IDisposable
 {
-    /// <summary>Another instance's change is picked up within this time.</summary>
+    /// <summary>A change drops the snapshot at once (<see cref="PricesChanged"/>); were its event lost, the snapshot is reloaded after this time.</summary>
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
     /// <summary>The setting holding the cost above which the form asks for confirmation.</summary>
@@ -27,9 +28,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
     /// <summary>Until an admin sets it: 1,000 credits ($1).</summary>
     public const long DefaultConfirmAbove = 1000;
 
-    private volatile Snapshot? _snapshot;
-
-    public event Action? Changed;
+    private readonly SnapshotCache<Snapshot> _snapshot = new(bus, EventTopic.Prices);
 
     /// <summary>
     /// The price of a request. A placeholder price stops being one for the tier an admin set (a price an admin set is a
@@ -107,13 +106,15 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
 
     private void Invalidate()
     {
-        _snapshot = null;
-        Changed?.Invoke();
+        _snapshot.Drop();
+        bus.Publish(new PricesChanged());
     }
+
+    public void Dispose() => _snapshot.Dispose();
 
     private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        if (_snapshot is { } current && time.GetUtcNow() - current.At < MaxAge)
+        if (_snapshot.Get(out var generation) is { } current && time.GetUtcNow() - current.At < MaxAge)
         {
             return current;
         }
@@ -124,7 +125,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         var rules = catalog.Models.ToFrozenDictionary(m => m.Id, m => Apply(PriceList.For(m), byModel[m.Id]), StringComparer.Ordinal);
         var setTiers = rows.Select(r => (r.ModelId, r.Tier.ToLowerInvariant())).ToFrozenSet();
         var snapshot = new Snapshot(rules, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), setTiers, time.GetUtcNow());
-        _snapshot = snapshot;
+        _snapshot.Keep(snapshot, generation);
         return snapshot;
     }
 

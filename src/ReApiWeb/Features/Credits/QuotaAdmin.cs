@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Credits;
 
@@ -14,7 +15,7 @@ public sealed record QuotaRow(Guid Id, QuotaScope Scope, Guid? SubjectId, QuotaP
 /// What admins change about limits and spending: allowances per person, group and team, temporary increases, local
 /// groups and their members, ledger adjustments. Every change is written to the audit log in the same transaction.
 /// </summary>
-public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, CreditEvents events, CreditLedger ledger, WriteGate writes, TimeProvider time)
+public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, IEventBus bus, CreditLedger ledger, WriteGate writes, TimeProvider time)
 {
     public async Task<IReadOnlyList<QuotaRow>> QuotasAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
 
         await audit.AddAdminChangeAsync(db, admin, "quota.set", $"{subject}, {CreditPeriods.Adjective(period)}: {Describe(before)} → {Describe(credits)}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        events.Notify(Guid.Empty);
+        bus.Publish(new CreditsMoved(Guid.Empty));
     }
 
     /// <summary>Raises an allowance by <paramref name="credits"/> until <paramref name="expiresAt"/>.</summary>
@@ -87,7 +88,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         var subject = await SubjectNameAsync(db, quota.Scope, quota.SubjectId, cancellationToken);
         await audit.AddAdminChangeAsync(db, admin, "quota.grant", $"{subject}, {CreditPeriods.Adjective(quota.Period)}: +{credits:N0} credits until {expiresAt:yyyy-MM-dd HH:mm} UTC ({reason.Trim()})", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        events.Notify(Guid.Empty);
+        bus.Publish(new CreditsMoved(Guid.Empty));
     }
 
     /// <summary>Posts a correction to a person's ledger: positive credits add spending, negative give credits back.</summary>
@@ -109,8 +110,6 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-
-        events.Notify(userId);
     }
 
     public async Task<Guid> CreateGroupAsync(string name, Actor admin, CancellationToken cancellationToken)
@@ -160,7 +159,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
         await audit.AddAdminChangeAsync(db, admin, member ? "group.add" : "group.remove", $"{person} {(member ? "added to" : "removed from")} {group}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        events.Notify(userId);
+        bus.Publish(new CreditsMoved(userId));
     }
 
     /// <summary>Limits the models the group's members may use (none listed: every model).</summary>
@@ -181,7 +180,7 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         db.Quotas.RemoveRange(db.Quotas.Where(q => q.Scope == QuotaScope.Group && q.SubjectId == groupId));
         await audit.AddAdminChangeAsync(db, admin, "group.delete", group.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        events.Notify(Guid.Empty);
+        bus.Publish(new CreditsMoved(Guid.Empty));
     }
 
     private static string Describe(long? credits) => credits is { } c ? $"{c:N0} credits" : "none";

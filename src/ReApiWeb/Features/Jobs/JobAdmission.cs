@@ -100,6 +100,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
 
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
+        JobStateMachine.Admitted(db, jobs);
         return (jobs, admission);
     }
 

@@ -111,7 +111,6 @@ public sealed partial class JobBatches(
         }
 
         LogAdmitted(batch.Id, kind, jobs.Count, ownerId, total);
-        await states.AdmittedAsync(ownerId, jobs);
         var sending = kind == JobBatchKind.Batch ? SendInTurnAsync(batch.Id, jobs) : SendTogetherAsync(batch.Id, jobs);
         _sending[batch.Id] = sending;
         _ = sending.ContinueWith(_ => _sending.TryRemove(batch.Id, out Task? _), TaskScheduler.Default);

@@ -1,55 +1,19 @@
-using System.Collections.Immutable;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Jobs;
 
-/// <summary>Something changed about a job: its status, its poll or its archived outputs.</summary>
-public sealed record JobEvent(Guid JobId, Guid OwnerId, string ModelId, JobStatus Status, DateTimeOffset At, string? Message = null);
-
 /// <summary>
-/// Fans job events out to whoever listens in this process: Blazor circuits and the SignalR hub relay. Behind several
-/// instances a bus feeds every instance's notifier; callers only see this interface.
+/// Something changed about a job: its status, its poll, its archived outputs or its sharing. It reaches the job's own
+/// page, its owner's gallery, the team's gallery when <paramref name="Shared"/> (the job is shared with the team, or has
+/// just stopped being), and the hub's relay.
 /// </summary>
-public interface IJobNotifier
+public sealed record JobEvent(Guid JobId, Guid OwnerId, string ModelId, JobStatus Status, DateTimeOffset At, string? Message = null, bool Shared = false) : AppEvent
 {
-    ValueTask PublishAsync(JobEvent jobEvent);
+    public override IReadOnlyList<EventTopic> Topics => Shared
+        ? [EventTopic.Job(JobId), EventTopic.JobsOf(OwnerId), EventTopic.SharedJobs, EventTopic.AllJobs]
+        : [EventTopic.Job(JobId), EventTopic.JobsOf(OwnerId), EventTopic.AllJobs];
 
-    /// <summary>Handlers run on the publisher's thread; a failing handler is logged and does not stop the others.</summary>
-    IDisposable Subscribe(Func<JobEvent, Task> handler);
-}
-
-public sealed partial class InProcessJobNotifier(ILogger<InProcessJobNotifier> logger) : IJobNotifier
-{
-    private ImmutableArray<Func<JobEvent, Task>> _handlers = [];
-
-    public async ValueTask PublishAsync(JobEvent jobEvent)
-    {
-        foreach (var handler in _handlers)
-        {
-            try
-            {
-                await handler(jobEvent);
-            }
-            catch (Exception e)
-            {
-                LogHandlerFailed(e, jobEvent.JobId);
-            }
-        }
-    }
-
-    public IDisposable Subscribe(Func<JobEvent, Task> handler)
-    {
-        ImmutableInterlocked.Update(ref _handlers, list => list.Add(handler));
-        return new Subscription(() => ImmutableInterlocked.Update(ref _handlers, list => list.Remove(handler)));
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A job event handler failed for job {JobId}")]
-    private partial void LogHandlerFailed(Exception exception, Guid jobId);
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
+    /// <summary>A job's newer event replaces its older one in a slow subscriber's queue.</summary>
+    public override object? CoalesceKey => JobId;
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Credits;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Jobs.Scheduling;
 
 namespace ReApiWeb.Features.Jobs;
@@ -13,7 +14,7 @@ namespace ReApiWeb.Features.Jobs;
 public sealed partial class JobFinalizer(
     IDbContextFactory<AppDbContext> dbFactory,
     JobStateMachine states,
-    IJobNotifier notifier,
+    IEventBus bus,
     OutputArchiver archiver,
     TimeProvider time,
     ILogger<JobFinalizer> logger) : IPollOutcomes
@@ -105,8 +106,8 @@ public sealed partial class JobFinalizer(
         await db.Jobs.Where(j => j.Id == target.JobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.LastPollError, message), cancellationToken);
-        var status = await db.Jobs.Where(j => j.Id == target.JobId).Select(j => j.Status).SingleAsync(cancellationToken);
-        await notifier.PublishAsync(new JobEvent(target.JobId, target.OwnerId, target.ModelId, status, now, message));
+        var job = await db.Jobs.Where(j => j.Id == target.JobId).Select(j => new { j.Status, j.Visibility }).SingleAsync(cancellationToken);
+        bus.Publish(new JobEvent(target.JobId, target.OwnerId, target.ModelId, job.Status, now, message, job.Visibility == JobVisibility.Team));
     }
 
     private static List<JobOutput> OutputsOf(Guid jobId, ReApiTask task)

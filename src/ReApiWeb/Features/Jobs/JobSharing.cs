@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -10,7 +11,7 @@ namespace ReApiWeb.Features.Jobs;
 /// admin's default (the team, unless an admin changed it); the owner may change each job. The one rule for who sees a
 /// job, its outputs and its files is <see cref="CanSee"/>.
 /// </summary>
-public sealed class JobSharing(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, IJobNotifier notifier, TimeProvider time)
+public sealed class JobSharing(IDbContextFactory<AppDbContext> dbFactory, AuditLog audit, IEventBus bus, TimeProvider time)
 {
     public const string DefaultKey = "Jobs.DefaultVisibility";
 
@@ -47,7 +48,8 @@ public sealed class JobSharing(IDbContextFactory<AppDbContext> dbFactory, AuditL
         }
 
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.Visibility, visibility), cancellationToken);
-        await notifier.PublishAsync(new JobEvent(jobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow()));
+        // Shared either way: the team's gallery shows the job now, or must stop showing it.
+        bus.Publish(new JobEvent(jobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow(), Shared: true));
         return true;
     }
 }

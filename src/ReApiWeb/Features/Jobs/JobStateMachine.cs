@@ -53,10 +53,10 @@ public static class JobTransitions
 /// <summary>
 /// The one place a job's status changes. In one transaction it applies the transition as a conditional update (only
 /// from the states the transition allows, so of concurrent callers exactly one wins), sets what goes with it, books the
-/// ledger entry that belongs to it, and after the commit raises the credit event (when the ledger moved) and publishes
-/// the job's event. A caller that lost gets nothing back and nothing is written for that job.
+/// ledger entry that belongs to it, and queues the job's event for the commit (the ledger queues its own credit event).
+/// A caller that lost gets nothing back and nothing is written for that job.
 /// </summary>
-public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, CreditEvents creditEvents, IJobNotifier notifier, TimeProvider time)
+public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, TimeProvider time)
 {
     /// <summary>
     /// Moves job <paramref name="jobId"/> along <paramref name="transition"/>. <paramref name="set"/> adds the columns
@@ -105,35 +105,25 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
                 }
 
                 await BookAsync(db, jobId, transition.Books, cancellationToken);
+                db.PublishOnCommit(new JobEvent(facts.Id, facts.OwnerId, facts.ModelId, transition.To, now, message, facts.Visibility == JobVisibility.Team));
                 moved.Add(facts);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var owner in moved.Where(_ => transition.Books != LedgerBooking.None).Select(f => f.OwnerId).Distinct())
-        {
-            creditEvents.Notify(owner);
-        }
-
-        foreach (var facts in moved)
-        {
-            await notifier.PublishAsync(new JobEvent(facts.Id, facts.OwnerId, facts.ModelId, transition.To, now, message));
-        }
-
         return moved;
     }
 
     /// <summary>
-    /// Announces jobs <see cref="JobAdmission"/> just made (Submitting, each with its hold, committed together): the
-    /// owner's credits moved, and each job's page and list learn of it.
+    /// Announces jobs <see cref="JobAdmission"/> is adding (Submitting, each with its hold) when its transaction commits:
+    /// each job's page and its owner's gallery learn of it (the ledger announces the hold).
     /// </summary>
-    public async Task AdmittedAsync(Guid ownerId, IReadOnlyList<Job> jobs)
+    public static void Admitted(AppDbContext db, IEnumerable<Job> jobs)
     {
-        creditEvents.Notify(ownerId);
         foreach (var job in jobs)
         {
-            await notifier.PublishAsync(new JobEvent(job.Id, ownerId, job.ModelId, JobStatus.Submitting, job.CreatedAt));
+            db.PublishOnCommit(new JobEvent(job.Id, job.OwnerId, job.ModelId, JobStatus.Submitting, job.CreatedAt, Shared: job.Visibility == JobVisibility.Team));
         }
     }
 
@@ -148,7 +138,7 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
         }
 
         var facts = await query.AsNoTracking()
-            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.AccountId, j.CreatedAt, j.SubmittedAt))
+            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.AccountId, j.CreatedAt, j.SubmittedAt, j.Visibility))
             .SingleOrDefaultAsync(cancellationToken);
         var updated = facts is null ? 0 : await query.ExecuteUpdateAsync(s =>
         {
@@ -173,4 +163,4 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
 }
 
 /// <summary>What a transition read of the job before changing it.</summary>
-public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt);
+public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt, JobVisibility Visibility);

@@ -169,8 +169,6 @@ public sealed partial class JobSubmitter(
                 : SubmitResult.Conflicting("This Idempotency-Key was already used for a different request. Use a new key for a new job.");
         }
 
-        await states.AdmittedAsync(ownerId, [job]);
-
         // The POST must not be abandoned halfway because a browser tab closed: it runs to its own timeout.
         var result = await SendAsync(job, model, body, CancellationToken.None);
         return result with { Credits = quote.Credits, Notices = admission.Notices };

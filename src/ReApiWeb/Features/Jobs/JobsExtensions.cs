@@ -14,7 +14,6 @@ public static class JobsExtensions
             .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 256, "Polling:MaxConcurrentPolls must be between 1 and 256.")
             .ValidateOnStart();
         services.AddSingleton(ModelCatalog.Default);
-        services.AddSingleton<IJobNotifier, InProcessJobNotifier>();
         services.AddSingleton(sp =>
         {
             var catalog = sp.GetRequiredService<ModelCatalog>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -42,30 +43,43 @@ public sealed class JobsHub(JobsHubConnections connections) : Hub
 }
 
 /// <summary>
-/// Forwards the in-process notifier's events to the hub's clients through a bounded queue, so a slow or dead connection
-/// never holds up the poller or a submission that published the event. When the queue is full the oldest event goes.
+/// Forwards every job event to the hub's clients (its owner's group and the admins'). It is one subscriber of the bus
+/// with a deep queue: a slow or dead connection holds up only this relay, never the poller or a submission that
+/// published the event; when the relay falls that far behind, a job's newer event replaces its older one and the
+/// overflow is dropped (clients reload what they show on reconnect).
 /// </summary>
-public sealed partial class JobsHubRelay(IJobNotifier notifier, IHubContext<JobsHub> hub, ILogger<JobsHubRelay> logger) : BackgroundService
+public sealed partial class JobsHubRelay(IEventBus bus, IHubContext<JobsHub> hub, ILogger<JobsHubRelay> logger) : BackgroundService
 {
+    private const int QueueCapacity = 10_000;
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly System.Threading.Channels.Channel<JobEvent> _queue = System.Threading.Channels.Channel.CreateBounded<JobEvent>(
-        new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = notifier.Subscribe(e =>
+        using var subscription = bus.Subscribe([EventTopic.AllJobs], batch => SendAsync(batch, stoppingToken), QueueCapacity);
+        try
         {
-            _queue.Writer.TryWrite(e);
-            return Task.CompletedTask;
-        });
-        await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the subscription ends with this method.
+        }
+    }
+
+    private async Task SendAsync(EventBatch batch, CancellationToken stoppingToken)
+    {
+        if (batch.Missed)
+        {
+            LogFellBehind(QueueCapacity);
+        }
+
+        foreach (var e in batch.Events.OfType<JobEvent>())
         {
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 timeout.CancelAfter(SendTimeout);
-                await hub.Clients.Groups(JobsHub.OwnerGroup(e.OwnerId), JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, e, timeout.Token);
+                await hub.Clients.Groups(JobsHub.OwnerGroup(e.OwnerId), JobsHub.AdminsGroup).SendAsync(JobsHub.JobUpdated, Wire(e), timeout.Token);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -74,6 +88,12 @@ public sealed partial class JobsHubRelay(IJobNotifier notifier, IHubContext<Jobs
         }
     }
 
+    /// <summary>What hub clients receive: the job's facts, as before the bus (not its topics).</summary>
+    private static object Wire(JobEvent e) => new { e.JobId, e.OwnerId, e.ModelId, e.Status, e.At, e.Message };
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the event of job {JobId} to hub clients failed")]
     private partial void LogSendFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub clients fell more than {Capacity} job events behind; the later ones were dropped")]
+    private partial void LogFellBehind(int capacity);
 }

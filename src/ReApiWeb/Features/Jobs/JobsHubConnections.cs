@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Auth.Sessions;
 using ReApiWeb.Features.Auth.Tokens;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Jobs;
 
@@ -15,7 +16,7 @@ namespace ReApiWeb.Features.Jobs;
 /// authorised afresh and joins the group its rights give it now.
 /// </summary>
 public sealed partial class JobsHubConnections(
-    AccessChanges changes,
+    IEventBus bus,
     SessionValidator sessions,
     PersonalTokens tokens,
     IOptions<AuthOptions> options,
@@ -32,7 +33,12 @@ public sealed partial class JobsHubConnections(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        changes.Changed += OnChanged;
+        using var changes = bus.Subscribe([EventTopic.Access], batch =>
+        {
+            // Changes lost to a full queue: everyone is checked.
+            var people = batch.Events.OfType<AccessChanged>().Select(c => c.PersonId.ToString()).ToHashSet();
+            return RevalidateAsync(context => batch.Missed || (context.User?.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && people.Contains(id)), stoppingToken);
+        });
         try
         {
             using var timer = new PeriodicTimer(options.Value.RevalidationInterval, time);
@@ -45,14 +51,7 @@ public sealed partial class JobsHubConnections(
         {
             // Stopping.
         }
-        finally
-        {
-            changes.Changed -= OnChanged;
-        }
     }
-
-    private void OnChanged(Guid userId) =>
-        _ = RevalidateAsync(context => context.User?.FindFirstValue(ClaimTypes.NameIdentifier) == userId.ToString(), CancellationToken.None);
 
     private async Task RevalidateAsync(Func<HubCallerContext, bool> which, CancellationToken cancellationToken)
     {

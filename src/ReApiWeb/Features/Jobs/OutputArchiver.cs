@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Jobs;
@@ -15,7 +16,7 @@ namespace ReApiWeb.Features.Jobs;
 public sealed partial class OutputArchiver(
     IDbContextFactory<AppDbContext> dbFactory,
     IHttpClientFactory httpFactory,
-    IJobNotifier notifier,
+    IEventBus bus,
     Thumbnails thumbnails,
     IOptions<StorageOptions> storage,
     TimeProvider time,
@@ -94,7 +95,7 @@ public sealed partial class OutputArchiver(
             return;
         }
 
-        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == output.JobId).Select(j => new { j.OwnerId, j.ModelId, j.Status }).SingleAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == output.JobId).Select(j => new { j.OwnerId, j.ModelId, j.Status, j.Visibility }).SingleAsync(cancellationToken);
         output.ArchiveAttempts++;
         try
         {
@@ -120,7 +121,7 @@ public sealed partial class OutputArchiver(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.PublishAsync(new JobEvent(output.JobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow(), output.ArchiveError));
+        bus.Publish(new JobEvent(output.JobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow(), output.ArchiveError, job.Visibility == JobVisibility.Team));
     }
 
     private async Task<(string Path, string? ContentType, long Size)> DownloadAsync(JobOutput output, CancellationToken cancellationToken)

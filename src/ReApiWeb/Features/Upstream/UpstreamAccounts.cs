@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Upstream;
 
@@ -29,6 +30,14 @@ public sealed record AccountInfo(
     public bool TeamWide => Groups.Count == 0;
 }
 
+/// <summary>An account was added, tested, changed or removed: caches drop their copy and the pages showing accounts reload.</summary>
+public sealed record AccountsChanged : AppEvent
+{
+    public override IReadOnlyList<EventTopic> Topics => [EventTopic.Accounts];
+
+    public override object? CoalesceKey => nameof(AccountsChanged);
+}
+
 /// <summary>A group an account serves, and its rank among that group's accounts (lower first).</summary>
 public sealed record AccountGroup(Guid GroupId, int Priority);
 
@@ -43,7 +52,7 @@ public sealed record AccountSettings(string Name, string BaseUrl, int RequestsPe
 /// clear only towards the upstream HTTP client (<see cref="ConnectionAsync"/>). Reads come from a snapshot replaced
 /// whole on every change, so a poll never waits on the database for its key. Every change by an admin is audited.
 /// </summary>
-public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, TimeProvider time)
+public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, IEventBus bus, TimeProvider time) : IDisposable
 {
     /// <summary>Set once accounts were first stored, so accounts an admin removed are never seeded again from configuration.</summary>
     public const string SeededKey = "ReApi.Accounts.Seeded";
@@ -54,10 +63,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     // The purpose of earlier versions' shared key, so the migrated key still opens.
     private readonly IDataProtector _protector = protection.CreateProtector("ReApiWeb.SharedKey.v1");
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile Snapshot? _cache;
-
-    /// <summary>Raised after every change, outside any lock.</summary>
-    public event Action? Changed;
+    private readonly SnapshotCache<Snapshot> _cache = new(bus, EventTopic.Accounts);
 
     public async Task<IReadOnlyList<AccountInfo>> ListAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).Infos;
 
@@ -267,14 +273,14 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             await db.UpstreamAccounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.KeyTestedAt, a => problem == null ? now : keyRefused ? null : a.KeyTestedAt)
                 .SetProperty(a => a.KeyProblem, problem), cancellationToken);
-            _cache = null;
+            _cache.Drop();
         }
         finally
         {
             _gate.Release();
         }
 
-        Changed?.Invoke();
+        bus.Publish(new AccountsChanged());
     }
 
     /// <summary>Called when reAPI refused an account's key on a POST (401): no more jobs go there until it passes a test.</summary>
@@ -287,7 +293,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.UpstreamAccounts.Where(a => a.BaseUrl == "").ExecuteUpdateAsync(s => s.SetProperty(a => a.BaseUrl, CheckBaseUrl(baseUrl)), cancellationToken) > 0)
         {
-            _cache = null;
+            _cache.Drop();
         }
     }
 
@@ -321,19 +327,19 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            _cache = null;
+            _cache.Drop();
         }
         finally
         {
             _gate.Release();
         }
 
-        Changed?.Invoke();
+        bus.Publish(new AccountsChanged());
     }
 
     private async ValueTask<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        if (_cache is { } cached)
+        if (_cache.Get(out _) is { } cached)
         {
             return cached;
         }
@@ -341,7 +347,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_cache is { } again)
+            if (_cache.Get(out var generation) is { } again)
             {
                 return again;
             }
@@ -355,13 +361,19 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
                 a.RequestsPerSecond, a.RateWindowMilliseconds, a.State, a.Position,
                 [.. a.Groups.OrderBy(g => g.Priority).Select(g => new AccountGroup(g.GroupId, g.Priority))])).ToList();
             var snapshot = new Snapshot(infos, secrets);
-            _cache = snapshot;
+            _cache.Keep(snapshot, generation);
             return snapshot;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _gate.Dispose();
     }
 
     private static string Last4(string key) => key.Length >= 4 ? key[^4..] : key;

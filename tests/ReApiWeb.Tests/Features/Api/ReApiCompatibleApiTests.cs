@@ -8,6 +8,7 @@ using ReApi.Client;
 using ReApi.Client.Catalog;
 using ReApi.Client.RateLimiting;
 using ReApi.Sandbox;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Auth.Tokens;
@@ -47,11 +48,7 @@ public sealed class ReApiCompatibleApiTests() : SandboxedAppTest("rk_live_api_te
         Assert.Matches("^task_[0-9a-f]{32}$", submitted.Id);
 
         using var changed = new SemaphoreSlim(0);
-        using var subscription = App.Services.GetRequiredService<ReApiWeb.Features.Jobs.IJobNotifier>().Subscribe(_ =>
-        {
-            changed.Release();
-            return Task.CompletedTask;
-        });
+        using var subscription = App.Services.GetRequiredService<IEventBus>().OnChange(EventTopic.AllJobs, () => changed.Release());
         ReApiTask task;
         while ((task = await script.GetTaskAsync(submitted.Id, ct)).Status == ReApiTaskStatus.Processing || !task.ImageUrls.All(u => u.Contains("/outputs/", StringComparison.Ordinal)))
         {

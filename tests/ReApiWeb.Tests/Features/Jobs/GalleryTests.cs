@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using ReApi.Client.Catalog;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Components;
 
@@ -27,22 +28,30 @@ public sealed class GalleryTests : JobComponentTestContext
         gallery.WaitForAssertion(() => Assert.Equal("Processing", gallery.Find($"[data-job-id='{job.Id}'] [data-status]").GetAttribute("data-status")));
 
         Reader.Jobs = [job with { Status = JobStatus.Completed, Cost = new JobCost(30, 30, 0, 0) }];
-        await Notifier.PublishAsync(new JobEvent(job.Id, Me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
+        Bus.Publish(new JobEvent(job.Id, Me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
 
         gallery.WaitForAssertion(() => Assert.Empty(gallery.FindAll($"[data-job-id='{job.Id}'] [data-status]")));
         Assert.Equal("30 credits", gallery.Find($"[data-job-id='{job.Id}'] [data-testid=tile-cost]").TextContent);
     }
 
     [Fact]
-    public async Task Events_about_other_peoples_jobs_do_not_reload_my_gallery()
+    public async Task My_gallery_listens_to_my_jobs_only_and_the_teams_to_shared_jobs_only()
     {
         Reader.Jobs = [Summary(JobStatus.Processing)];
-        var gallery = RenderAt("/jobs");
-        gallery.WaitForAssertion(() => Assert.Equal(1, Reader.Loads));
+        var mine = RenderAt("/jobs");
+        mine.WaitForAssertion(() => Assert.Equal(1, Reader.Loads));
 
-        await Notifier.PublishAsync(new JobEvent(Guid.NewGuid(), Guid.NewGuid(), "flux-2", JobStatus.Completed, DateTimeOffset.UtcNow));
+        // Indexed by topic: another person's job event, or any unshared one, reaches no gallery at all.
+        Assert.Equal(1, Bus.SubscribersOf(EventTopic.JobsOf(Me)));
+        Assert.Equal(0, Bus.SubscribersOf(EventTopic.AllJobs));
+        Assert.Equal(0, Bus.SubscribersOf(EventTopic.SharedJobs));
+        await DisposeComponentsAsync();
+        Assert.Equal(0, Bus.SubscriberCount);
 
-        Assert.Equal(1, Reader.Loads);
+        var team = RenderAt("/team", JobScope.Team);
+        team.WaitForAssertion(() => Assert.Equal(2, Reader.Loads));
+        Assert.Equal(1, Bus.SubscribersOf(EventTopic.SharedJobs));
+        Assert.Equal(0, Bus.SubscribersOf(EventTopic.JobsOf(Me)));
     }
 
     [Fact]

@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Jobs;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
-/// <summary>bUnit with MudBlazor (live, as on a connected page), a signed-in member, jobs held in memory and a real in-process notifier to push events.</summary>
+/// <summary>bUnit with MudBlazor (live, as on a connected page), a signed-in member, jobs held in memory and a real in-process event bus to push events.</summary>
 public abstract class JobComponentTestContext : BunitContext
 {
     protected JobComponentTestContext()
@@ -16,7 +17,7 @@ public abstract class JobComponentTestContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IJobReader>(Reader);
-        Services.AddSingleton<IJobNotifier>(Notifier);
+        Services.AddSingleton<IEventBus>(Bus);
 
         // The sharing switch's service, real; these tests never toggle it, so its database is never opened.
         Services.AddDbContextFactory<ReApiWeb.Data.AppDbContext>(o => o.UseSqlite("Data Source=:memory:"));
@@ -34,5 +35,5 @@ public abstract class JobComponentTestContext : BunitContext
 
     internal FakeJobReader Reader { get; } = new();
 
-    protected InProcessJobNotifier Notifier { get; } = new(NullLogger<InProcessJobNotifier>.Instance);
+    protected InProcessEventBus Bus { get; } = new(NullLogger<InProcessEventBus>.Instance);
 }

@@ -46,7 +46,7 @@ public sealed class JobDetailsTests : JobComponentTestContext
             OutputJson = """{"image_urls":["https://cdn.example/0.png"],"seed":7}""",
             Outputs = [new OutputView(Guid.NewGuid(), OutputMediaKind.Image, 0, "https://cdn.example/0.png", true, "image/png", null)],
         };
-        await Notifier.PublishAsync(new JobEvent(view.Summary.Id, Me, "gpt-image-2", JobStatus.Completed, DateTimeOffset.UtcNow));
+        Bus.Publish(new JobEvent(view.Summary.Id, Me, "gpt-image-2", JobStatus.Completed, DateTimeOffset.UtcNow));
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-status=Completed]")));
         Assert.NotNull(page.Find("img.output-image"));

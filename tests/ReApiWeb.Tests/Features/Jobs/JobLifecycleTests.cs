@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApi.Client.Catalog;
 using ReApi.Sandbox;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Upstream;
@@ -281,22 +282,19 @@ public sealed class JobLifecycleTests : IAsyncLifetime
 
         // Three jobs, one after the other, while the burst queues at the account's 10 requests a second. Each one's wait
         // counts from its admission (the job row and hold written), which shares the database with the burst's writes.
-        var admittedAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, int>();
-        using var watch = app.Services.GetRequiredService<IJobNotifier>().Subscribe(e =>
-        {
-            if (e.OwnerId == quiet && e.Status == JobStatus.Submitting)
-            {
-                admittedAt.TryAdd(e.JobId, _sandbox.State.Tasks.Count);
-            }
-
-            return Task.CompletedTask;
-        });
         var waits = new List<int>();
         for (var i = 0; i < 3; i++)
         {
             var result = await submitter.SubmitAsync(quiet, ZImage($"quiet {i}"), CancellationToken.None);
-            var received = _sandbox.State.Tasks.OrderBy(t => t.CreatedAt).Select(t => t.Request["prompt"]!.GetValue<string>()).ToList();
-            waits.Add(received.IndexOf($"quiet {i}") - admittedAt[result.JobId!.Value]);
+            DateTimeOffset admitted;
+            await using (var db = await app.DbAsync())
+            {
+                admitted = await db.Jobs.Where(j => j.Id == result.JobId).Select(j => j.CreatedAt).SingleAsync(ct);
+            }
+
+            var received = _sandbox.State.Tasks.ToList();
+            var sent = received.Single(t => t.Request["prompt"]!.GetValue<string>() == $"quiet {i}").CreatedAt;
+            waits.Add(received.Count(t => t.CreatedAt > admitted && t.CreatedAt < sent));
         }
 
         await Task.WhenAll(burst);
@@ -313,11 +311,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var changed = new SemaphoreSlim(0);
-        using var subscription = app.Services.GetRequiredService<IJobNotifier>().Subscribe(_ =>
-        {
-            changed.Release();
-            return Task.CompletedTask;
-        });
+        using var subscription = app.Services.GetRequiredService<IEventBus>().OnChange(EventTopic.AllJobs, () => changed.Release());
         while (true)
         {
             await using (var db = await app.DbAsync())

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Admin;
 
 namespace ReApiWeb.Features.Auth.Accounts;
@@ -29,7 +30,7 @@ public sealed partial class LocalAccounts(
     IDbContextFactory<AppDbContext> dbFactory,
     IPasswordHasher<User> hasher,
     AuditLog audit,
-    AccessChanges changes,
+    IEventBus bus,
     IOptions<AuthOptions> options,
     TimeProvider time,
     ILogger<LocalAccounts> logger)
@@ -149,7 +150,7 @@ public sealed partial class LocalAccounts(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        changes.Notify(user.Id);
+        bus.Publish(new AccessChanged(user.Id));
         LogRedeemed(user.Id, kind);
         return (user, null);
     }
@@ -175,7 +176,7 @@ public sealed partial class LocalAccounts(
         audit.Add(db, new Actor(user.Id, user.DisplayName, address), "person.password", $"{user.Email} changed their password");
         await db.SaveChangesAsync(cancellationToken);
         await db.Sessions.Where(s => s.UserId == userId && s.Id != keepSession).ExecuteDeleteAsync(cancellationToken);
-        changes.Notify(userId);
+        bus.Publish(new AccessChanged(userId));
         return null;
     }
 

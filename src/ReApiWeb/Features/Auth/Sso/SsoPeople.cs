@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Admin;
 
 namespace ReApiWeb.Features.Auth.Sso;
@@ -25,7 +26,7 @@ public sealed partial class SsoPeople(
     IDbContextFactory<AppDbContext> dbFactory,
     WriteGate writes,
     AuditLog audit,
-    AccessChanges changes,
+    IEventBus bus,
     IOptions<AuthOptions> options,
     TimeProvider time,
     ILogger<SsoPeople> logger)
@@ -67,7 +68,7 @@ public sealed partial class SsoPeople(
             LogRefused(identity.Subject, reason);
             if (user is not null)
             {
-                changes.Notify(user.Id);
+                bus.Publish(new AccessChanged(user.Id));
             }
 
             return new SsoVerdict(null, reason);
@@ -96,7 +97,7 @@ public sealed partial class SsoPeople(
         await transaction.CommitAsync(cancellationToken);
         if (rightsChanged)
         {
-            changes.Notify(user.Id);
+            bus.Publish(new AccessChanged(user.Id));
         }
 
         return new SsoVerdict(user, null);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Auth.Tokens;
 
@@ -20,7 +21,7 @@ public enum TokenRejection
 public sealed class PersonalTokens(
     IDbContextFactory<AppDbContext> dbFactory,
     Admin.AuditLog audit,
-    AccessChanges changes,
+    IEventBus bus,
     Microsoft.Extensions.Options.IOptions<AuthOptions> options,
     TimeProvider time)
 {
@@ -97,7 +98,7 @@ public sealed class PersonalTokens(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        changes.Notify(token.UserId);
+        bus.Publish(new AccessChanged(token.UserId));
         return true;
     }
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Components;
 using ReApiWeb.Components.Shared;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Credits.Components;
 
@@ -9,11 +9,12 @@ namespace ReApiWeb.Features.Credits.Components;
 /// </summary>
 public abstract class LiveCreditsComponent : LiveComponent
 {
-    [Inject]
-    public required CreditEvents Events { get; init; }
-
     /// <summary>Reload on anyone's bookings, not just the signed-in person's (admin pages).</summary>
     protected virtual bool Everyone => false;
+
+    protected override IEnumerable<EventTopic> Topics => Everyone
+        ? [EventTopic.AllCredits]
+        : [EventTopic.CreditsOf(User!.Id), EventTopic.CreditsOfEveryone];
 
     protected override async Task OnInitializedAsync()
     {
@@ -22,24 +23,5 @@ public abstract class LiveCreditsComponent : LiveComponent
         {
             await LoadAsync();
         }
-    }
-
-    protected override IDisposable Subscribe()
-    {
-        void OnMoved(Guid userId)
-        {
-            if (Everyone || userId == User?.Id || userId == Guid.Empty)
-            {
-                _ = RefreshAsync();
-            }
-        }
-
-        Events.Moved += OnMoved;
-        return new Unsubscriber(() => Events.Moved -= OnMoved);
-    }
-
-    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
-    {
-        public void Dispose() => unsubscribe();
     }
 }

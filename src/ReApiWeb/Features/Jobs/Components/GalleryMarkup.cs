@@ -11,17 +11,20 @@ namespace ReApiWeb.Features.Jobs.Components;
 /// The gallery's tiles and rows as ready HTML, one markup frame each instead of some forty: an open gallery is held
 /// by its circuit for as long as the page is open, and its render tree was most of what a circuit cost (the circuit
 /// benchmark: 620 KB a circuit before, see the README). Tiles carry no event handlers: a tile is a link that opens the
-/// lightbox through the address (<c>?open=</c>), which also works before the page is interactive.
+/// lightbox through the address (<c>?open=</c>), which also works before the page is interactive. The tile's or row's
+/// own element is the gallery's, keyed by job: a new job at the top inserts one tile in every open page instead of
+/// rewriting all of them, and an unchanged tile's markup (the same string) costs its browser nothing.
 /// Every text and attribute goes through <see cref="HtmlEncoder"/>.
 /// </summary>
 public static class GalleryMarkup
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
+    /// <summary>What goes inside a tile's <c>li</c>.</summary>
     public static MarkupString Tile(JobSummary job, string href, string modelName, bool teamScope, OutputKind? kind)
     {
         var html = new StringBuilder(700);
-        html.Append("<li class=\"tile\" data-job-id=\"").Append(job.Id).Append("\"><a class=\"tile-link\" href=\"").Append(Html.Encode(href)).Append("\">")
+        html.Append("<a class=\"tile-link\" href=\"").Append(Html.Encode(href)).Append("\">")
             .Append("<div class=\"tile-media tile-").Append(job.Status.ToString().ToLowerInvariant()).Append("\">");
         if (job.Cover?.ThumbnailUrl is { } thumbnail)
         {
@@ -55,14 +58,15 @@ public static class GalleryMarkup
         html.Append(teamScope
             ? $"<span class=\"tile-owner\">{Html.Encode(job.OwnerName)}</span>"
             : $"<span class=\"tile-cost\" data-testid=\"tile-cost\">{Html.Encode(job.Cost.Brief())}</span>");
-        html.Append("</div><div class=\"tile-prompt\">").Append(Html.Encode(job.Prompt)).Append("</div></a></li>");
+        html.Append("</div><div class=\"tile-prompt\">").Append(Html.Encode(job.Prompt)).Append("</div></a>");
         return new MarkupString(html.ToString());
     }
 
+    /// <summary>What goes inside a row's <c>tr</c>.</summary>
     public static MarkupString Row(JobSummary job, string href, string modelName, bool teamScope)
     {
         var html = new StringBuilder(500);
-        html.Append("<tr data-job-id=\"").Append(job.Id).Append("\"><td><span class=\"status-badge\" data-status=\"").Append(job.Status).Append("\">").Append(job.Status).Append("</span></td>");
+        html.Append("<td><span class=\"status-badge\" data-status=\"").Append(job.Status).Append("\">").Append(job.Status).Append("</span></td>");
         if (teamScope)
         {
             html.Append("<td>").Append(Html.Encode(job.OwnerName)).Append("</td>");
@@ -75,7 +79,7 @@ public static class GalleryMarkup
             html.Append("<td>").Append(Html.Encode(job.Cost.Describe())).Append("</td>");
         }
 
-        html.Append("<td>").Append(job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</td></tr>");
+        html.Append("<td>").Append(job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</td>");
         return new MarkupString(html.ToString());
     }
 

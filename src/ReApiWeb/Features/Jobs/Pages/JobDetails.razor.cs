@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Jobs.Pages;
 
@@ -17,8 +18,11 @@ public sealed partial class JobDetails
     /// <summary>The owner (or an admin) manages the job; a teammate sees a shared job read-only, without its cost.</summary>
     private bool IsMine => _job is not null && User?.CanSee(_job.Summary.OwnerId) == true;
 
+    protected override IEnumerable<EventTopic> Topics => [EventTopic.Job(JobId)];
+
     protected override async Task OnParametersSetAsync()
     {
+        Listen();
         await LoadAsync();
         _loading = false;
     }
@@ -32,6 +36,4 @@ public sealed partial class JobDetails
     /// <summary>The browser tab names the job by its prompt (or its model, for a job without one).</summary>
     private string Title => _job is null ? "Job" : string.IsNullOrWhiteSpace(_job.Summary.Prompt) ? _job.Summary.ModelId
         : PromptText.Shorten(_job.Summary.Prompt, 60);
-
-    protected override bool IsRelevant(JobEvent jobEvent) => jobEvent.JobId == JobId;
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using ReApiWeb.Components.Shared;
@@ -8,6 +7,7 @@ using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Credits;
+using ReApiWeb.Features.Events;
 
 namespace ReApiWeb.Features.Upstream.Pages;
 
@@ -25,7 +25,7 @@ public sealed class AccountForm
     public int RateWindowMilliseconds { get; set; } = 1050;
 }
 
-public sealed partial class Accounts : IDisposable
+public sealed partial class Accounts
 {
     private enum Panel
     {
@@ -73,15 +73,14 @@ public sealed partial class Accounts : IDisposable
     [Inject]
     public required IOptions<ReApiOptions> Options { get; init; }
 
-    [CascadingParameter]
-    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+    protected override IEnumerable<EventTopic> Topics => [EventTopic.Accounts];
 
     protected override async Task OnInitializedAsync()
     {
+        await base.OnInitializedAsync();
         _newAccount = NewForm();
         _groups = await Quotas.GroupsAsync(CancellationToken.None);
-        Store.Changed += OnChanged;
-        await RefreshAsync();
+        await LoadAsync();
     }
 
     private AccountForm NewForm() => new()
@@ -91,17 +90,11 @@ public sealed partial class Accounts : IDisposable
         RateWindowMilliseconds = Options.Value.RateWindowMilliseconds,
     };
 
-    private async Task RefreshAsync()
+    protected override async Task LoadAsync()
     {
         _accounts = await Store.ListAsync(CancellationToken.None);
         _sandbox = await Mode.IsSandboxAsync(CancellationToken.None);
     }
-
-    private void OnChanged() => _ = InvokeAsync(async () =>
-    {
-        await RefreshAsync();
-        StateHasChanged();
-    });
 
     private string GroupName(Guid id) => _groups.FirstOrDefault(g => g.Id == id)?.Name ?? "a removed group";
 
@@ -144,7 +137,7 @@ public sealed partial class Accounts : IDisposable
 
         await RunAsync(async () =>
         {
-            var id = await Store.AddAsync(new AccountDraft(_newAccount.Name, _newAccount.BaseUrl, _newAccount.Key, _newAccount.RequestsPerSecond, _newAccount.RateWindowMilliseconds), await ActorAsync(), CancellationToken.None);
+            var id = await Store.AddAsync(new AccountDraft(_newAccount.Name, _newAccount.BaseUrl, _newAccount.Key, _newAccount.RequestsPerSecond, _newAccount.RateWindowMilliseconds), Actor, CancellationToken.None);
             var name = _newAccount.Name.Trim();
             _newAccount = NewForm();
             await ReportTestAsync(id, name, "Added");
@@ -177,7 +170,7 @@ public sealed partial class Accounts : IDisposable
 
         await RunAsync(async () =>
         {
-            await Store.SetKeyAsync(account.Id, _newKey!, await ActorAsync(), CancellationToken.None);
+            await Store.SetKeyAsync(account.Id, _newKey!, Actor, CancellationToken.None);
             _open = null;
             await ReportTestAsync(account.Id, account.Name, "Saved the new key of");
         }, error => _fieldError = error);
@@ -191,7 +184,7 @@ public sealed partial class Accounts : IDisposable
         {
             await RunAsync(async () =>
             {
-                await Store.ClearKeyAsync(account.Id, await ActorAsync(), CancellationToken.None);
+                await Store.ClearKeyAsync(account.Id, Actor, CancellationToken.None);
                 _open = null;
                 Show(Severity.Info, $"The key of \"{account.Name}\" was removed.", account.Id);
             });
@@ -200,7 +193,7 @@ public sealed partial class Accounts : IDisposable
 
     private Task SaveSettingsAsync(AccountInfo account) => RunAsync(async () =>
     {
-        await Store.UpdateSettingsAsync(account.Id, new AccountSettings(_form.Name, _form.BaseUrl, _form.RequestsPerSecond, _form.RateWindowMilliseconds), await ActorAsync(), CancellationToken.None);
+        await Store.UpdateSettingsAsync(account.Id, new AccountSettings(_form.Name, _form.BaseUrl, _form.RequestsPerSecond, _form.RateWindowMilliseconds), Actor, CancellationToken.None);
         _open = null;
         Show(Severity.Success, $"Saved \"{_form.Name.Trim()}\".{(account.BaseUrl != _form.BaseUrl.Trim().TrimEnd('/') ? " Its address changed: test it before it takes jobs again." : "")}", account.Id);
     }, error => _fieldError = error);
@@ -208,7 +201,7 @@ public sealed partial class Accounts : IDisposable
     private Task SaveGroupsAsync(AccountInfo account) => RunAsync(async () =>
     {
         var groups = _groupSelection.Select(id => new AccountGroup(id, _groupPriority)).ToList();
-        await Store.SetGroupsAsync(account.Id, groups, await ActorAsync(), CancellationToken.None);
+        await Store.SetGroupsAsync(account.Id, groups, Actor, CancellationToken.None);
         _open = null;
         Show(Severity.Success, groups.Count == 0 ? $"\"{account.Name}\" serves the whole team." : $"\"{account.Name}\" serves {string.Join(", ", groups.Select(g => GroupName(g.GroupId)))} first.", account.Id);
     });
@@ -224,7 +217,7 @@ public sealed partial class Accounts : IDisposable
 
         await RunAsync(async () =>
         {
-            await Store.SetStateAsync(account.Id, state, await ActorAsync(), CancellationToken.None);
+            await Store.SetStateAsync(account.Id, state, Actor, CancellationToken.None);
             Show(Severity.Info, state switch
             {
                 UpstreamAccountState.Draining => $"\"{account.Name}\" is draining: no new jobs; those in flight finish on it.",
@@ -234,7 +227,7 @@ public sealed partial class Accounts : IDisposable
         });
     }
 
-    private Task MoveAsync(AccountInfo account, int delta) => RunAsync(async () => await Store.MoveAsync(account.Id, delta, await ActorAsync(), CancellationToken.None));
+    private Task MoveAsync(AccountInfo account, int delta) => RunAsync(async () => await Store.MoveAsync(account.Id, delta, Actor, CancellationToken.None));
 
     private async Task RemoveAsync(AccountInfo account)
     {
@@ -249,7 +242,7 @@ public sealed partial class Accounts : IDisposable
 
         await RunAsync(async () =>
         {
-            var refusal = await Store.RemoveAsync(account.Id, await ActorAsync(), CancellationToken.None);
+            var refusal = await Store.RemoveAsync(account.Id, Actor, CancellationToken.None);
             Show(refusal is null ? Severity.Info : Severity.Warning, refusal ?? $"\"{account.Name}\" was removed.{(last ? " The team now works on the sandbox." : "")}", refusal is null ? null : account.Id);
         });
     }
@@ -279,7 +272,7 @@ public sealed partial class Accounts : IDisposable
         finally
         {
             _busy = false;
-            await RefreshAsync();
+            await LoadAsync();
         }
     }
 
@@ -291,7 +284,5 @@ public sealed partial class Accounts : IDisposable
         _message = message;
     }
 
-    private async Task<Actor> ActorAsync() => CurrentUser.From((await AuthenticationState).User)!.Actor;
-
-    public void Dispose() => Store.Changed -= OnChanged;
+    private Actor Actor => User!.Actor;
 }
