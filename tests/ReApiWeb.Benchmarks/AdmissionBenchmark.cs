@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReApi.Client.Catalog;
@@ -81,6 +83,7 @@ public static class AdmissionBenchmark
         services.AddDataProtection();
         services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ReApiWeb.Features.Events.IEventBus, ReApiWeb.Features.Events.InProcessEventBus>();
         services.AddSingleton(Options.Create(new CreditsOptions()));
         services.AddSingleton(Options.Create(new ReApiWeb.Features.Upstream.SandboxModeOptions { Enabled = true }));
         services.AddSingleton<WriteGate>();
@@ -113,18 +116,34 @@ public static class AdmissionBenchmark
 
         db.Quotas.AddRange(groups.Select(g => new Quota { Scope = QuotaScope.Group, SubjectId = g.Id, Period = QuotaPeriod.Week, Credits = 15_000, UpdatedAt = now }));
         db.Quotas.Add(new Quota { Scope = QuotaScope.Team, Period = QuotaPeriod.Month, Credits = 10_000_000, UpdatedAt = now });
+        await db.SaveChangesAsync();
+
+        // The history: the same 2,000 entries in the last 30 days whatever its size (so every run starts from the same
+        // allowance states), the rest older than any current period. Holds and charges in pairs, written in bulk.
+        const int recent = 2_000;
         var random = new Random(7);
+        var dates = new DateTimeOffsetToBinaryConverter();
+        await using var connection = new SqliteConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO Ledger (UserId, Kind, Credits, At, PeriodAt, ModelId) VALUES ($user, $kind, 30, $at, $at, 'gpt-image-2')";
+        var user = command.Parameters.Add("$user", SqliteType.Text);
+        var kind = command.Parameters.Add("$kind", SqliteType.Text);
+        var at = command.Parameters.Add("$at", SqliteType.Integer);
         for (var i = 0; i < history; i += 2)
         {
-            var at = now.AddDays(-random.NextDouble() * 60);
-            var person = people[random.Next(people.Length)].Id;
-            var job = new Job { OwnerId = person, ModelId = "gpt-image-2", RequestJson = "{}", Status = JobStatus.Completed, CreatedAt = at, SubmissionKey = Guid.NewGuid() };
-            db.Jobs.Add(job);
-            db.Ledger.Add(new LedgerEntry { UserId = person, JobId = job.Id, Kind = LedgerEntryKind.Hold, Credits = 30, At = at, PeriodAt = at, ModelId = job.ModelId });
-            db.Ledger.Add(new LedgerEntry { UserId = person, JobId = job.Id, Kind = LedgerEntryKind.Charge, Credits = 30, At = at, PeriodAt = at, ModelId = job.ModelId });
+            at.Value = dates.ConvertToProvider(i < recent ? now.AddDays(-random.NextDouble() * 30) : now.AddDays(-32 - random.NextDouble() * 365));
+            user.Value = people[random.Next(people.Length)].Id.ToString().ToUpperInvariant();
+            foreach (var entry in new[] { LedgerEntryKind.Hold, LedgerEntryKind.Charge })
+            {
+                kind.Value = entry.ToString();
+                await command.ExecuteNonQueryAsync();
+            }
         }
 
-        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return [.. people.Select(p => p.Id)];
     }
 

@@ -19,6 +19,11 @@ public static class BalanceBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--http"))
+        {
+            return await RunOverHttpAsync(args);
+        }
+
         var seconds = Array.IndexOf(args, "--seconds") is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : 5;
         Console.WriteLine($"Balance benchmark: 64 concurrent readers of one person's balance for {seconds} s, SQLite WAL, after the running totals are rebuilt from the ledger.");
         Console.WriteLine("| ledger rows of the person | balances/s | p50 (ms) | p99 (ms) | before: sums of the ledger/s | before p99 (ms) | rebuild (s) | totals = ledger |");
@@ -59,6 +64,82 @@ public static class BalanceBenchmark
     }
 
     /// <summary>
+    /// <c>GET /api/v1/balance</c> on the published app (<c>--balance --http --app DIR/ReApiWeb.dll</c>) with 256
+    /// connections for a few seconds, by a person with 100, 10,000 and 1,000,000 ledger rows and a personal token (the
+    /// per-person request limit raised for the run). The app rebuilds the totals from the ledger when it starts.
+    /// </summary>
+    private static async Task<int> RunOverHttpAsync(string[] args)
+    {
+        if (CircuitBenchmark.PublishedApp(args) is not { } dll)
+        {
+            return 2;
+        }
+
+        var seconds = Array.IndexOf(args, "--seconds") is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : 10;
+        Console.WriteLine($"Balance over HTTP: GET /api/v1/balance with 256 connections for {seconds} s, published app in Production, one person's personal token.");
+        Console.WriteLine("The per-person limit is raised to its highest (1,000 requests/s); what it refused (429) is counted apart.");
+        Console.WriteLine("| ledger rows of the person | balances/s (200) | refused (429) | p50 (ms) | p99 (ms) |");
+        Console.WriteLine("|---------------------------|------------------|---------------|----------|----------|");
+        foreach (var (rows, print) in new[] { (100, false), (100, true), (10_000, true), (1_000_000, true) })
+        {
+            var data = Directory.CreateTempSubdirectory("reapiweb-balance-http").FullName;
+            string token;
+            await using (var provider = AdmissionBenchmark.Services(data))
+            {
+                await provider.MigrateDatabaseAsync();
+                var person = await SeedAsync(provider, data, rows);
+                token = await TokenAsync(provider, person);
+            }
+
+            SqliteConnection.ClearAllPools();
+            File.Move(Path.Combine(data, "bench.db"), Path.Combine(data, "reapiweb.db"));
+            var baseUrl = $"http://127.0.0.1:{CircuitBenchmark.FreePort()}";
+            using var app = CircuitBenchmark.StartApp(dll, data, baseUrl, new Dictionary<string, string> { ["Api__RequestsPerSecondPerPerson"] = "1000" });
+            try
+            {
+                await CircuitBenchmark.WaitForHealthAsync(baseUrl);
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(baseUrl) };
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                var errors = 0;
+                async Task ReadOnceAsync()
+                {
+                    using var response = await http.GetAsync("/api/v1/balance");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+
+                await ReadAsync(ReadOnceAsync, TimeSpan.FromSeconds(3), 256); // warm-up
+                errors = 0;
+                var (perSecond, p50, p99) = await ReadAsync(ReadOnceAsync, TimeSpan.FromSeconds(seconds), 256);
+                if (print)
+                {
+                    var answered = perSecond - errors / seconds;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {rows,25:N0} | {answered,16:0} | {errors,13:N0} | {p50,8:0.0} | {p99,8:0.0} |"));
+                }
+            }
+            finally
+            {
+                app.Kill(entireProcessTree: true);
+                await app.WaitForExitAsync();
+                Directory.Delete(data, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<string> TokenAsync(IServiceProvider provider, Guid person)
+    {
+        var secret = ReApiWeb.Features.Auth.Tokens.PersonalTokens.TokenPrefix + ReApiWeb.Features.Auth.Secrets.New();
+        await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        db.PersonalAccessTokens.Add(new PersonalAccessToken { UserId = person, Name = "bench", Prefix = secret[..12], Hash = ReApiWeb.Features.Auth.Secrets.Hash(secret), CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
+    /// <summary>
     /// The same figures as earlier versions read them, summing the person's ledger on every read (reserved, spent this
     /// month and in all, and the three allowances: the person's day, the group's week, the team's month).
     /// </summary>
@@ -81,11 +162,11 @@ public static class BalanceBenchmark
         };
     }
 
-    private static async Task<(double PerSecond, double P50, double P99)> ReadAsync(Func<Task> read, TimeSpan duration)
+    private static async Task<(double PerSecond, double P50, double P99)> ReadAsync(Func<Task> read, TimeSpan duration, int readers = 64)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, readers).Select(_ => Task.Run(async () =>
         {
             while (clock.Elapsed < duration)
             {

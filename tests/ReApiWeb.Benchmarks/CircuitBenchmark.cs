@@ -248,7 +248,7 @@ public static partial class CircuitBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    internal static Process StartApp(string dll, string data, string baseUrl)
+    internal static Process StartApp(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
@@ -256,6 +256,11 @@ public static partial class CircuitBenchmark
         start.Environment["Auth__BootstrapAdmin__Email"] = "admin@bench.local";
         start.Environment["Auth__BootstrapAdmin__Password"] = "bench-admin-password";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("app: " + e.Data); } };
