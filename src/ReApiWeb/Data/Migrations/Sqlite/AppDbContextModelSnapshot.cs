@@ -241,6 +241,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasKey("UserId", "Period", "PeriodStart");
 
+                    b.HasIndex("Period", "PeriodStart", "UserId");
+
                     b.ToTable("CreditTotals");
                 });
 
