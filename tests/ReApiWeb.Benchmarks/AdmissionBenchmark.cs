@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReApi.Client.Catalog;
@@ -120,31 +118,21 @@ public static class AdmissionBenchmark
 
         // The history: the same 2,000 entries in the last 30 days whatever its size (so every run starts from the same
         // allowance states), the rest older than any current period. Holds and charges in pairs, written in bulk.
+        await LedgerHistory.WriteAsync(db.Database.GetConnectionString()!, History(people, history, now));
+        return [.. people.Select(p => p.Id)];
+    }
+
+    private static IEnumerable<(Guid Person, LedgerEntryKind Kind, DateTimeOffset At)> History(User[] people, int history, DateTimeOffset now)
+    {
         const int recent = 2_000;
         var random = new Random(7);
-        var dates = new DateTimeOffsetToBinaryConverter();
-        await using var connection = new SqliteConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO Ledger (UserId, Kind, Credits, At, PeriodAt, ModelId) VALUES ($user, $kind, 30, $at, $at, 'gpt-image-2')";
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var kind = command.Parameters.Add("$kind", SqliteType.Text);
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
         for (var i = 0; i < history; i += 2)
         {
-            at.Value = dates.ConvertToProvider(i < recent ? now.AddDays(-random.NextDouble() * 30) : now.AddDays(-32 - random.NextDouble() * 365));
-            user.Value = people[random.Next(people.Length)].Id.ToString().ToUpperInvariant();
-            foreach (var entry in new[] { LedgerEntryKind.Hold, LedgerEntryKind.Charge })
-            {
-                kind.Value = entry.ToString();
-                await command.ExecuteNonQueryAsync();
-            }
+            var at = i < recent ? now.AddDays(-random.NextDouble() * 30) : now.AddDays(-32 - random.NextDouble() * 365);
+            var person = people[random.Next(people.Length)].Id;
+            yield return (person, LedgerEntryKind.Hold, at);
+            yield return (person, LedgerEntryKind.Charge, at);
         }
-
-        await transaction.CommitAsync();
-        return [.. people.Select(p => p.Id)];
     }
 
     private static async Task<int> OverspentAsync(IServiceProvider provider, Guid[] people)

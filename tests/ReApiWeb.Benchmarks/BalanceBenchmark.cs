@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Credits;
@@ -196,27 +195,10 @@ public static class BalanceBenchmark
             await db.SaveChangesAsync();
         }
 
-        // Holds and charges in pairs, as finished jobs leave them (no job rows: a balance never reads them).
-        var dates = new DateTimeOffsetToBinaryConverter();
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "bench.db")}");
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO Ledger (UserId, Kind, Credits, At, PeriodAt, ModelId) VALUES ($user, $kind, 30, $at, $at, 'gpt-image-2')";
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var kind = command.Parameters.Add("$kind", SqliteType.Text);
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
-        user.Value = person.Id.ToString().ToUpperInvariant();
+        // Holds and charges in pairs, as finished jobs leave them.
         var random = new Random(7);
-        for (var row = 0; row < rows; row++)
-        {
-            kind.Value = row % 2 == 0 ? nameof(LedgerEntryKind.Hold) : nameof(LedgerEntryKind.Charge);
-            at.Value = dates.ConvertToProvider(now.AddDays(-random.NextDouble() * 60));
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
+        await LedgerHistory.WriteAsync($"Data Source={Path.Combine(directory, "bench.db")}",
+            Enumerable.Range(0, rows).Select(row => (person.Id, row % 2 == 0 ? LedgerEntryKind.Hold : LedgerEntryKind.Charge, now.AddDays(-random.NextDouble() * 60))));
         return person.Id;
     }
 }

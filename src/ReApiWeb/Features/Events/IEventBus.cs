@@ -32,20 +32,7 @@ public sealed record EventBatch(IReadOnlyList<AppEvent> Events, bool Missed)
 
 public static class EventBusExtensions
 {
-    /// <summary>Subscribes a handler that takes each event of type <typeparamref name="T"/> in turn, synchronously.</summary>
-    public static IDisposable Subscribe<T>(this IEventBus bus, IReadOnlyCollection<EventTopic> topics, Action<T> handler, int capacity = EventBatch.DefaultCapacity)
-        where T : AppEvent =>
-        bus.Subscribe(topics, batch =>
-        {
-            foreach (var appEvent in batch.Events.OfType<T>())
-            {
-                handler(appEvent);
-            }
-
-            return Task.CompletedTask;
-        }, capacity);
-
-    /// <summary>Subscribes a handler that only needs to know that something of <paramref name="topics"/> changed.</summary>
+    /// <summary>Subscribes a handler that only needs to know that something of <paramref name="topic"/> changed.</summary>
     public static IDisposable OnChange(this IEventBus bus, EventTopic topic, Action handler) =>
         bus.Subscribe([topic], _ =>
         {

@@ -17,7 +17,15 @@ public sealed class EventsOnCommitTests : AppTest
         var (committed, rolledBack) = (Guid.NewGuid(), Guid.NewGuid());
         var seen = new System.Collections.Concurrent.ConcurrentQueue<(Guid Person, bool CommittedBefore)>();
         var wroteRow = false;
-        using var subscription = bus.Subscribe<CreditsMoved>([EventTopic.AllCredits], e => seen.Enqueue((e.PersonId, Volatile.Read(ref wroteRow))));
+        using var subscription = bus.Subscribe([EventTopic.AllCredits], batch =>
+        {
+            foreach (var e in batch.Events.OfType<CreditsMoved>())
+            {
+                seen.Enqueue((e.PersonId, Volatile.Read(ref wroteRow)));
+            }
+
+            return Task.CompletedTask;
+        });
 
         await using (var db = await App.DbAsync())
         {
