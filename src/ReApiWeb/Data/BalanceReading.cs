@@ -11,4 +11,8 @@ public sealed class BalanceReading
 
     /// <summary>The account read (null: the built-in sandbox); readings of different accounts are never compared.</summary>
     public Guid? AccountId { get; set; }
+
+    /// <summary>What the ledger had booked on the account by then, all time: charges less refunds. Two readings' drop in
+    /// balance is compared with the difference of theirs.</summary>
+    public long Booked { get; set; }
 }

@@ -10,13 +10,21 @@ public enum CreditTotalPeriod
 }
 
 /// <summary>
-/// A running total of the ledger for one person (or the whole team: <see cref="UserId"/> empty) over one period, kept
-/// in the same transaction as every ledger entry so a balance or allowance check reads one row whatever the ledger's
-/// size. The ledger stays the truth: <c>CreditTotals.VerifyAsync</c> recomputes these from it.
+/// A running total of the ledger over one period for one person, for the whole team (<see cref="UserId"/> and
+/// <see cref="AccountId"/> empty) or for one reAPI account (<see cref="AccountId"/> set: what was charged on it less
+/// what it refunded, in <see cref="Spent"/> only). Kept in the same transaction as every ledger entry, so a balance,
+/// allowance check or reconciliation reads one row whatever the ledger's size. The ledger stays the truth:
+/// <c>CreditTotals.VerifyAsync</c> recomputes these from it.
 /// </summary>
 public sealed class CreditTotal
 {
+    /// <summary>Stands for the built-in sandbox in <see cref="AccountId"/> (whose jobs have no account).</summary>
+    public static readonly Guid SandboxAccount = Guid.AllBitsSet;
+
     public Guid UserId { get; set; }
+
+    /// <summary>The account of an account's row (<see cref="SandboxAccount"/> for the sandbox); empty on a person's or the team's.</summary>
+    public Guid AccountId { get; set; }
 
     public CreditTotalPeriod Period { get; set; }
 

@@ -32,6 +32,10 @@ public sealed class LedgerEntry
 
     public Guid? JobId { get; set; }
 
+    /// <summary>The reAPI account the job was on when the entry was booked (null: the built-in sandbox, or no job). A
+    /// charge and its refund name the account that took and gave back the credits; a hold, the one first chosen.</summary>
+    public Guid? AccountId { get; set; }
+
     public LedgerEntryKind Kind { get; set; }
 
     /// <summary>Positive for every kind but adjustments, which carry their sign.</summary>

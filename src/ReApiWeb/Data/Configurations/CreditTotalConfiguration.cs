@@ -7,7 +7,7 @@ public sealed class CreditTotalConfiguration : IEntityTypeConfiguration<CreditTo
 {
     public void Configure(EntityTypeBuilder<CreditTotal> builder)
     {
-        builder.HasKey(t => new { t.UserId, t.Period, t.PeriodStart });
+        builder.HasKey(t => new { t.UserId, t.AccountId, t.Period, t.PeriodStart });
 
         // A group's allowance sums its members' rows of one period: found by the period, not by scanning every row
         // (one a person a day, week and month of history).

@@ -46,6 +46,7 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
             {
                 UserId = job.OwnerId,
                 JobId = job.Id,
+                AccountId = job.AccountId,
                 Kind = LedgerEntryKind.Hold,
                 Credits = quote.Credits,
                 At = job.CreatedAt,
@@ -83,6 +84,7 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
         {
             UserId = source.UserId,
             JobId = jobId,
+            AccountId = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.AccountId).SingleAsync(cancellationToken),
             Kind = kind,
             Credits = source.Credits,
             At = time.GetUtcNow(),

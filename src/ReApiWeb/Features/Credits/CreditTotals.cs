@@ -5,7 +5,7 @@ using ReApiWeb.Data;
 namespace ReApiWeb.Features.Credits;
 
 /// <summary>
-/// Running totals of the ledger per person and for the team, per allowance period and for all time
+/// Running totals of the ledger per person, for the team and per reAPI account, per allowance period and for all time
 /// (<see cref="CreditTotal"/>). <see cref="AddAsync"/> applies an entry on the caller's context, inside the caller's
 /// transaction, so an entry and its totals commit together; reads then cost one row whatever the ledger's size. The
 /// ledger stays the truth: <see cref="VerifyAsync"/> recomputes the totals from it and <see cref="RebuildAsync"/>
@@ -20,13 +20,12 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
 
     private static readonly DateTimeOffset AllTime = DateTimeOffset.UnixEpoch;
 
-    /// <summary>Adds <paramref name="entry"/> (already added to <paramref name="db"/>) to its person's and the team's totals.</summary>
+    /// <summary>Adds <paramref name="entry"/> (already added to <paramref name="db"/>) to its person's, the team's and its account's totals.</summary>
     public async Task AddAsync(AppDbContext db, LedgerEntry entry, CancellationToken cancellationToken)
     {
-        var (consumed, reserved, spent) = Delta(entry.Kind, entry.Credits);
-        foreach (var (userId, period, start) in Keys(entry))
+        foreach (var (key, (consumed, reserved, spent)) in Rows(entry))
         {
-            if (db.CreditTotals.Local.FirstOrDefault(t => t.UserId == userId && t.Period == period && t.PeriodStart == start) is { } pending)
+            if (db.CreditTotals.Local.FirstOrDefault(t => t.UserId == key.UserId && t.AccountId == key.AccountId && t.Period == key.Period && t.PeriodStart == key.Start) is { } pending)
             {
                 // Made earlier in this same transaction (a batch's holds): not in the database yet.
                 pending.Consumed += consumed;
@@ -36,25 +35,30 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
             }
 
             // An atomic increment of the stored row; the first entry of a period adds the row.
-            var updated = await db.CreditTotals.Where(t => t.UserId == userId && t.Period == period && t.PeriodStart == start)
+            var updated = await db.CreditTotals.Where(t => t.UserId == key.UserId && t.AccountId == key.AccountId && t.Period == key.Period && t.PeriodStart == key.Start)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(t => t.Consumed, t => t.Consumed + consumed)
                     .SetProperty(t => t.Reserved, t => t.Reserved + reserved)
                     .SetProperty(t => t.Spent, t => t.Spent + spent), cancellationToken);
             if (updated == 0)
             {
-                db.CreditTotals.Add(new CreditTotal { UserId = userId, Period = period, PeriodStart = start, Consumed = consumed, Reserved = reserved, Spent = spent });
+                db.CreditTotals.Add(key.NewTotal(consumed, reserved, spent));
             }
         }
     }
 
     /// <summary>The totals of <paramref name="userId"/> (or the team: empty) for the period of <paramref name="period"/> that contains <paramref name="now"/>.</summary>
-    public async Task<CreditTotal> ForAsync(AppDbContext db, Guid userId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var start = Start(period, now);
-        return await db.CreditTotals.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId && t.Period == period && t.PeriodStart == start, cancellationToken)
-            ?? new CreditTotal { UserId = userId, Period = period, PeriodStart = start };
-    }
+    public Task<CreditTotal> ForAsync(AppDbContext db, Guid userId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(db, new TotalKey(userId, Guid.Empty, period, Start(period, now)), cancellationToken);
+
+    /// <summary>What the ledger booked on a reAPI account (null: the sandbox) in the period containing <paramref name="now"/>: <see cref="CreditTotal.Spent"/> is its charges less refunds.</summary>
+    public Task<CreditTotal> ForAccountAsync(AppDbContext db, Guid? accountId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(db, new TotalKey(Guid.Empty, accountId ?? CreditTotal.SandboxAccount, period, Start(period, now)), cancellationToken);
+
+    private static async Task<CreditTotal> ReadAsync(AppDbContext db, TotalKey key, CancellationToken cancellationToken) =>
+        await db.CreditTotals.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.UserId == key.UserId && t.AccountId == key.AccountId && t.Period == key.Period && t.PeriodStart == key.Start, cancellationToken)
+        ?? key.NewTotal(0, 0, 0);
 
     /// <summary>What a group's current members consumed in the period containing <paramref name="now"/> (including before they joined).</summary>
     public Task<long> GroupConsumedAsync(AppDbContext db, Guid groupId, CreditTotalPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
@@ -77,7 +81,7 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var expected = await ComputeAsync(db, cancellationToken);
-        var stored = await db.CreditTotals.AsNoTracking().ToDictionaryAsync(t => (t.UserId, t.Period, t.PeriodStart), cancellationToken);
+        var stored = await db.CreditTotals.AsNoTracking().ToDictionaryAsync(t => new TotalKey(t.UserId, t.AccountId, t.Period, t.PeriodStart), cancellationToken);
         var differences = new List<string>();
         foreach (var key in expected.Keys.Union(stored.Keys))
         {
@@ -85,7 +89,8 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
             var have = stored.GetValueOrDefault(key) ?? new CreditTotal();
             if ((want.Consumed, want.Reserved, want.Spent) != (have.Consumed, have.Reserved, have.Spent))
             {
-                differences.Add($"{key.UserId} {key.Period} {key.PeriodStart:u}: ledger {want.Consumed}/{want.Reserved}/{want.Spent}, totals {have.Consumed}/{have.Reserved}/{have.Spent} (consumed/reserved/spent)");
+                var whose = key.AccountId == Guid.Empty ? $"person {key.UserId}" : $"account {key.AccountId}";
+                differences.Add($"{whose} {key.Period} {key.Start:u}: ledger {want.Consumed}/{want.Reserved}/{want.Spent}, totals {have.Consumed}/{have.Reserved}/{have.Spent} (consumed/reserved/spent)");
             }
         }
 
@@ -131,17 +136,16 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
         LogRebuilt(totals.Count, _zone.Id);
     }
 
-    private async Task<Dictionary<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset PeriodStart), CreditTotal>> ComputeAsync(AppDbContext db, CancellationToken cancellationToken)
+    private async Task<Dictionary<TotalKey, CreditTotal>> ComputeAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        var totals = new Dictionary<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset PeriodStart), CreditTotal>();
+        var totals = new Dictionary<TotalKey, CreditTotal>();
         await foreach (var entry in db.Ledger.AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            var (consumed, reserved, spent) = Delta(entry.Kind, entry.Credits);
-            foreach (var key in Keys(entry))
+            foreach (var (key, (consumed, reserved, spent)) in Rows(entry))
             {
                 if (!totals.TryGetValue(key, out var total))
                 {
-                    totals[key] = total = new CreditTotal { UserId = key.UserId, Period = key.Period, PeriodStart = key.Start };
+                    totals[key] = total = key.NewTotal(0, 0, 0);
                 }
 
                 total.Consumed += consumed;
@@ -163,16 +167,32 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
         _ => (credits, 0, credits), // an adjustment
     };
 
-    /// <summary>The rows an entry counts in: its person's and the team's, for each period containing its period instant and for all time.</summary>
-    private IEnumerable<(Guid UserId, CreditTotalPeriod Period, DateTimeOffset Start)> Keys(LedgerEntry entry)
+    /// <summary>
+    /// The rows an entry counts in, and by how much: its person's and the team's, for each period containing its period
+    /// instant and for all time; a charge or refund also in its account's, by when it was booked (when reAPI took or
+    /// gave back the credits).
+    /// </summary>
+    private IEnumerable<(TotalKey Key, (long Consumed, long Reserved, long Spent) Delta)> Rows(LedgerEntry entry)
     {
-        foreach (var userId in new[] { entry.UserId, Guid.Empty })
+        var delta = Delta(entry.Kind, entry.Credits);
+        foreach (var period in Periods)
         {
-            foreach (var period in new[] { CreditTotalPeriod.Day, CreditTotalPeriod.Week, CreditTotalPeriod.Month, CreditTotalPeriod.All })
+            var start = Start(period, entry.PeriodAt);
+            yield return (new TotalKey(entry.UserId, Guid.Empty, period, start), delta);
+            yield return (new TotalKey(Guid.Empty, Guid.Empty, period, start), delta);
+            if (entry.JobId is not null && entry.Kind is LedgerEntryKind.Charge or LedgerEntryKind.Refund)
             {
-                yield return (userId, period, Start(period, entry.PeriodAt));
+                yield return (new TotalKey(Guid.Empty, entry.AccountId ?? CreditTotal.SandboxAccount, period, Start(period, entry.At)), (0, 0, delta.Spent));
             }
         }
+    }
+
+    private static readonly CreditTotalPeriod[] Periods = [CreditTotalPeriod.Day, CreditTotalPeriod.Week, CreditTotalPeriod.Month, CreditTotalPeriod.All];
+
+    private readonly record struct TotalKey(Guid UserId, Guid AccountId, CreditTotalPeriod Period, DateTimeOffset Start)
+    {
+        public CreditTotal NewTotal(long consumed, long reserved, long spent) =>
+            new() { UserId = UserId, AccountId = AccountId, Period = Period, PeriodStart = Start, Consumed = consumed, Reserved = reserved, Spent = spent };
     }
 
     private DateTimeOffset Start(CreditTotalPeriod period, DateTimeOffset at) => period switch

@@ -16,7 +16,7 @@ public sealed record DriftPoint(DateTimeOffset At, long Balance, long ReApiDrop,
 /// <summary>
 /// The comparison over the window: <see cref="Drift"/> is reAPI's drop in balance less the ledger's charges minus
 /// refunds between the first and the last reading. <see cref="BurnPerHour"/> is the ledger's net spending per hour
-/// over the last day, and <see cref="Runway"/> how long the last balance lasts at that rate.
+/// since the first reading of the last day, and <see cref="Runway"/> how long the last balance lasts at that rate.
 /// </summary>
 public sealed record ReconciliationReport(string Account, IReadOnlyList<DriftPoint> Points, long Drift, bool Warning, long DriftWarningCredits, double BurnPerHour, TimeSpan? Runway)
 {
@@ -30,7 +30,8 @@ public sealed record ReconciliationReport(string Account, IReadOnlyList<DriftPoi
 
 /// <summary>
 /// Reads each account's balance (one request from that account's budget) and compares its drop with the ledger's
-/// charges and refunds of the jobs sent on that account. Charges are booked when reAPI answers the POST and refunds when
+/// charges and refunds of the jobs sent on that account: each reading stores the account's running total
+/// (<see cref="CreditTotals.ForAccountAsync"/>), so a report reads readings and one total, never the ledger. Charges are booked when reAPI answers the POST and refunds when
 /// a poll sees the failure, so a reading taken in between shows a drift that the next reading takes back; a warning
 /// needs the drift above the threshold at two readings in a row. The sandbox (account null) is read while jobs go to it.
 /// </summary>
@@ -39,6 +40,7 @@ public sealed partial class Reconciliation(
     UpstreamClients clients,
     UpstreamAccounts accounts,
     UpstreamMode mode,
+    CreditTotals totals,
     IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<Reconciliation> logger)
@@ -80,7 +82,9 @@ public sealed partial class Reconciliation(
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            db.BalanceReadings.Add(new BalanceReading { At = time.GetUtcNow(), Balance = balance, AccountId = accountId });
+            var now = time.GetUtcNow();
+            var booked = await totals.ForAccountAsync(db, accountId, CreditTotalPeriod.All, now, cancellationToken);
+            db.BalanceReadings.Add(new BalanceReading { At = now, Balance = balance, AccountId = accountId, Booked = booked.Spent });
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -116,25 +120,23 @@ public sealed partial class Reconciliation(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var since = now - Window;
         var readings = await db.BalanceReadings.AsNoTracking().Where(r => r.AccountId == accountId && r.At >= since).OrderBy(r => r.At).ToListAsync(cancellationToken);
-        var movements = await db.Ledger.AsNoTracking()
-            .Where(e => e.At >= since && (e.Kind == LedgerEntryKind.Charge || e.Kind == LedgerEntryKind.Refund))
-            .Join(db.Jobs.Where(j => j.AccountId == accountId), e => e.JobId, j => (Guid?)j.Id, (e, _) => e)
-            .Select(e => new { e.At, Net = e.Kind == LedgerEntryKind.Charge ? e.Credits : -e.Credits })
-            .ToListAsync(cancellationToken);
-        long Booked(DateTimeOffset from, DateTimeOffset to) => movements.Where(m => m.At > from && m.At <= to).Sum(m => m.Net);
-
         var points = readings.Select((r, i) => i == 0
             ? new DriftPoint(r.At, r.Balance, 0, 0)
-            : new DriftPoint(r.At, r.Balance, readings[i - 1].Balance - r.Balance, Booked(readings[i - 1].At, r.At))).ToList();
+            : new DriftPoint(r.At, r.Balance, readings[i - 1].Balance - r.Balance, r.Booked - readings[i - 1].Booked)).ToList();
         long Cumulative(int upTo) => points.Take(upTo + 1).Sum(p => p.Drift);
         var drift = points.Count == 0 ? 0 : Cumulative(points.Count - 1);
         var threshold = options.Value.DriftWarningCredits;
         var warning = points.Count >= 3 && Math.Abs(drift) > threshold && Math.Abs(Cumulative(points.Count - 2)) > threshold;
 
+        // Burn: what the ledger booked on the account since the first reading of the last day (per hour, at least one).
         var dayAgo = now - TimeSpan.FromDays(1);
-        var firstMovement = movements.Where(m => m.At > dayAgo).Select(m => (DateTimeOffset?)m.At).Min();
-        var hours = firstMovement is { } first ? Math.Max(1, (now - first).TotalHours) : 24;
-        var burn = Booked(dayAgo, now) / hours;
+        var burn = 0.0;
+        if (readings.FirstOrDefault(r => r.At >= dayAgo) is { } first)
+        {
+            var bookedNow = (await totals.ForAccountAsync(db, accountId, CreditTotalPeriod.All, now, cancellationToken)).Spent;
+            burn = (bookedNow - first.Booked) / Math.Max(1, (now - first.At).TotalHours);
+        }
+
         TimeSpan? runway = burn > 0 && points.Count > 0 ? TimeSpan.FromHours(points[^1].Balance / burn) : null;
         return new ReconciliationReport(name, points, drift, warning, threshold, burn, runway) { AccountId = accountId };
     }

@@ -10,7 +10,7 @@ public sealed record UsageFilter(Guid? UserId, DateTimeOffset From, DateTimeOffs
 
 public sealed record LedgerRow(long Id, DateTimeOffset At, Guid UserId, string Person, Guid? JobId, LedgerEntryKind Kind, long Credits, string? ModelId, string? Note)
 {
-    /// <summary>The reAPI account of the line's job ("sandbox" for the built-in one); null for a line without a job (an adjustment).</summary>
+    /// <summary>The reAPI account the line was booked on ("sandbox" for the built-in one); null for a line without a job (an adjustment).</summary>
     public string? Account { get; init; }
 
     /// <summary>This line's effect on spending: charges and adjustments add, refunds take back.</summary>
@@ -40,14 +40,10 @@ public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allo
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await Filtered(db, filter)
             .OrderByDescending(e => e.Id)
-            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new
-            {
-                Row = new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note),
-                Job = db.Jobs.Where(j => j.Id == e.JobId).Select(j => new { j.AccountId }).FirstOrDefault(),
-            })
+            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { Row = new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note), e.AccountId })
             .ToListAsync(cancellationToken);
         var names = await AccountNamesAsync(cancellationToken);
-        return [.. rows.Select(r => r.Row with { Account = r.Job is null ? null : names(r.Job.AccountId) })];
+        return [.. rows.Select(r => r.Row with { Account = r.Row.JobId is null ? null : names(r.AccountId) })];
     }
 
     /// <summary>An account's name by id (null: the sandbox), as reports show it.</summary>

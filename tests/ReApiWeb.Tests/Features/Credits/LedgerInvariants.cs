@@ -49,7 +49,8 @@ public static class LedgerInvariants
 
         // The running totals (what balances and allowances read) are the sums of the entries, person by person and for
         // the team, over all time.
-        var totals = await db.CreditTotals.AsNoTracking().Where(t => t.Period == CreditTotalPeriod.All).ToDictionaryAsync(t => t.UserId, cancellationToken);
+        var all = await db.CreditTotals.AsNoTracking().Where(t => t.Period == CreditTotalPeriod.All).ToListAsync(cancellationToken);
+        var totals = all.Where(t => t.AccountId == Guid.Empty).ToDictionary(t => t.UserId);
         foreach (var person in entries.GroupBy(e => e.UserId).Append(entries.GroupBy(_ => Guid.Empty).Single()))
         {
             long Sum(LedgerEntryKind kind) => person.Where(e => e.Kind == kind).Sum(e => e.Credits);
@@ -63,6 +64,17 @@ public static class LedgerInvariants
         if (keys is not null)
         {
             Assert.All(jobs.Where(j => j.TaskId is not null), j => Assert.Equal(keys[j.AccountId!.Value], tasks[j.TaskId!].ApiKey));
+        }
+
+        // Charges and refunds are booked on their job's account, and each account's running total (what reconciliation
+        // reads) is their sum.
+        var accountOf = jobs.ToDictionary(j => j.Id, j => j.AccountId);
+        var charged = entries.Where(e => e.Kind is LedgerEntryKind.Charge or LedgerEntryKind.Refund).ToList();
+        Assert.All(charged, e => Assert.Equal(accountOf[e.JobId!.Value], e.AccountId));
+        foreach (var account in charged.GroupBy(e => e.AccountId ?? CreditTotal.SandboxAccount))
+        {
+            var total = Assert.Single(all, t => t.UserId == Guid.Empty && t.AccountId == account.Key);
+            Assert.Equal(account.Sum(e => e.Kind == LedgerEntryKind.Charge ? e.Credits : -e.Credits), total.Spent);
         }
 
         // Once no job's fate is open, what reAPI took from each account is exactly the charges less refunds of its jobs.
@@ -79,6 +91,7 @@ public static class LedgerInvariants
             {
                 var theirs = jobs.Where(j => j.AccountId == account).Select(j => (Guid?)j.Id).ToHashSet();
                 Assert.Equal(startingBalance - sandbox.State.BalanceOf(key), Booked(entries.Where(e => theirs.Contains(e.JobId))));
+                Assert.Equal(startingBalance - sandbox.State.BalanceOf(key), all.SingleOrDefault(t => t.AccountId == account)?.Spent ?? 0);
             }
         }
     }

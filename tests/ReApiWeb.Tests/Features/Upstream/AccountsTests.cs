@@ -119,14 +119,27 @@ public sealed class AccountsTests : IAsyncLifetime
     {
         var owner = await _app.AdminIdAsync();
         var a = await AccountAsync("A");
+        var reconciliation = _app.Services.GetRequiredService<Reconciliation>();
+        Assert.True(await reconciliation.ReadAsync(Ct));
         var old = await SubmitAsync(owner, 10, "before");
 
         var b = await AddAccountAsync("B", KeyB);
+        Assert.True(await reconciliation.ReadAsync(Ct));
         await Accounts.SetStateAsync(a, UpstreamAccountState.Draining, await AdminAsync(), Ct);
         var fresh = await SubmitAsync(owner, 10, "after");
 
         await AssertCompletedOnAsync(old, a, KeyA);
         await AssertCompletedOnAsync(fresh, b, KeyB);
+
+        // Each account's drop in balance is explained by its own jobs' charges (read from its running total).
+        Assert.True(await reconciliation.ReadAsync(Ct));
+        foreach (var (account, key) in new[] { (a, KeyA), (b, KeyB) })
+        {
+            var report = await reconciliation.ReportAsync(account, Ct);
+            Assert.Equal(0, report.Drift);
+            Assert.Equal(new SandboxOptions().StartingBalance - _sandbox.State.BalanceOf(key), report.Points.Sum(p => p.ReApiDrop));
+            Assert.True(report.Points.Sum(p => p.Booked) > 0 && report.BurnPerHour > 0);
+        }
 
         // Each account was polled with its own key only: a poll with the other key would have found nothing.
         Assert.Equal(0, _sandbox.State.StatisticsOf(KeyA).RateLimited + _sandbox.State.StatisticsOf(KeyB).RateLimited);

@@ -48,6 +48,8 @@ public sealed class SharedKeyMigrationTests
                 INSERT INTO BalanceReadings (At, Balance, Account) VALUES ($now, 100000, 'key …5678');
                 INSERT INTO Jobs (Id, OwnerId, ModelId, Prompt, RequestJson, SubmissionKey, Status, TaskId, CreatedAt, SubmittedAt, Visibility, PollCount, BatchIndex)
                 SELECT $job, Id, 'z-image', 'in flight at the upgrade', '{"model":"z-image","prompt":"in flight at the upgrade"}', $submission, 'Processing', $task, $now, $now, 'Private', 0, 0 FROM Users LIMIT 1;
+                INSERT INTO Ledger (UserId, JobId, Kind, Credits, At, PeriodAt, ModelId) SELECT OwnerId, Id, 'Hold', 8, $now, $now, 'z-image' FROM Jobs;
+                INSERT INTO Ledger (UserId, JobId, Kind, Credits, At, PeriodAt, ModelId) SELECT OwnerId, Id, 'Charge', 8, $now, $now, 'z-image' FROM Jobs;
                 """;
             command.Parameters.AddWithValue("$now", new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(DateTimeOffset.UtcNow));
             command.Parameters.AddWithValue("$key", protector.Protect(SharedKey));
@@ -66,6 +68,14 @@ public sealed class SharedKeyMigrationTests
         Assert.Equal(account.Id, job.AccountId);
         await using var after = await upgraded.DbAsync();
         Assert.All(await after.BalanceReadings.ToListAsync(ct), r => Assert.Equal(account.Id, r.AccountId)); // the earlier reading and those since
+
+        // The ledger names the job's account, the earlier reading what had been booked on it by then, and the totals
+        // were rebuilt with the account's row.
+        Assert.All(await after.Ledger.ToListAsync(ct), e => Assert.Equal(account.Id, e.AccountId));
+        Assert.Equal(8, (await after.BalanceReadings.OrderBy(r => r.Id).FirstAsync(ct)).Booked);
+        var totals = upgraded.Services.GetRequiredService<ReApiWeb.Features.Credits.CreditTotals>();
+        Assert.Empty(await totals.VerifyAsync(ct));
+        Assert.Equal(8, (await totals.ForAccountAsync(after, account.Id, CreditTotalPeriod.All, DateTimeOffset.UtcNow, ct)).Spent);
         Assert.False(await after.Settings.AnyAsync(s => s.Key == "ReApi.SharedKey", ct));
         Assert.True(await after.Settings.AnyAsync(s => s.Key == UpstreamAccounts.SeededKey, ct));
     }

@@ -134,6 +134,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<long>("Balance")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Booked")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "At");
@@ -224,6 +227,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Period")
                         .HasColumnType("INTEGER");
 
@@ -239,7 +245,7 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<long>("Spent")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("UserId", "Period", "PeriodStart");
+                    b.HasKey("UserId", "AccountId", "Period", "PeriodStart");
 
                     b.HasIndex("Period", "PeriodStart", "UserId");
 
@@ -516,6 +522,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ActorId")
                         .HasColumnType("TEXT");

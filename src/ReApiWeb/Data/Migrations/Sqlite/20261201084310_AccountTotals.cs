@@ -1,0 +1,82 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ReApiWeb.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AccountTotals : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_CreditTotals",
+                table: "CreditTotals");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "AccountId",
+                table: "Ledger",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "AccountId",
+                table: "CreditTotals",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<long>(
+                name: "Booked",
+                table: "BalanceReadings",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_CreditTotals",
+                table: "CreditTotals",
+                columns: new[] { "UserId", "AccountId", "Period", "PeriodStart" });
+
+            // Every entry of a job names the account its job is on (for a hold moved by a failover, the final one).
+            migrationBuilder.Sql("UPDATE Ledger SET AccountId = (SELECT j.AccountId FROM Jobs j WHERE j.Id = Ledger.JobId) WHERE JobId IS NOT NULL;");
+
+            // Each reading takes the account's booked charges less refunds up to it, so reports compare readings alone.
+            migrationBuilder.Sql("""
+                UPDATE BalanceReadings SET Booked = COALESCE((
+                    SELECT SUM(CASE e.Kind WHEN 'Charge' THEN e.Credits ELSE -e.Credits END) FROM Ledger e
+                    WHERE e.Kind IN ('Charge', 'Refund') AND e.JobId IS NOT NULL AND e.AccountId IS BalanceReadings.AccountId AND e.At <= BalanceReadings.At), 0);
+                """);
+
+            // The totals gain the accounts' rows: forgetting the zone they were cut in rebuilds them all at the next start.
+            migrationBuilder.Sql("DELETE FROM Settings WHERE Key = 'Credits.Totals.Zone';");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_CreditTotals",
+                table: "CreditTotals");
+
+            migrationBuilder.DropColumn(
+                name: "AccountId",
+                table: "Ledger");
+
+            migrationBuilder.DropColumn(
+                name: "AccountId",
+                table: "CreditTotals");
+
+            migrationBuilder.DropColumn(
+                name: "Booked",
+                table: "BalanceReadings");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_CreditTotals",
+                table: "CreditTotals",
+                columns: new[] { "UserId", "Period", "PeriodStart" });
+        }
+    }
+}
