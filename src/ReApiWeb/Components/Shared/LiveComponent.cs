@@ -16,12 +16,16 @@ public abstract class LiveComponent : ComponentBase, IDisposable
     private IDisposable? _subscription;
     private EventTopic[] _subscribed = [];
     private bool _disposed;
+    private bool _reloadingForEvents;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Inject]
     public required IEventBus Events { get; init; }
+
+    [Inject]
+    public required SharedReloads Reloads { get; init; }
 
     /// <summary>The signed-in person, known after <see cref="OnInitializedAsync"/>.</summary>
     protected CurrentUser? User { get; private set; }
@@ -37,6 +41,14 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 
     /// <summary>Loads (or reloads) what the component shows.</summary>
     protected abstract Task LoadAsync();
+
+    /// <summary>
+    /// Runs <paramref name="read"/>, or, while reloading because of events, shares it with the other pages that reload
+    /// the same (<see cref="SharedReloads"/>): <paramref name="key"/> names the reader and every parameter of the read,
+    /// and the result must be immutable. Loads for any other reason (the first, a person's action) always read anew.
+    /// </summary>
+    protected Task<T> ReadAsync<T>(object key, Func<Task<T>> read)
+        where T : class => _reloadingForEvents ? Reloads.ReadAsync(key, read) : read();
 
     /// <summary>Whether a batch of events concerns what is shown (all of them do, unless a component narrows it).</summary>
     protected virtual bool IsRelevant(EventBatch batch) => true;
@@ -71,7 +83,16 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         {
             await InvokeAsync(async () =>
             {
-                await LoadAsync();
+                _reloadingForEvents = true;
+                try
+                {
+                    await LoadAsync();
+                }
+                finally
+                {
+                    _reloadingForEvents = false;
+                }
+
                 StateHasChanged();
             });
         }

@@ -7,6 +7,7 @@ public static class EventsExtensions
     {
         builder.Services.AddSingleton<IEventBus, InProcessEventBus>();
         builder.Services.AddSingleton<EventsOnCommit>();
+        builder.Services.AddSingleton<SharedReloads>();
         return builder;
     }
 }

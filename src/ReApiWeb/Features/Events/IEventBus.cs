@@ -14,6 +14,12 @@ public interface IEventBus
     void Publish(AppEvent appEvent);
 
     /// <summary>
+    /// How many events this instance has published (a distributed bus: published or received) so far, counted before
+    /// any subscriber gets them: a read begun while the count is unchanged saw every change announced up to then.
+    /// </summary>
+    long Sequence { get; }
+
+    /// <summary>
     /// Calls <paramref name="handler"/> with the events of <paramref name="topics"/>, one call at a time, each event
     /// once even when it touches several of them. A handler's exception is logged and does not stop later calls.
     /// Disposing the subscription stops delivery (a call already running finishes).

@@ -11,6 +11,9 @@ namespace ReApiWeb.Features.Events;
 public sealed partial class InProcessEventBus(ILogger<InProcessEventBus> logger) : IEventBus
 {
     private readonly ConcurrentDictionary<EventTopic, ImmutableArray<Subscriber>> _byTopic = new();
+    private long _sequence;
+
+    public long Sequence => Volatile.Read(ref _sequence);
 
     /// <summary>How many subscriptions are open (each counted once, whatever its topics).</summary>
     public int SubscriberCount => _byTopic.Values.SelectMany(s => s).Distinct().Count();
@@ -21,6 +24,7 @@ public sealed partial class InProcessEventBus(ILogger<InProcessEventBus> logger)
     public void Publish(AppEvent appEvent)
     {
         ArgumentNullException.ThrowIfNull(appEvent);
+        Interlocked.Increment(ref _sequence);
         ImmutableArray<Subscriber> first = default;
         HashSet<Subscriber>? reached = null;
         foreach (var topic in appEvent.Topics)

@@ -35,6 +35,26 @@ public sealed class GalleryTests : JobComponentTestContext
     }
 
     [Fact]
+    public void Two_open_pages_of_my_jobs_reload_an_event_with_one_read()
+    {
+        var job = Summary(JobStatus.Processing);
+        Reader.Jobs = [job];
+        var first = RenderAt("/jobs");
+        var second = RenderAt("/jobs");
+        first.WaitForAssertion(() => Assert.Equal(2, Reader.Loads)); // each page's first load reads for itself
+
+        Reader.Jobs = [job with { Status = JobStatus.Completed }];
+        Bus.Publish(new JobEvent(job.Id, Me, job.ModelId, JobStatus.Completed, DateTimeOffset.UtcNow));
+
+        foreach (var page in new[] { first, second })
+        {
+            page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-job-id='{job.Id}'] [data-status]")));
+        }
+
+        Assert.Equal(3, Reader.Loads);
+    }
+
+    [Fact]
     public async Task My_gallery_listens_to_my_jobs_only_and_the_teams_to_shared_jobs_only()
     {
         Reader.Jobs = [Summary(JobStatus.Processing)];

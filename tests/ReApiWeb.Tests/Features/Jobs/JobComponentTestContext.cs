@@ -18,6 +18,8 @@ public abstract class JobComponentTestContext : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<IJobReader>(Reader);
         Services.AddSingleton<IEventBus>(Bus);
+        // Its clock stands still: pages reloading for one event fall inside the sharing window however slow the machine.
+        Services.AddSingleton(new SharedReloads(Bus, new Microsoft.Extensions.Time.Testing.FakeTimeProvider()));
 
         // The sharing switch's service, real; these tests never toggle it, so its database is never opened.
         Services.AddDbContextFactory<ReApiWeb.Data.AppDbContext>(o => o.UseSqlite("Data Source=:memory:"));
