@@ -11,22 +11,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropPrimaryKey(
-                name: "PK_CreditTotals",
-                table: "CreditTotals");
-
             migrationBuilder.AddColumn<Guid>(
                 name: "AccountId",
                 table: "Ledger",
                 type: "TEXT",
                 nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "AccountId",
-                table: "CreditTotals",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             migrationBuilder.AddColumn<long>(
                 name: "Booked",
@@ -35,48 +24,69 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                 nullable: false,
                 defaultValue: 0L);
 
-            migrationBuilder.AddPrimaryKey(
-                name: "PK_CreditTotals",
+            // The totals are made anew rather than rebuilt in place (SQLite would copy the table to change its key):
+            // they are derived from the ledger, and AccountTotalsBackfill has them rebuilt from it at the next start.
+            migrationBuilder.DropTable(name: "CreditTotals");
+
+            migrationBuilder.CreateTable(
+                name: "CreditTotals",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Period = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Consumed = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reserved = table.Column<long>(type: "INTEGER", nullable: false),
+                    Spent = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CreditTotals", x => new { x.UserId, x.AccountId, x.Period, x.PeriodStart });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditTotals_Period_PeriodStart_UserId",
                 table: "CreditTotals",
-                columns: new[] { "UserId", "AccountId", "Period", "PeriodStart" });
-
-            // Every entry of a job names the account its job is on (for a hold moved by a failover, the final one).
-            migrationBuilder.Sql("UPDATE Ledger SET AccountId = (SELECT j.AccountId FROM Jobs j WHERE j.Id = Ledger.JobId) WHERE JobId IS NOT NULL;");
-
-            // Each reading takes the account's booked charges less refunds up to it, so reports compare readings alone.
-            migrationBuilder.Sql("""
-                UPDATE BalanceReadings SET Booked = COALESCE((
-                    SELECT SUM(CASE e.Kind WHEN 'Charge' THEN e.Credits ELSE -e.Credits END) FROM Ledger e
-                    WHERE e.Kind IN ('Charge', 'Refund') AND e.JobId IS NOT NULL AND e.AccountId IS BalanceReadings.AccountId AND e.At <= BalanceReadings.At), 0);
-                """);
-
-            // The totals gain the accounts' rows: forgetting the zone they were cut in rebuilds them all at the next start.
-            migrationBuilder.Sql("DELETE FROM Settings WHERE Key = 'Credits.Totals.Zone';");
+                columns: new[] { "Period", "PeriodStart", "UserId" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropPrimaryKey(
-                name: "PK_CreditTotals",
-                table: "CreditTotals");
-
             migrationBuilder.DropColumn(
                 name: "AccountId",
                 table: "Ledger");
 
             migrationBuilder.DropColumn(
-                name: "AccountId",
-                table: "CreditTotals");
-
-            migrationBuilder.DropColumn(
                 name: "Booked",
                 table: "BalanceReadings");
 
-            migrationBuilder.AddPrimaryKey(
-                name: "PK_CreditTotals",
+            migrationBuilder.DropTable(name: "CreditTotals");
+
+            migrationBuilder.CreateTable(
+                name: "CreditTotals",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Period = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Consumed = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reserved = table.Column<long>(type: "INTEGER", nullable: false),
+                    Spent = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CreditTotals", x => new { x.UserId, x.Period, x.PeriodStart });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditTotals_Period_PeriodStart_UserId",
                 table: "CreditTotals",
-                columns: new[] { "UserId", "Period", "PeriodStart" });
+                columns: new[] { "Period", "PeriodStart", "UserId" });
+
+            // Rebuilt from the ledger at the next start.
+            migrationBuilder.Sql("DELETE FROM Settings WHERE Key = 'Credits.Totals.Zone';");
         }
     }
 }
