@@ -58,7 +58,9 @@ public sealed class SsoFixture(BrowserFixture browser) : IAsyncLifetime
             if (username is not null)
             {
                 await SignInAtProviderAsync(page, username, password ?? string.Empty);
-                await page.WaitForURLAsync("**" + path);
+                // The address, then the live page: waiting for the load event too once timed out in CI on a page that was
+                // already shown and live (after the provider's redirects); interactivity is what the steps need.
+                await page.WaitForURLAsync("**" + path, new() { WaitUntil = WaitUntilState.Commit });
                 await BrowserFixture.WaitForInteractiveAsync(page);
             }
 

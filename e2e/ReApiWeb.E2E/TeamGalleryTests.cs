@@ -51,6 +51,8 @@ public sealed class TeamGalleryTests(BrowserFixture browser)
             await page.GetByTestId("gallery-search").FillAsync(suffix[..6]);
             await page.GetByTestId("gallery-search").PressAsync("Enter");
             await page.WaitForURLAsync($"**/jobs?q={suffix[..6]}");
+            // The search loads a new page: a click on its tile before its circuit connected was once lost in CI.
+            await BrowserFixture.WaitForInteractiveAsync(page);
             await Expect(page.GetByTestId("gallery-count")).ToHaveTextAsync("1 job");
             await Expect(page.Locator(".tile img")).ToBeVisibleAsync();
             await page.Locator(".tile-link").First.ClickAsync();
