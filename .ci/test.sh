@@ -19,6 +19,13 @@ if ! command -v ffmpeg >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
 fi
 
+# Tests that run on PostgreSQL start a private server of Debian's postgresql (initdb in a temporary folder, a free port).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql for the tests that run on PostgreSQL..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
 # Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
 if ! command -v node >/dev/null 2>&1; then
   echo "Installing Debian's nodejs and npm for the test identity provider..."

@@ -3,8 +3,20 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ReApiWeb.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+/// <summary>The app's data. On SQLite this type itself (its migrations in <c>Data/Migrations/Sqlite</c>); on PostgreSQL <see cref="PostgresAppDbContext"/>.</summary>
+public class AppDbContext : DbContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context type (<see cref="PostgresAppDbContext"/>).</summary>
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Job> Jobs => Set<Job>();
@@ -86,11 +98,23 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot compare or order DateTimeOffset stored as text; store UTC ticks so ORDER BY and WHERE work in SQL.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot compare or order DateTimeOffset stored as text; store UTC ticks so ORDER BY and WHERE work in SQL.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+        else
+        {
+            // PostgreSQL's timestamptz takes UTC only; instants cut in a team's time zone carry its offset.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcInstantConverter>();
+        }
+
         configurationBuilder.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<OutputMediaKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<JobVisibility>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CollectionRole>().HaveConversion<string>().HaveMaxLength(16);
     }
 }
+
+/// <summary>Stores an instant as UTC (the same instant, offset 0) and reads it back as it is.</summary>
+public sealed class UtcInstantConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);

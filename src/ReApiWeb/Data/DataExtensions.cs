@@ -3,18 +3,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ReApiWeb.Data;
 
-public static class DataExtensions
+public static partial class DataExtensions
 {
-    /// <summary>SQLite by default: <c>ConnectionStrings:Default</c>, or a file under <c>Storage:DataDirectory</c>.</summary>
+    /// <summary>
+    /// SQLite by default (<c>ConnectionStrings:Default</c>, or a file under <c>Storage:DataDirectory</c>); PostgreSQL
+    /// with <c>Database:Provider</c> = <c>Postgres</c> and <c>ConnectionStrings:Default</c> in Npgsql's form.
+    /// </summary>
     public static WebApplicationBuilder AddAppData(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Default"), storage.DataDirectory);
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var configured = builder.Configuration.GetConnectionString("Default");
 
         // Events a transaction queued go out on the bus when it commits.
-        builder.Services.AddDbContextFactory<AppDbContext>((services, options) => options.UseSqlite(connectionString)
-            .AddInterceptors(services.GetRequiredService<Features.Events.EventsOnCommit>()));
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            var connectionString = PostgresConnectionString(configured);
+            builder.Services.AddDbContextFactory<PostgresAppDbContext>((services, options) => options.UseNpgsql(connectionString)
+                .AddInterceptors(services.GetRequiredService<Features.Events.EventsOnCommit>()));
+            builder.Services.AddSingleton<IDbContextFactory<AppDbContext>, PostgresContextFactory>();
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(configured, storage.DataDirectory);
+            builder.Services.AddDbContextFactory<AppDbContext>((services, options) => options.UseSqlite(connectionString)
+                .AddInterceptors(services.GetRequiredService<Features.Events.EventsOnCommit>()));
+        }
+
         builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddHostedService<DatabaseStatistics>();
         builder.AddKeyRing(storage);
@@ -27,7 +44,8 @@ public static class DataExtensions
     {
         var storage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
         yield return ("Storage:DataDirectory", Path.GetFullPath(storage.DataDirectory));
-        var database = new SqliteConnectionStringBuilder(services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext().Database.GetConnectionString()).DataSource;
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        var database = db.Database.IsSqlite() ? new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource : null;
         if (!string.IsNullOrEmpty(database) && database != ":memory:")
         {
             yield return ("ConnectionStrings:Default", Path.GetDirectoryName(Path.GetFullPath(database))!);
@@ -37,15 +55,45 @@ public static class DataExtensions
         yield return ("DataProtection:KeyRingDirectory", services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyRingOptions>>().Value.ResolveDirectory(storage));
     }
 
-    /// <summary>Applies pending migrations (never EnsureCreated) and turns on WAL, before anything else touches the database.</summary>
+    /// <summary>Applies pending migrations (never EnsureCreated) and, on SQLite, turns on WAL, before anything else touches the database.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await KeyRing.MoveKeysOutOfDatabaseAsync(services, db.Database.GetConnectionString()!, cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await KeyRing.MoveKeysOutOfDatabaseAsync(services, db.Database.GetConnectionString()!, cancellationToken);
+        }
+
         KeyRing.WarnIfUnprotected(services);
         await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        else
+        {
+            var connection = db.Database.GetDbConnection();
+            LogOneInstance(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataExtensions)), connection.DataSource, connection.Database);
+        }
+    }
+
+    private static string PostgresConnectionString(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured) || configured.Contains("Data Source", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "Database:Provider is Postgres, so ConnectionStrings:Default must be a PostgreSQL connection string, e.g. \"Host=db;Database=reapiweb;Username=reapiweb;Password=...\".");
+        }
+
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"ConnectionStrings:Default is not a PostgreSQL connection string: {e.Message}", e);
+        }
     }
 
     private static string SqliteConnectionString(string? configured, string dataDirectory)
@@ -60,4 +108,7 @@ public static class DataExtensions
 
         return csb.ToString();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: PostgreSQL ({Host}, database {Database}). Run this app as one instance on it: several instances do not yet share the rate budget, the poller or live updates")]
+    private static partial void LogOneInstance(ILogger logger, string host, string database);
 }

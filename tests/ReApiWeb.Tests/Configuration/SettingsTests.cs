@@ -49,6 +49,18 @@ public sealed class SettingsTests
         Assert.Contains("Credits:NoticeShare must be above 0 and at most 1", messages, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PostgreSQL_with_a_SQLite_connection_string_refuses_to_start_and_says_what_to_set()
+    {
+        // TestApp's default connection string is SQLite's, as a configuration that only switched the provider would be.
+        var error = Assert.ThrowsAny<Exception>(() => TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?> { ["Database:Provider"] = "Postgres" }));
+
+        Assert.Contains(
+            "Database:Provider is Postgres, so ConnectionStrings:Default must be a PostgreSQL connection string",
+            string.Join("\n", Flatten(error).Select(e => e.Message)),
+            StringComparison.Ordinal);
+    }
+
     private static IEnumerable<Exception> Flatten(Exception e) =>
         e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : e.InnerException is { } inner ? [e, .. Flatten(inner)] : [e];
 }

@@ -4,7 +4,7 @@ using ReApi.Sandbox;
 namespace ReApiWeb.Tests.Infrastructure;
 
 /// <summary>A test class with its own sandbox server (standing in for reAPI) and an app using it with <see cref="Key"/>.</summary>
-public abstract class SandboxedAppTest(string key, TimeSpan imageDuration) : IAsyncLifetime
+public abstract class SandboxedAppTest(string key, TimeSpan imageDuration, PostgresServer? postgres = null) : IAsyncLifetime
 {
     protected string Key { get; } = key;
 
@@ -22,7 +22,16 @@ public abstract class SandboxedAppTest(string key, TimeSpan imageDuration) : IAs
             o.ApiKeys.Add(Key);
             o.Durations[OutputKind.Image] = imageDuration;
         });
-        App = TestApp.Start(DataDirectory, TestApp.UpstreamSettings(Sandbox.BaseUri, Key));
+        var settings = TestApp.UpstreamSettings(Sandbox.BaseUri, Key);
+        if (postgres is not null)
+        {
+            // The same test on a database of its own on the private PostgreSQL server.
+            await postgres.UseAsync(settings);
+        }
+
+        App = TestApp.Start(DataDirectory, settings);
+        await using var db = await App.DbAsync();
+        Assert.Equal(postgres is null ? "Microsoft.EntityFrameworkCore.Sqlite" : "Npgsql.EntityFrameworkCore.PostgreSQL", db.Database.ProviderName);
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,20 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     {
         foreach (var (key, (consumed, reserved, spent)) in Rows(entry))
         {
+            if (db.Database.IsNpgsql())
+            {
+                // Another instance may add the period's first row at the same moment: one atomic upsert.
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "CreditTotals" ("UserId", "AccountId", "Period", "PeriodStart", "Consumed", "Reserved", "Spent")
+                    VALUES ({key.UserId}, {key.AccountId}, {(int)key.Period}, {key.Start.ToUniversalTime()}, {consumed}, {reserved}, {spent})
+                    ON CONFLICT ("UserId", "AccountId", "Period", "PeriodStart") DO UPDATE SET
+                        "Consumed" = "CreditTotals"."Consumed" + EXCLUDED."Consumed",
+                        "Reserved" = "CreditTotals"."Reserved" + EXCLUDED."Reserved",
+                        "Spent" = "CreditTotals"."Spent" + EXCLUDED."Spent"
+                    """, cancellationToken);
+                continue;
+            }
+
             if (db.CreditTotals.Local.FirstOrDefault(t => t.UserId == key.UserId && t.AccountId == key.AccountId && t.Period == key.Period && t.PeriodStart == key.Start) is { } pending)
             {
                 // Made earlier in this same transaction (a batch's holds): not in the database yet.

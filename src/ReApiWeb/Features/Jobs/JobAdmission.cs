@@ -18,14 +18,15 @@ public sealed record JobDraft(ModelSpec Model, JsonObject Body, PriceQuote Quote
 public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, TimeProvider time)
 {
     /// <summary>
-    /// Adds the job and its hold in one write transaction, after checking every allowance: SQLite's BEGIN IMMEDIATE
-    /// serialises admissions, so concurrent submissions can never together slip past a limit.
+    /// Adds the job and its hold in one write transaction, after checking every allowance: admissions are serialised
+    /// (<see cref="AdmissionLock"/>), so concurrent submissions can never together slip past a limit.
     /// </summary>
     public async Task<(Job Job, Admission Admission, bool IsNew)> AdmitAsync(Guid ownerId, JobDraft draft, CancellationToken cancellationToken)
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await AdmissionLock.TakeAsync(db, cancellationToken);
         var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == draft.SubmissionKey, cancellationToken);
         if (existing is not null)
         {
@@ -51,6 +52,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await AdmissionLock.TakeAsync(db, cancellationToken);
         var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = PromptText.Shorten(title, JobBatch.MaxTitleLength), CreatedAt = time.GetUtcNow() };
         var (jobs, admission) = await AddAsync(db, ownerId, batch, drafts, cancellationToken);
         if (admission.Admitted)

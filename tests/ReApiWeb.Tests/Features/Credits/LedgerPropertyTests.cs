@@ -17,7 +17,7 @@ namespace ReApiWeb.Tests.Features.Credits;
 /// reset after reAPI created them, repeated failure reports from a second poller, admins resolving unconfirmed jobs,
 /// and app restarts in between. Whatever the sequence, the ledger's invariants hold and it matches reAPI's account.
 /// </summary>
-public sealed class LedgerPropertyTests
+public sealed class LedgerPropertyTests(PostgresServer postgres)
 {
     private const string Key = "rk_live_property";
     private const long StartingBalance = 900;
@@ -30,12 +30,14 @@ public sealed class LedgerPropertyTests
     /// when it runs out of credits) and the others use the first only: every account must match its own jobs.
     /// </summary>
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 1)]
-    [InlineData(3, 1)]
-    [InlineData(4, 2)]
-    [InlineData(5, 2)]
-    public async Task Any_lifecycle_keeps_one_charge_and_one_refund_per_job_and_matches_reAPIs_balance(int seed, int accounts)
+    [InlineData(1, 1, false)]
+    [InlineData(2, 1, false)]
+    [InlineData(3, 1, false)]
+    [InlineData(4, 2, false)]
+    [InlineData(5, 2, false)]
+    [InlineData(6, 1, true)]
+    [InlineData(7, 2, true)]
+    public async Task Any_lifecycle_keeps_one_charge_and_one_refund_per_job_and_matches_reAPIs_balance(int seed, int accounts, bool onPostgres)
     {
         var random = new Random(seed);
         await using var sandbox = await SandboxServer.StartAsync(o =>
@@ -53,6 +55,11 @@ public sealed class LedgerPropertyTests
         if (accounts == 2)
         {
             TwoAccounts.Configure(settings, Key, SecondKey);
+        }
+
+        if (onPostgres)
+        {
+            await postgres.UseAsync(settings);
         }
 
         var app = TestApp.Start(data, settings);

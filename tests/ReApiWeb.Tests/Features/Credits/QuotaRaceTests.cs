@@ -9,10 +9,11 @@ using ReApiWeb.Tests.Infrastructure;
 namespace ReApiWeb.Tests.Features.Credits;
 
 /// <summary>
-/// 64 submissions race at the edge of one allowance through the real submitter, on SQLite: the allowance is never
-/// passed, every admitted job is held and charged once, every refused one leaves no job and no ledger line.
+/// 64 submissions race at the edge of one allowance through the real submitter: the allowance is never passed, every
+/// admitted job is held and charged once, every refused one leaves no job and no ledger line. On SQLite
+/// (<see cref="QuotaRaceTests"/>) and on PostgreSQL (<see cref="QuotaRaceOnPostgresTests"/>).
 /// </summary>
-public sealed class QuotaRaceTests() : SandboxedAppTest("rk_live_race", TimeSpan.FromSeconds(30))
+public abstract class QuotaRace(PostgresServer? postgres) : SandboxedAppTest("rk_live_race", TimeSpan.FromSeconds(30), postgres)
 {
     private const int Racers = 64;
     private const long Price = 30; // gpt-image-2 at 1k
@@ -65,3 +66,7 @@ public sealed class QuotaRaceTests() : SandboxedAppTest("rk_live_race", TimeSpan
         Assert.Equal(Limit / Price * Price, Sandbox.State.Tasks.Sum(t => t.Price));
     }
 }
+
+public sealed class QuotaRaceTests() : QuotaRace(null);
+
+public sealed class QuotaRaceOnPostgresTests(PostgresServer postgres) : QuotaRace(postgres);

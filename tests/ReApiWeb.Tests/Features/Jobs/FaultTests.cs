@@ -19,7 +19,7 @@ namespace ReApiWeb.Tests.Features.Jobs;
 /// connections dropped after a task was created, 429 bursts), with a restart in the middle: every job must settle, reAPI must have
 /// received at most one task per job, and no job may be finalised twice.
 /// </summary>
-public sealed class FaultTests
+public sealed class FaultTests(PostgresServer postgres)
 {
     private const string Key = "rk_live_fault_tests";
     private static readonly JobStatus[] Settled = [JobStatus.Completed, JobStatus.Failed, JobStatus.Rejected, JobStatus.Unconfirmed];
@@ -28,9 +28,10 @@ public sealed class FaultTests
 
     /// <summary>With two accounts, a member's group is served by the second: half the jobs go to each, under the same faults.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Under_faults_and_a_restart_every_job_settles_with_at_most_one_task_each(int accounts)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public async Task Under_faults_and_a_restart_every_job_settles_with_at_most_one_task_each(int accounts, bool onPostgres)
     {
         await using var sandbox = await SandboxServer.StartAsync(o =>
         {
@@ -55,6 +56,11 @@ public sealed class FaultTests
         if (accounts == 2)
         {
             TwoAccounts.Configure(settings, Key, SecondKey);
+        }
+
+        if (onPostgres)
+        {
+            await postgres.UseAsync(settings);
         }
 
         var prompts = Enumerable.Range(0, 24).Select(i => $"fault job {i}").ToList();

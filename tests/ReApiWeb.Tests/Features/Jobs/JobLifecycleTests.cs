@@ -12,25 +12,53 @@ using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
-/// <summary>The app against the sandbox as a separate HTTP server on loopback: the real client, poller and database.</summary>
-public sealed class JobLifecycleTests : IAsyncLifetime
+/// <summary>
+/// The app against the sandbox as a separate HTTP server on loopback: the real client, poller and database, on SQLite
+/// (<see cref="JobLifecycleTests"/>) and on PostgreSQL (<see cref="JobLifecycleOnPostgresTests"/>).
+/// </summary>
+public abstract class JobLifecycle(PostgresServer? postgres) : IAsyncLifetime
 {
     private const string SharedKey = "rk_live_team_shared_key";
     private readonly string _data = TestApp.NewDataDirectory();
+    private readonly Dictionary<string, string?> _database = [];
     private SandboxServer _sandbox = default!;
 
-    public async ValueTask InitializeAsync() => _sandbox = await SandboxServer.StartAsync(o =>
+    public async ValueTask InitializeAsync()
     {
-        o.ApiKeys.Add(SharedKey);
-        o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(1);
-        o.ModelDurations["flux-2"] = TimeSpan.FromSeconds(6); // the restart test's task outlives the first app instance
-        o.DurationJitter = 0;
-    });
+        _sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(SharedKey);
+            o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(1);
+            o.ModelDurations["flux-2"] = TimeSpan.FromSeconds(6); // the restart test's task outlives the first app instance
+            o.DurationJitter = 0;
+        });
+        if (postgres is not null)
+        {
+            await postgres.UseAsync(_database); // one database for the test, through its restarts
+        }
+    }
 
-    public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _sandbox.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
-    private TestApp StartApp(string? key = SharedKey, string? baseUrl = null) =>
-        TestApp.Start(_data, TestApp.UpstreamSettings(baseUrl is null ? _sandbox.BaseUri : new Uri(baseUrl), key));
+    private TestApp StartApp(string? key = SharedKey, string? baseUrl = null)
+    {
+        var settings = TestApp.UpstreamSettings(baseUrl is null ? _sandbox.BaseUri : new Uri(baseUrl), key);
+        foreach (var (name, value) in _database)
+        {
+            settings[name] = value;
+        }
+
+        return TestApp.Start(_data, settings);
+    }
+
+    /// <summary>The app's database, opened by the test while no instance runs.</summary>
+    private AppDbContext DatabaseWhileStopped() => _database.TryGetValue("ConnectionStrings:Default", out var postgresDatabase)
+        ? new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(postgresDatabase).Options)
+        : new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "app.db")}").Options);
 
     private static JobRequest Request(string prompt, string model = "gpt-image-2") =>
         new(model, new JsonObject { ["prompt"] = prompt, ["size"] = "16:9" }, Guid.NewGuid());
@@ -185,7 +213,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
             Assert.Equal(JobStatus.Processing, result.Status);
         }
 
-        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "app.db")}").Options))
+        await using (var db = DatabaseWhileStopped())
         {
             Assert.Equal(JobStatus.Processing, (await db.Jobs.SingleAsync(j => j.Id == jobId, TestContext.Current.CancellationToken)).Status);
         }
@@ -326,3 +354,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class JobLifecycleTests() : JobLifecycle(null);
+
+public sealed class JobLifecycleOnPostgresTests(PostgresServer postgres) : JobLifecycle(postgres);
