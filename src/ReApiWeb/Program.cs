@@ -44,10 +44,14 @@ if (StorageCheck.Problems(folders, app.Logger) is { Count: > 0 } unwritable)
     return 1;
 }
 
-await app.Services.MigrateDatabaseAsync();
-await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
-await app.Services.PrepareUpstreamAsync(CancellationToken.None);
-await app.Services.GetRequiredService<CreditTotals>().RebuildIfNeededAsync(CancellationToken.None);
+// Instances starting together on one database (PostgreSQL) take turns: one migrates and seeds, the others find it done.
+await using (await StartupLock.AcquireAsync(app.Services, CancellationToken.None))
+{
+    await app.Services.MigrateDatabaseAsync();
+    await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
+    await app.Services.PrepareUpstreamAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<CreditTotals>().RebuildIfNeededAsync(CancellationToken.None);
+}
 
 if (!app.Environment.IsDevelopment())
 {
@@ -80,7 +84,9 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+// Readiness (/health: the database answers and has no pending migration) and liveness (/alive: the process serves).
 app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapAuthEndpoints();
 app.MapAuditExport();
 app.MapJobs();

@@ -33,6 +33,16 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>Runs <paramref name="sql"/> as the server's superuser (on its maintenance database).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await EnsureStartedAsync();
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Points a test app's <paramref name="settings"/> at a new database of this server.</summary>
     public async Task UseAsync(IDictionary<string, string?> settings)
     {

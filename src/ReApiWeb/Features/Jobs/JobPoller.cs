@@ -27,7 +27,7 @@ public sealed partial class JobPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var neverSent = await ResumeAsync(stoppingToken);
+        var neverSent = await ResumeWhenTheDatabaseAnswersAsync(stoppingToken);
         var sending = SendLeftoversAsync(neverSent, stoppingToken);
         await schedules.RunAsync(finalizer, stoppingToken);
         await sending;
@@ -49,6 +49,29 @@ public sealed partial class JobPoller(
             catch (Exception e)
             {
                 LogResendFailed(e, job.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Resumes from the database, trying again (after 1 s, then up to every 30 s) while it cannot be read: a database
+    /// that went away just as the app started must not stop the app (a background service's failure stops the host),
+    /// and every step of the resume can be repeated.
+    /// </summary>
+    private async Task<IReadOnlyList<Job>> ResumeWhenTheDatabaseAnswersAsync(CancellationToken stoppingToken)
+    {
+        var wait = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                return await ResumeAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogResumeFailed(e, wait.TotalSeconds);
+                await Task.Delay(wait, time, stoppingToken);
+                wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds * 2));
             }
         }
     }
@@ -75,15 +98,16 @@ public sealed partial class JobPoller(
             .Take(LearnFrom)
             .Select(j => new { j.ModelId, Seconds = j.UpstreamSeconds!.Value })
             .ToListAsync(cancellationToken);
-        foreach (var sample in Enumerable.Reverse(learned))
-        {
-            durations.Observe(sample.ModelId, TimeSpan.FromSeconds(sample.Seconds));
-        }
-
         var inFlight = await db.Jobs.AsNoTracking()
             .Where(j => (j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled) && j.TaskId != null)
             .Select(j => new { Target = new PollTarget(j.Id, j.OwnerId, j.TaskId!, j.ModelId, j.SubmittedAt ?? j.CreatedAt, j.AccountId), j.LastPolledAt, j.Status })
             .ToListAsync(cancellationToken);
+
+        // Only once everything was read, so a resume that failed half-way and is tried again learns each sample once.
+        foreach (var sample in Enumerable.Reverse(learned))
+        {
+            durations.Observe(sample.ModelId, TimeSpan.FromSeconds(sample.Seconds));
+        }
         foreach (var job in inFlight)
         {
             schedules.Add(job.Target, job.LastPolledAt, stalled: job.Status == JobStatus.Stalled);
@@ -95,6 +119,9 @@ public sealed partial class JobPoller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Poller resumed {Count} in-flight tasks ({Interrupted} jobs interrupted while their POST was out are now Unconfirmed; {NeverSent} never sent are sent now); learned durations from {Samples} finished jobs")]
     private partial void LogResumed(int count, int interrupted, int neverSent, int samples);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Resuming the tasks in flight from the database failed; trying again in {Seconds} s")]
+    private partial void LogResumeFailed(Exception exception, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} never left before the app stopped; sending it now")]
     private partial void LogResending(Guid jobId);

@@ -17,10 +17,10 @@ namespace ReApiWeb.Tests.Features.Security;
 public sealed class AuthorizationTests : IAsyncLifetime
 {
     // The only ways in without a session: signing in, one-time invitation and reset links (their secret is the key),
-    // health, error pages, the sandbox (its own key), signed media links for reAPI, and Blazor's plumbing (the circuit
+    // health and liveness, error pages, the sandbox (its own key), signed media links for reAPI, and Blazor's plumbing (the circuit
     // itself checks each page's policy).
     private static readonly string[] OpenPrefixes =
-        ["/login", "/authentication/login", "/authentication/sso", "/account/invite", "/account/reset", "/health", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
+        ["/login", "/authentication/login", "/authentication/sso", "/account/invite", "/account/reset", "/health", "/alive", "/forbidden", "/not-found", "/error", "/sandbox/", "/_blazor", "/_framework", "/media/"];
 
     private readonly string _dataDirectory = TestApp.NewDataDirectory();
     private TestApp _app = default!;

@@ -71,7 +71,7 @@ public sealed class SharedKeyCanaryTests : IAsyncLifetime
                  {
                      "/jobs", "/jobs/new", "/usage", "/tokens", "/admin/accounts", "/admin/people", "/admin/audit", "/admin/usage",
                      "/admin/quotas", "/admin/prices", "/admin/reconciliation", "/admin/unconfirmed", "/usage/ledger.csv?all=true",
-                     "/usage/jobs.csv?all=true", "/admin/audit.csv", "/health",
+                     "/usage/jobs.csv?all=true", "/admin/audit.csv", "/health", "/alive",
                  })
         {
             seen.AppendLine(await admin.GetStringAsync(path, ct));
