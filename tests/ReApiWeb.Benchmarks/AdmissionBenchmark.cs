@@ -13,9 +13,11 @@ using ReApiWeb.Features.Jobs;
 namespace ReApiWeb.Benchmarks;
 
 /// <summary>
-/// Submission throughput with quota checks on SQLite: many concurrent submitters admitted through the real
-/// <see cref="JobAdmission"/> (allowances per person, group and team checked, job and hold written in one transaction)
-/// over a ledger with history. Prints admissions per second and latency percentiles, and checks no allowance was passed.
+/// Submission throughput with quota checks on SQLite, or on PostgreSQL with <c>--postgres CONNECTION</c> (a new
+/// database is made on that server for the run and dropped after it): many concurrent submitters admitted through the
+/// real <see cref="JobAdmission"/> (allowances per person, group and team checked, job and hold written in one
+/// transaction) over a ledger with history. Prints admissions per second and latency percentiles, and checks no
+/// allowance was passed.
 /// </summary>
 public static class AdmissionBenchmark
 {
@@ -27,8 +29,10 @@ public static class AdmissionBenchmark
         var history = Arg("history", 50_000);
         var directory = Path.Combine(Path.GetTempPath(), "reapiweb-admission-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        var server = Array.IndexOf(args, "--postgres") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
+        await using var database = server is null ? null : await PostgresDatabase.CreateAsync(server);
 
-        await using var provider = Services(directory);
+        await using var provider = Services(directory, database?.ConnectionString);
         await provider.MigrateDatabaseAsync();
 
         var people = await SeedAsync(provider, workers, history);
@@ -39,7 +43,7 @@ public static class AdmissionBenchmark
         var quote = PriceList.Quote(model, body);
 
         Console.WriteLine($"Admission benchmark: {workers} concurrent submitters, {total} submissions, {history} ledger entries of history, " +
-                          $"3 allowances checked per submission (person daily, group weekly, team monthly), {quote.Credits} credits each; SQLite WAL.");
+                          $"3 allowances checked per submission (person daily, group weekly, team monthly), {quote.Credits} credits each; {(database is null ? "SQLite WAL" : "PostgreSQL")}.");
         var latencies = new double[total];
         var admitted = 0;
         var refused = 0;
@@ -71,15 +75,24 @@ public static class AdmissionBenchmark
     }
 
     /// <summary>
-    /// The app's credit services on a SQLite file in <paramref name="directory"/>, as the app wires them; jobs go to the
-    /// sandbox (no account), so admission's routing needs no upstream.
+    /// The app's credit services on a SQLite file in <paramref name="directory"/> (or on PostgreSQL), as the app wires
+    /// them; jobs go to the sandbox (no account), so admission's routing needs no upstream.
     /// </summary>
-    internal static ServiceProvider Services(string directory)
+    internal static ServiceProvider Services(string directory, string? postgres = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection();
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
+        if (postgres is null)
+        {
+            services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")};Default Timeout=30"));
+        }
+        else
+        {
+            services.AddDbContextFactory<PostgresAppDbContext>(o => o.UseNpgsql(postgres));
+            services.AddSingleton<IDbContextFactory<AppDbContext>, PostgresContextFactory>();
+        }
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReApiWeb.Features.Events.IEventBus, ReApiWeb.Features.Events.InProcessEventBus>();
         services.AddSingleton(Options.Create(new CreditsOptions()));
@@ -118,7 +131,7 @@ public static class AdmissionBenchmark
 
         // The history: the same 2,000 entries in the last 30 days whatever its size (so every run starts from the same
         // allowance states), the rest older than any current period. Holds and charges in pairs, written in bulk.
-        await LedgerHistory.WriteAsync(db.Database.GetConnectionString()!, History(people, history, now));
+        await LedgerHistory.WriteAsync(db, History(people, history, now));
         return [.. people.Select(p => p.Id)];
     }
 

@@ -3,7 +3,7 @@ using ReApiWeb.Benchmarks;
 
 // Runs the app's poll scheduler and a naive baseline (every task polled every 1.5 s) side by side, each against its own
 // sandbox account limited to 10 requests per second, under the same job arrivals, and prints what each achieved.
-// With --admissions: submission throughput with quota checks on SQLite instead (AdmissionBenchmark).
+// With --admissions: submission throughput with quota checks on SQLite instead, or on PostgreSQL with --postgres CONNECTION (AdmissionBenchmark).
 if (args.Contains("--admissions"))
 {
     return await AdmissionBenchmark.RunAsync(args);
