@@ -26,6 +26,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
+# Tests of instances sharing one budget start a private Redis (Debian's redis-server on a free port, nothing saved).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "Installing Debian's redis-server for the tests of a budget shared through Redis..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+fi
+
 # Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
 if ! command -v node >/dev/null 2>&1; then
   echo "Installing Debian's nodejs and npm for the test identity provider..."

@@ -20,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddAppData();
+builder.AddRedis();
 builder.AddEvents();
 builder.AddAuth();
 builder.AddUpstream();

@@ -94,6 +94,29 @@ public sealed class ReApiClientTests
     }
 
     [Fact]
+    public async Task A_post_held_up_after_its_slot_was_granted_takes_a_fresh_slot_before_it_leaves()
+    {
+        // Granted slots are spaced by the gate; POSTs whose caller's record (a database write) waited after the grant
+        // would leave together, a burst reAPI counts in one second: two instances on one budget saw 429s from this.
+        var transport = new ScriptedHandler(_ => Json(HttpStatusCode.OK, """{"id":"task_0123456789abcdef","status":"processing"}"""));
+        var gate = new RecordingGate();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var client = new ReApiClient(new HttpClient(transport), new FixedConnectionSource(Connection), gate, time, new ReApiClientOptions { GetAttempts = 1 });
+        var body = new JsonObject { ["model"] = "gpt-image-2", ["prompt"] = "x" };
+
+        await client.SubmitAsync(ReApiEndpoint.Images, body, _ => Task.CompletedTask, TestContext.Current.CancellationToken);
+        Assert.Equal(1, gate.Acquired);
+
+        await client.SubmitAsync(ReApiEndpoint.Images, body, _ =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(200));
+            return Task.CompletedTask;
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(3, gate.Acquired);
+        Assert.Equal(2, transport.Calls);
+    }
+
+    [Fact]
     public async Task A_429_pauses_the_shared_gate_for_retry_after()
     {
         var transport = new ScriptedHandler(_ =>
@@ -143,7 +166,13 @@ public sealed class ReApiClientTests
 
         public int Available => 10;
 
-        public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public int Acquired { get; private set; }
+
+        public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
+        {
+            Acquired++;
+            return ValueTask.CompletedTask;
+        }
 
         public void Pause(TimeSpan duration) => Pauses.Add(duration);
     }

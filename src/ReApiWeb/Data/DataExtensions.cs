@@ -109,6 +109,6 @@ public static partial class DataExtensions
         return csb.ToString();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: PostgreSQL ({Host}, database {Database}). Run this app as one instance on it: several instances do not yet share the rate budget, the poller or live updates")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: PostgreSQL ({Host}, database {Database}). Run this app as one instance on it: several instances do not yet share the poller or live updates (with ConnectionStrings:Redis they share the rate budget)")]
     private static partial void LogOneInstance(ILogger logger, string host, string database);
 }

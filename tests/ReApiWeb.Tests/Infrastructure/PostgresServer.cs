@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(ReApiWeb.Tests.Infrastructure.PostgresServer))]
@@ -73,7 +71,7 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             await RunAsPostgresAsync(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
-            var port = FreePort();
+            var port = TestApp.FreePort();
             // A test server: nothing to keep through a crash, so nothing is synced to disk.
             var settings = $"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
             await RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-o", settings, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start");
@@ -105,13 +103,6 @@ public sealed class PostgresServer : IAsyncDisposable
             : null;
         return debian ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL's initdb was not found: install Debian's postgresql package (the README's test command does).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Task RunAsPostgresAsync(bool asRoot, string program, params string[] arguments) =>

@@ -32,8 +32,11 @@ public sealed class UpstreamClients : IDisposable
     private readonly ConcurrentDictionary<Guid, Entry> _clients = new();
     private readonly Entry _sandbox;
 
-    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, TimeProvider time)
+    private readonly IRateGates _gates;
+
+    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, IRateGates gates, TimeProvider time)
     {
+        _gates = gates;
         _accounts = accounts;
         _sandboxOptions = sandboxOptions;
         _sandboxKey = sandboxKey;
@@ -43,7 +46,7 @@ public sealed class UpstreamClients : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds),
         };
-        var sandboxGate = new SlidingWindowRateGate(options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds), time);
+        var sandboxGate = gates.Create("sandbox", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
         _sandbox = new Entry(new ReApiClient(_http, new SandboxConnection(this), sandboxGate, time), sandboxGate, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
     }
 
@@ -106,7 +109,7 @@ public sealed class UpstreamClients : IDisposable
 
     private Entry NewEntry(Guid id, int perWindow, int windowMilliseconds)
     {
-        var gate = new SlidingWindowRateGate(perWindow, TimeSpan.FromMilliseconds(windowMilliseconds), _time);
+        var gate = _gates.Create(id.ToString("N"), perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
         return new Entry(new ReApiClient(_http, new AccountConnection(_accounts, id), gate, _time), gate, perWindow, windowMilliseconds);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,7 @@ public static partial class UpstreamExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UpstreamAccounts>();
+        services.TryAddSingleton<IRateGates, LocalRateGates>();
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<AccountRouter>();
         services.AddSingleton<UpstreamMode>();
