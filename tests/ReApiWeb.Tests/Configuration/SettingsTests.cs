@@ -50,6 +50,16 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void Several_instances_refuse_the_embedded_sandbox_and_say_what_to_do()
+    {
+        // Redis is how instances share work; the embedded sandbox's tasks would live in one of them only.
+        var error = Assert.ThrowsAny<Exception>(() => TestApp.Start(TestApp.NewDataDirectory(), new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = "127.0.0.1:1" }));
+
+        var messages = string.Join("\n", Flatten(error).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        Assert.Contains("With ConnectionStrings:Redis (several instances), set Sandbox:Enabled to false", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PostgreSQL_with_a_SQLite_connection_string_refuses_to_start_and_says_what_to_set()
     {
         // TestApp's default connection string is SQLite's, as a configuration that only switched the provider would be.

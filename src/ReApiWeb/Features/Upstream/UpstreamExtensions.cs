@@ -28,8 +28,11 @@ public static partial class UpstreamExtensions
             .Validate(o => o.Accounts.All(a => a.RequestsPerSecond is null or (>= 1 and <= 1000)), "ReApi:Accounts:N:RequestsPerSecond must be between 1 and 1000.")
             .Validate(o => o.Accounts.Select(a => a.Name?.Trim()).Distinct(StringComparer.Ordinal).Count() == o.Accounts.Count, "ReApi:Accounts names must be unique.")
             .ValidateOnStart();
+        var clustered = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Redis"));
         services.AddOptions<SandboxModeOptions>().Bind(builder.Configuration.GetSection(SandboxModeOptions.SectionName))
             .Validate(o => string.IsNullOrEmpty(o.SelfUrl) || Uri.TryCreate(o.SelfUrl, UriKind.Absolute, out _), "Sandbox:SelfUrl must be an absolute URL.")
+            .Validate(o => !clustered || o.Enabled == false,
+                "With ConnectionStrings:Redis (several instances), set Sandbox:Enabled to false: the embedded sandbox keeps its tasks inside one instance, where the others cannot follow them. Configure a reAPI account (ReApi:Accounts, or ReApi:ApiKey) for the instances to share.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
