@@ -151,8 +151,16 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
         {
             if (!granted)
             {
-                // Given up (cancelled): no longer waiting, so polls elsewhere need not yield to it.
-                _ = _redis.GetDatabase().SortedSetRemoveAsync(_keys[2 + (int)kind], waiter, CommandFlags.FireAndForget);
+                // Given up (cancelled): no longer waiting, so polls elsewhere need not yield to it. Best effort: with Redis
+                // away the registration lapses by itself within two windows.
+                try
+                {
+                    _ = _redis.GetDatabase().SortedSetRemoveAsync(_keys[2 + (int)kind], waiter, CommandFlags.FireAndForget);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    LogUnreachable(e.Message);
+                }
             }
         }
     }
