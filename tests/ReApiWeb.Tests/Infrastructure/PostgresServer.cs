@@ -19,15 +19,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>A new, empty database on the server (started on the first call) and its Npgsql connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        await EnsureStartedAsync();
         var name = "test_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
+        await ExecuteAsync($"CREATE DATABASE \"{name}\"");
         return ConnectionString(name);
     }
 

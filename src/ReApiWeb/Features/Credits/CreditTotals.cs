@@ -23,9 +23,10 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     /// <summary>Adds <paramref name="entry"/> (already added to <paramref name="db"/>) to its person's, the team's and its account's totals.</summary>
     public async Task AddAsync(AppDbContext db, LedgerEntry entry, CancellationToken cancellationToken)
     {
+        var upsert = db.Database.IsNpgsql();
         foreach (var (key, (consumed, reserved, spent)) in Rows(entry))
         {
-            if (db.Database.IsNpgsql())
+            if (upsert)
             {
                 // Another instance may add the period's first row at the same moment: one atomic upsert.
                 await db.Database.ExecuteSqlAsync($"""
