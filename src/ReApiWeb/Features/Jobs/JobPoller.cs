@@ -27,7 +27,8 @@ public sealed partial class JobPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var neverSent = await ResumeWhenTheDatabaseAnswersAsync(stoppingToken);
+        // Every step of the resume can be repeated, so it is tried again while the database cannot be read.
+        var neverSent = await StartupReads.UntilTheDatabaseAnswersAsync(ResumeAsync, LogResumeFailed, time, stoppingToken);
         var sending = SendLeftoversAsync(neverSent, stoppingToken);
         await schedules.RunAsync(finalizer, stoppingToken);
         await sending;
@@ -49,29 +50,6 @@ public sealed partial class JobPoller(
             catch (Exception e)
             {
                 LogResendFailed(e, job.Id);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Resumes from the database, trying again (after 1 s, then up to every 30 s) while it cannot be read: a database
-    /// that went away just as the app started must not stop the app (a background service's failure stops the host),
-    /// and every step of the resume can be repeated.
-    /// </summary>
-    private async Task<IReadOnlyList<Job>> ResumeWhenTheDatabaseAnswersAsync(CancellationToken stoppingToken)
-    {
-        var wait = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                return await ResumeAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogResumeFailed(e, wait.TotalSeconds);
-                await Task.Delay(wait, time, stoppingToken);
-                wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds * 2));
             }
         }
     }

@@ -40,12 +40,13 @@ public sealed partial class OutputArchiver(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        Enqueue(await StartupReads.UntilTheDatabaseAnswersAsync(async ct =>
         {
-            Enqueue(await db.JobOutputs
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return await db.JobOutputs
                 .Where(o => (o.StoragePath == null && o.EvictedAt == null && o.ArchiveAttempts < MaxAttempts) || (o.StoragePath != null && o.ThumbnailPath == null))
-                .Select(o => o.Id).ToListAsync(stoppingToken));
-        }
+                .Select(o => o.Id).ToListAsync(ct);
+        }, LogPendingReadFailed, time, stoppingToken));
 
         await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
         {
@@ -201,6 +202,9 @@ public sealed partial class OutputArchiver(
     private static string Extension(string? contentType, string url) =>
         MediaTypes.ExtensionFor(contentType)
         ?? (Path.GetExtension(new Uri(url).AbsolutePath) is { Length: > 1 and <= 6 } ext ? ext : ".bin");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading the outputs left to archive failed; trying again in {Seconds} s")]
+    private partial void LogPendingReadFailed(Exception exception, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving output {Index} of job {JobId} failed (attempt {Attempt}): {Reason}")]
     private partial void LogArchiveFailed(Guid jobId, int index, int attempt, string reason);
