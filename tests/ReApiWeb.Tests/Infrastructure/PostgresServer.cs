@@ -42,7 +42,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50";
+        $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Connection Idle Lifetime=3;Connection Pruning Interval=1";
 
     private async Task EnsureStartedAsync()
     {
@@ -66,7 +66,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsPostgresAsync(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
             var port = TestApp.FreePort();
             // A test server: nothing to keep through a crash, so nothing is synced to disk.
-            var settings = $"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+            var settings = $"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000";
             await RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-o", settings, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start");
             (_folder, _port) = (folder, port);
         }

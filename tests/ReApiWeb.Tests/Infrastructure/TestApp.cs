@@ -123,11 +123,12 @@ public sealed partial class TestApp : IAsyncDisposable
         var changed = new SemaphoreSlim(0);
         using var subscription = Services.GetRequiredService<IEventBus>().OnChange(EventTopic.Job(jobId), () => changed.Release());
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        Job? last = null;
         while (true)
         {
             await using (var db = await DbAsync())
             {
-                var job = await db.Jobs.AsNoTracking().Include(j => j.Outputs).SingleAsync(j => j.Id == jobId, deadline.Token);
+                var job = last = await db.Jobs.AsNoTracking().Include(j => j.Outputs).SingleAsync(j => j.Id == jobId, deadline.Token);
                 if (condition(job))
                 {
                     return job;
@@ -140,7 +141,7 @@ public sealed partial class TestApp : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Job {jobId} did not reach the expected state in time.");
+                throw new TimeoutException($"Job {jobId} did not reach the expected state in time: last seen {last?.Status}, task {last?.TaskId ?? "none"}, account {last?.AccountId?.ToString() ?? "none"}, outputs {string.Join(", ", last?.Outputs.Select(o => o.StoragePath ?? "not archived") ?? [])}, error {last?.ErrorMessage ?? "none"}.");
             }
         }
     }

@@ -10,6 +10,12 @@ public sealed class PollingOptions
     /// <summary>The longest any in-flight task goes unpolled, whatever its model's statistics say (stalled tasks: exactly this).</summary>
     public TimeSpan MaxGap { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest a task waits after failed polls of its own (server errors, dropped connections, timeouts): the wait
+    /// doubles from <see cref="MinInterval"/> up to this. A 429 pauses the whole account instead and is not held against the task.
+    /// </summary>
+    public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>A poll is spent only when it is expected to reveal at least this much hidden waiting (seconds).</summary>
     public double PollWorthSeconds { get; set; } = 0.2;
 

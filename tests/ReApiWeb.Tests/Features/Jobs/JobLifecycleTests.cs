@@ -328,9 +328,10 @@ public abstract class JobLifecycle(PostgresServer? postgres) : IAsyncLifetime
         await Task.WhenAll(burst);
 
         // Taking turns, each goes out after at most two more of the burst's POSTs; besides those, up to a window's worth
-        // (10) may already have left before its admission without reaching the sandbox yet. With no order at the gate,
-        // any of the queued POSTs may go first, and a job waits behind dozens of them now and then (64 and 69 seen).
-        Assert.True(waits.All(w => w <= 12), $"POSTs of the burst sent ahead of each quiet job after its admission: {string.Join(", ", waits)}.");
+        // (10) may already have left before its admission without reaching the sandbox yet, and on a machine busy with
+        // other tests a few more granted in the window before (13 seen with six test classes at once on two cores). With
+        // no order at the gate, any of the queued POSTs may go first, and a job waits behind dozens (64 and 69 seen).
+        Assert.True(waits.All(w => w <= 20), $"POSTs of the burst sent ahead of each quiet job after its admission: {string.Join(", ", waits)}.");
     }
 
     private static JobRequest ZImage(string prompt) => new("z-image", new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());

@@ -107,4 +107,18 @@ public sealed class PollBoardTests
         _time.Advance(_options.MinInterval * 3);
         Assert.Null(_board.PickNext(out _));
     }
+
+    [Fact]
+    public void Failed_polls_never_hold_a_task_back_longer_than_the_error_backoff_cap()
+    {
+        var failing = Add(TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(20));
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(failing, _board.PickNext(out _, minimumWorth: 0));
+            _board.PollFailed(failing.JobId);
+            _time.Advance(_options.MaxErrorBackoff);
+        }
+
+        Assert.Equal(failing, _board.PickNext(out _, minimumWorth: 0));
+    }
 }

@@ -113,7 +113,7 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
         }
     }
 
-    /// <summary>Records a failed poll: this task alone backs off (doubling, up to the cap).</summary>
+    /// <summary>Records a failed poll: this task alone backs off (doubling from the minimum interval, up to <see cref="PollingOptions.MaxErrorBackoff"/>).</summary>
     public int PollFailed(Guid jobId)
     {
         lock (_lock)
@@ -126,8 +126,20 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
             entry.Polling = false;
             entry.Errors++;
             var backoff = Options.MinInterval * Math.Pow(2, Math.Min(entry.Errors, 10));
-            entry.NotBefore = time.GetUtcNow() + Min(backoff, Options.MaxGap);
+            entry.NotBefore = time.GetUtcNow() + Min(backoff, Min(Options.MaxErrorBackoff, Options.MaxGap));
             return entry.Errors;
+        }
+    }
+
+    /// <summary>Hands a task back unpolled (the account's budget refused the call): it is picked again as it was, nothing held against it.</summary>
+    public void PollRefused(Guid jobId)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(jobId, out var entry))
+            {
+                entry.Polling = false;
+            }
         }
     }
 

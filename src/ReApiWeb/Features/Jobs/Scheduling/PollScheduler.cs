@@ -129,6 +129,12 @@ public sealed partial class PollScheduler(
                     break;
             }
         }
+        catch (ReApiException e) when (e.Kind == ReApiErrorKind.RateLimited)
+        {
+            // The client paused the account's gate for Retry-After; every call waits for it, this task no longer than others.
+            board.PollRefused(target.JobId);
+            LogPollRefused(target.JobId, target.TaskId);
+        }
         catch (ReApiException e)
         {
             var errors = board.PollFailed(target.JobId);
@@ -153,6 +159,9 @@ public sealed partial class PollScheduler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling job {JobId} (task {TaskId}) failed: {Kind} {Message}")]
     private partial void LogPollFailed(Guid jobId, string taskId, ReApiErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling job {JobId} (task {TaskId}) was refused by the account's rate limit; the account waits for Retry-After")]
+    private partial void LogPollRefused(Guid jobId, string taskId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The account's client could not be prepared for polling; trying again in a second")]
     private partial void LogLaneFailed(Exception exception);
