@@ -6,6 +6,7 @@ using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
 using ReApiWeb.Features.Upstream;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Cluster;
 using ReApiWeb.Features.Collections;
 using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Events;
@@ -21,6 +22,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddAppData();
 builder.AddRedis();
+builder.AddCluster();
 builder.AddEvents();
 builder.AddAuth();
 builder.AddUpstream();

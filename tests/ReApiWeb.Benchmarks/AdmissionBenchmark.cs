@@ -106,6 +106,9 @@ public static class AdmissionBenchmark
         services.AddSingleton<Allowances>();
         services.AddSingleton<CreditBalances>();
         services.AddSingleton<CreditLedger>();
+        services.AddSingleton<ReApiWeb.Features.Cluster.ILeadership, ReApiWeb.Features.Cluster.SoleLeadership>();
+        services.AddSingleton(Options.Create(new ReApiWeb.Features.Cluster.ClusterOptions()));
+        services.AddSingleton<ReApiWeb.Features.Cluster.InstanceRegistry>();
         services.AddSingleton<JobAdmission>();
         return services.BuildServiceProvider();
     }

@@ -69,6 +69,8 @@ public class AppDbContext : DbContext
 
     public DbSet<UpstreamAccountGroup> UpstreamAccountGroups => Set<UpstreamAccountGroup>();
 
+    public DbSet<AppInstance> Instances => Set<AppInstance>();
+
     private List<Features.Events.AppEvent>? _queuedEvents;
 
     /// <summary>

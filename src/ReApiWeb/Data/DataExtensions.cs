@@ -74,7 +74,15 @@ public static partial class DataExtensions
         else
         {
             var connection = db.Database.GetDbConnection();
-            LogOneInstance(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataExtensions)), connection.DataSource, connection.Database);
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataExtensions));
+            if (services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is null)
+            {
+                LogOneInstance(logger, connection.DataSource, connection.Database);
+            }
+            else
+            {
+                LogSeveralInstances(logger, connection.DataSource, connection.Database);
+            }
         }
     }
 
@@ -109,6 +117,9 @@ public static partial class DataExtensions
         return csb.ToString();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: PostgreSQL ({Host}, database {Database}). Run this app as one instance on it: several instances do not yet share the poller or live updates (with ConnectionStrings:Redis they share the rate budget)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: PostgreSQL ({Host}, database {Database}), without Redis: run this app as one instance. Several would each spend the reAPI accounts' whole rate budget and not see each other's changes live; set ConnectionStrings:Redis to run several")]
     private static partial void LogOneInstance(ILogger logger, string host, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: PostgreSQL ({Host}, database {Database}) and Redis: instances may run side by side. One leads (polls, reads balances, archives outputs, prunes uploads), another takes over if it stops; all share each account's rate budget and live updates. Storage:OutputsDirectory and the uploads must be a volume every instance reads")]
+    private static partial void LogSeveralInstances(ILogger logger, string host, string database);
 }

@@ -35,6 +35,13 @@ public sealed class Job
     /// </summary>
     public Guid? AccountId { get; set; }
 
+    /// <summary>
+    /// The instance that admitted the job, or the one whose POST of it started (<see cref="AppInstance"/>): until that
+    /// instance is gone, the leader neither sends the job nor makes its POST Unconfirmed. Used when instances share the
+    /// database; null for jobs made before.
+    /// </summary>
+    public Guid? InstanceId { get; set; }
+
     /// <summary>reAPI's task id, once reAPI accepted the POST.</summary>
     public string? TaskId { get; set; }
 

@@ -104,6 +104,26 @@ public sealed partial class TestApp : IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, looking every 20 ms, for state no event announces (which
+    /// instance leads); fails naming <paramref name="what"/> when it does not hold in time.
+    /// </summary>
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited {timeout.TotalSeconds} s in vain for this: {what}.");
+            }
+        }
+    }
+
     /// <summary>The account new jobs go to first (the one seeded from configuration), or null in sandbox mode.</summary>
     public async Task<Guid?> DefaultAccountIdAsync() =>
         (await Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None)).FirstOrDefault()?.Id;

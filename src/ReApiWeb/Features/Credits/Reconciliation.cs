@@ -1,3 +1,4 @@
+using ReApiWeb.Features.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApi.Client;
@@ -166,16 +167,16 @@ public sealed partial class Reconciliation(
 /// that cannot be stored (a full disk, a database error) is logged and tried again at the next interval; it never
 /// stops the app.
 /// </summary>
-public sealed partial class BalanceReader(Reconciliation reconciliation, IOptions<CreditsOptions> options, TimeProvider time, ILogger<BalanceReader> logger) : BackgroundService
+public sealed partial class BalanceReader(Reconciliation reconciliation, IOptions<CreditsOptions> options, TimeProvider time, ILeadership leadership, ILogger<BalanceReader> logger) : LeaderService(leadership)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken term)
     {
         using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
         do
         {
             try
             {
-                await reconciliation.ReadAsync(stoppingToken);
+                await reconciliation.ReadAsync(term);
             }
             catch (Exception e) when (StorageErrors.IsDiskFull(e))
             {
@@ -186,7 +187,7 @@ public sealed partial class BalanceReader(Reconciliation reconciliation, IOption
                 LogFailed(e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await timer.WaitForNextTickAsync(term));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "reAPI's balance could not be stored: the disk is full; trying again at the next interval")]

@@ -57,6 +57,19 @@ public sealed partial class InProcessEventBus(ILogger<InProcessEventBus> logger)
         }
     }
 
+    /// <summary>
+    /// Tells every subscriber that events may have been lost (a distributed bus was cut off from the others): each gets a
+    /// batch marked <see cref="EventBatch.Missed"/>, so caches drop and pages reload.
+    /// </summary>
+    public void MissedEverything()
+    {
+        Interlocked.Increment(ref _sequence);
+        foreach (var subscriber in _byTopic.Values.SelectMany(s => s).Distinct())
+        {
+            subscriber.Post(null);
+        }
+    }
+
     public IDisposable Subscribe(IReadOnlyCollection<EventTopic> topics, Func<EventBatch, Task> handler, int capacity = EventBatch.DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(topics);
@@ -105,7 +118,8 @@ public sealed partial class InProcessEventBus(ILogger<InProcessEventBus> logger)
 
         public EventTopic[] Topics => topics;
 
-        public void Post(AppEvent appEvent)
+        /// <summary>Queues <paramref name="appEvent"/>; null says events were lost (the next batch is marked missed).</summary>
+        public void Post(AppEvent? appEvent)
         {
             lock (_gate)
             {
@@ -114,7 +128,11 @@ public sealed partial class InProcessEventBus(ILogger<InProcessEventBus> logger)
                     return;
                 }
 
-                if (appEvent.CoalesceKey is { } key && _positions?.TryGetValue(key, out var at) == true)
+                if (appEvent is null)
+                {
+                    _missed = true;
+                }
+                else if (appEvent.CoalesceKey is { } key && _positions?.TryGetValue(key, out var at) == true)
                 {
                     _pending[at] = appEvent;
                 }

@@ -1,3 +1,4 @@
+using ReApiWeb.Features.Cluster;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client.Catalog;
@@ -15,7 +16,7 @@ public sealed record JobDraft(ModelSpec Model, JsonObject Body, PriceQuote Quote
 /// Admits jobs: the job rows and their credit holds are written together, after every allowance was checked, or not
 /// at all. A form's submission key makes a second admission of the same form return the first job.
 /// </summary>
-public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, TimeProvider time)
+public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, InstanceRegistry instance, TimeProvider time)
 {
     /// <summary>
     /// Adds the job and its hold in one write transaction, after checking every allowance: admissions are serialised
@@ -77,6 +78,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             RequestJson = draft.Body.ToJsonString(),
             SubmissionKey = draft.SubmissionKey,
             AccountId = route.First,
+            InstanceId = instance.Id,
             Status = JobStatus.Submitting,
             CreatedAt = now,
             Visibility = visibility,

@@ -1,3 +1,4 @@
+using ReApiWeb.Features.Cluster;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
@@ -73,6 +74,7 @@ public sealed partial class JobSubmitter(
     UpstreamAccounts accounts,
     AccountRouter router,
     PollSchedules schedules,
+    InstanceRegistry instance,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
 {
@@ -257,14 +259,17 @@ public sealed partial class JobSubmitter(
         }
     }
 
-    /// <summary>Records, durably and before anything is sent, that this job's POST is leaving; refuses if it already left.</summary>
+    /// <summary>
+    /// Records, durably and before anything is sent, that this job's POST is leaving from this instance (which then has
+    /// it in hand); refuses if it already left.
+    /// </summary>
     private async Task RecordPostStartAsync(Job job, CancellationToken cancellationToken)
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         if (await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Submitting && j.PostStartedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.PostStartedAt, now), cancellationToken) != 1)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.PostStartedAt, now).SetProperty(j => j.InstanceId, instance.Id), cancellationToken) != 1)
         {
             throw new PostAlreadyStartedException();
         }

@@ -1,3 +1,4 @@
+using ReApiWeb.Features.Cluster;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public sealed partial class OutputArchiver(
     Thumbnails thumbnails,
     IOptions<StorageOptions> storage,
     TimeProvider time,
-    ILogger<OutputArchiver> logger) : BackgroundService
+    ILeadership leadership,
+    ILogger<OutputArchiver> logger) : LeaderService(leadership)
 {
     public const string HttpClientName = "outputs";
     public const int MaxAttempts = 5;
@@ -38,7 +40,7 @@ public sealed partial class OutputArchiver(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken term)
     {
         Enqueue(await StartupReads.UntilTheDatabaseAnswersAsync(async ct =>
         {
@@ -46,13 +48,13 @@ public sealed partial class OutputArchiver(
             return await db.JobOutputs
                 .Where(o => (o.StoragePath == null && o.EvictedAt == null && o.ArchiveAttempts < MaxAttempts) || (o.StoragePath != null && o.ThumbnailPath == null))
                 .Select(o => o.Id).ToListAsync(ct);
-        }, LogPendingReadFailed, time, stoppingToken));
+        }, LogPendingReadFailed, time, term));
 
-        await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var id in _queue.Reader.ReadAllAsync(term))
         {
             try
             {
-                await ArchiveAsync(id, stoppingToken);
+                await ArchiveAsync(id, term);
                 _unrecorded.TryRemove(id, out _);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -70,7 +72,7 @@ public sealed partial class OutputArchiver(
 
                 if (attempt < MaxAttempts)
                 {
-                    RetryLater(id, Backoff(attempt), stoppingToken);
+                    RetryLater(id, Backoff(attempt), term);
                 }
                 else
                 {

@@ -1,16 +1,17 @@
+using ReApiWeb.Features.Cluster;
 namespace ReApiWeb.Features.Media;
 
 /// <summary>Deletes expired uploads every hour, so input files do not pile up in the data folder.</summary>
-public sealed partial class UploadPruner(UploadStore uploads, TimeProvider time, ILogger<UploadPruner> logger) : BackgroundService
+public sealed partial class UploadPruner(UploadStore uploads, TimeProvider time, ILeadership leadership, ILogger<UploadPruner> logger) : LeaderService(leadership)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken term)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         do
         {
             try
             {
-                var removed = await uploads.PruneAsync(stoppingToken);
+                var removed = await uploads.PruneAsync(term);
                 if (removed > 0)
                 {
                     LogPruned(removed);
@@ -21,7 +22,7 @@ public sealed partial class UploadPruner(UploadStore uploads, TimeProvider time,
                 LogPruneFailed(e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await timer.WaitForNextTickAsync(term));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired uploads")]

@@ -22,16 +22,7 @@ public sealed class SharedBudgetTests(PostgresServer postgres, RedisServer redis
             o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(3);
             o.DurationJitter = 0.3;
         });
-        var settings = new Dictionary<string, string?>
-        {
-            ["ReApi:Accounts:0:Name"] = "Team",
-            ["ReApi:Accounts:0:BaseUrl"] = sandbox.BaseUri.AbsoluteUri,
-            ["ReApi:Accounts:0:ApiKey"] = Key,
-            ["Sandbox:Enabled"] = "false",
-            ["ConnectionStrings:Redis"] = await redis.ConnectionStringAsync(),
-            ["DataProtection:KeyRingDirectory"] = Path.Combine(TestApp.NewDataDirectory(), "keys"),
-        };
-        await postgres.UseAsync(settings);
+        var settings = await ClusterSettings.ForAsync(postgres, redis, sandbox.BaseUri, Key);
         await using var first = TestApp.Start(TestApp.NewDataDirectory(), settings);
         await using var second = TestApp.Start(TestApp.NewDataDirectory(), settings);
 
@@ -42,7 +33,7 @@ public sealed class SharedBudgetTests(PostgresServer postgres, RedisServer redis
                 owner, new JobRequest("z-image", new JsonObject { ["prompt"] = $"shared budget {i}" }, Guid.NewGuid()), CancellationToken.None)))));
         Assert.All(submitted, s => Assert.Equal(JobStatus.Processing, s.Result.Status));
 
-        // Each job is followed (and its events published) by the instance that sent it.
+        // Each job is followed by the leader; its events reach both instances.
         foreach (var (app, result) in submitted)
         {
             await app.WaitForJobAsync(result.JobId!.Value, j => j.Status == JobStatus.Completed, TimeSpan.FromSeconds(120));

@@ -64,6 +64,28 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.ToTable("AccountLinks");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.AppInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Instances", (string)null);
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -351,6 +373,9 @@ namespace ReApiWeb.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("LastPollError")
                         .HasMaxLength(2000)

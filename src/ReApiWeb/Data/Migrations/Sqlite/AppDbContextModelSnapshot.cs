@@ -58,6 +58,28 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.ToTable("AccountLinks");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.AppInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Instances", (string)null);
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -341,6 +363,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("LastPollError")
                         .HasMaxLength(2000)

@@ -132,4 +132,7 @@ public sealed class DurationBook(Func<string, TimeSpan> typicalOf)
     public DurationModel For(string modelId) => _models.GetOrAdd(modelId, id => new DurationModel(typicalOf(id)));
 
     public void Observe(string modelId, TimeSpan duration) => For(modelId).Observe(duration);
+
+    /// <summary>Forgets what was learned (a new leader term relearns from the database, which holds every instance's jobs).</summary>
+    public void Forget() => _models.Clear();
 }

@@ -45,6 +45,15 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
         }
     }
 
+    /// <summary>Forgets every task.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _entries.Clear();
+        }
+    }
+
     public bool Contains(Guid jobId)
     {
         lock (_lock)

@@ -1,0 +1,20 @@
+namespace ReApiWeb.Tests.Infrastructure;
+
+/// <summary>Settings for app instances that share a new PostgreSQL database, Redis, one key ring and one reAPI account.</summary>
+public static class ClusterSettings
+{
+    public static async Task<Dictionary<string, string?>> ForAsync(PostgresServer postgres, RedisServer redis, Uri reapi, string key)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ReApi:Accounts:0:Name"] = "Team",
+            ["ReApi:Accounts:0:BaseUrl"] = reapi.AbsoluteUri,
+            ["ReApi:Accounts:0:ApiKey"] = key,
+            ["Sandbox:Enabled"] = "false",
+            ["ConnectionStrings:Redis"] = await redis.ConnectionStringAsync(),
+            ["DataProtection:KeyRingDirectory"] = Path.Combine(TestApp.NewDataDirectory(), "keys"),
+        };
+        await postgres.UseAsync(settings);
+        return settings;
+    }
+}
