@@ -33,6 +33,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
 
+# The end-to-end test of several instances runs them behind Debian's HAProxy with the README's configuration.
+if ! command -v haproxy >/dev/null 2>&1; then
+  echo "Installing Debian's haproxy for the end-to-end test of several instances..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+fi
+
 # Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
 if ! command -v node >/dev/null 2>&1; then
   echo "Installing Debian's nodejs and npm for the test identity provider..."

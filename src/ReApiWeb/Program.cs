@@ -48,12 +48,23 @@ if (StorageCheck.Problems(folders, app.Logger) is { Count: > 0 } unwritable)
 }
 
 // Instances starting together on one database (PostgreSQL) take turns: one migrates and seeds, the others find it done.
-await using (await StartupLock.AcquireAsync(app.Services, CancellationToken.None))
+try
 {
-    await app.Services.MigrateDatabaseAsync();
-    await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
-    await app.Services.PrepareUpstreamAsync(CancellationToken.None);
-    await app.Services.GetRequiredService<CreditTotals>().RebuildIfNeededAsync(CancellationToken.None);
+    await using (await StartupLock.AcquireAsync(app.Services, CancellationToken.None))
+    {
+        await app.Services.MigrateDatabaseAsync();
+        await app.Services.GetRequiredService<ClusterIdentity>().EnsureAsync(app.Services, CancellationToken.None);
+        await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(CancellationToken.None);
+        await app.Services.PrepareUpstreamAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<CreditTotals>().RebuildIfNeededAsync(CancellationToken.None);
+    }
+}
+catch (System.Data.Common.DbException e)
+{
+    // A database that is missing, refuses the user or cannot be reached: say which and why, not a stack trace.
+    app.Logger.LogCritical("ReApiWeb cannot start: the database (ConnectionStrings:Default) cannot be used: {Reason}", e.Message);
+    await app.DisposeAsync();
+    return 1;
 }
 
 if (!app.Environment.IsDevelopment())

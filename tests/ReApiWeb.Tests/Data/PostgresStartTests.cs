@@ -89,4 +89,22 @@ public sealed class PostgresStartTests(PostgresServer postgres)
         using var back = await client.GetAsync("/health", ct);
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
     }
+
+    /// <summary>A database that does not exist (or refuses the user): one line saying so, exit code 1, no stack trace.</summary>
+    [Fact]
+    public async Task A_database_that_cannot_be_used_stops_the_start_with_a_clear_message()
+    {
+        var settings = new Dictionary<string, string?>();
+        await postgres.UseAsync(settings);
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(settings["ConnectionStrings:Default"]) { Database = "no_such_database" };
+        settings["ConnectionStrings:Default"] = missing.ConnectionString;
+
+        using var process = AppProcess.Start(TestApp.NewDataDirectory(), settings);
+        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        var output = string.Join("\n", process.Output);
+        Assert.Contains("ReApiWeb cannot start: the database (ConnectionStrings:Default) cannot be used", output);
+        Assert.Contains("\"no_such_database\" does not exist", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("   at ", output);
+    }
 }

@@ -124,6 +124,23 @@ public sealed partial class TestApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds, asking every 100 ms (a database another process writes).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited {timeout.TotalSeconds} s in vain for this: {what}.");
+            }
+        }
+    }
+
     /// <summary>The account new jobs go to first (the one seeded from configuration), or null in sandbox mode.</summary>
     public async Task<Guid?> DefaultAccountIdAsync() =>
         (await Services.GetRequiredService<ReApiWeb.Features.Upstream.UpstreamAccounts>().ListAsync(CancellationToken.None)).FirstOrDefault()?.Id;

@@ -17,6 +17,14 @@ public static class ClusterExtensions
                 "Cluster:HeartbeatInterval must be positive and Cluster:InstanceTimeout at least three heartbeats.")
             .ValidateOnStart();
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton<ClusterIdentity>();
+        builder.Services.AddSingleton(sp => new RedisStatus(sp.GetRequiredService<Events.IEventBus>(), sp.GetRequiredService<ILogger<RedisStatus>>(),
+            sp.GetService<StackExchange.Redis.IConnectionMultiplexer>()));
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
+        {
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        }
+
         // First, so it stops last: jobs are left in its name until the services that send them have stopped.
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InstanceRegistry>());

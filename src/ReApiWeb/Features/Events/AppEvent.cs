@@ -15,6 +15,9 @@ public abstract record AppEvent
     /// one); null when each event counts on its own.
     /// </summary>
     public virtual object? CoalesceKey => null;
+
+    /// <summary>About this instance alone (what it can reach): never sent to the other instances.</summary>
+    public virtual bool LocalOnly => false;
 }
 
 /// <summary>What an event is about, as subscribers ask for it.</summary>
@@ -46,6 +49,9 @@ public enum TopicKind
 
     /// <summary>A person's access (rights, sessions, tokens).</summary>
     Access,
+
+    /// <summary>What this instance can reach of what instances share (Redis).</summary>
+    Cluster,
 }
 
 /// <summary>A topic: a kind, and the job or person it is about (<see cref="Guid.Empty"/> when it is about neither).</summary>
@@ -71,4 +77,6 @@ public readonly record struct EventTopic(TopicKind Kind, Guid Id)
     public static readonly EventTopic Accounts = new(TopicKind.Accounts, Guid.Empty);
 
     public static readonly EventTopic Access = new(TopicKind.Access, Guid.Empty);
+
+    public static readonly EventTopic Cluster = new(TopicKind.Cluster, Guid.Empty);
 }

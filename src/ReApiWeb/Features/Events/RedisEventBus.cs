@@ -11,10 +11,8 @@ namespace ReApiWeb.Features.Events;
 /// this instance is cut off from Redis it misses what the others publish, so when the connection comes back every
 /// subscriber is told events were missed, and caches drop and pages reload.
 /// </summary>
-public sealed partial class RedisEventBus(InProcessEventBus local, IConnectionMultiplexer redis, ILogger<RedisEventBus> logger) : IEventBus, IHostedService, IDisposable
+public sealed partial class RedisEventBus(InProcessEventBus local, IConnectionMultiplexer redis, Cluster.ClusterIdentity cluster, ILogger<RedisEventBus> logger) : IEventBus, IHostedService, IDisposable
 {
-    private static readonly RedisChannel Channel = RedisChannel.Literal("reapiweb:events");
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { IgnoreReadOnlyProperties = true };
 
     /// <summary>Every event type by name: events are plain records of this assembly, so any new one travels without registration.</summary>
@@ -26,6 +24,9 @@ public sealed partial class RedisEventBus(InProcessEventBus local, IConnectionMu
     private readonly string _origin = Guid.NewGuid().ToString("N");
 
     private ChannelMessageQueue? _queue;
+
+    /// <summary>The deployment's channel: instances of another deployment on the same Redis use another.</summary>
+    private RedisChannel Channel => RedisChannel.Literal($"reapiweb:{cluster.Id ?? throw new InvalidOperationException("The deployment's id is read at start.")}:events");
     private readonly CancellationTokenSource _stopping = new();
     private Task _subscribing = Task.CompletedTask;
 
@@ -34,6 +35,12 @@ public sealed partial class RedisEventBus(InProcessEventBus local, IConnectionMu
     public void Publish(AppEvent appEvent)
     {
         local.Publish(appEvent);
+        if (appEvent.LocalOnly || cluster.Id is null)
+        {
+            // About this instance alone; or still migrating, before the deployment's id is read (nothing raises events then).
+            return;
+        }
+
         var envelope = JsonSerializer.Serialize(new Envelope(_origin, appEvent.GetType().Name, JsonSerializer.SerializeToElement(appEvent, appEvent.GetType(), Json)), Json);
         try
         {

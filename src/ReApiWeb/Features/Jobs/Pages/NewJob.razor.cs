@@ -14,6 +14,7 @@ namespace ReApiWeb.Features.Jobs.Pages;
 
 public sealed partial class NewJob
 {
+    // Set once OnInitializedAsync has read what the person may use; until then the markup shows a loading bar.
     private ModelSpec _model = default!;
     private Dictionary<string, object?> _values = [];
     private Dictionary<string, string> _errors = [];
