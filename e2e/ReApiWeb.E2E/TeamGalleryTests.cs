@@ -85,9 +85,13 @@ public sealed class TeamGalleryTests(BrowserFixture browser)
         {
             await Expect(page.Locator(".tile-prompt", new() { HasText = prompt })).ToBeVisibleAsync();
 
+            // Each page is live before its links are used: a link followed while the circuit connected once left the
+            // list showing at the collection's address (and the maker's part had this before).
             await page.GotoAsync("/collections");
+            await BrowserFixture.WaitForInteractiveAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = board }).ClickAsync();
             await Expect(page.GetByTestId("collection-title")).ToHaveTextAsync(board);
+            await BrowserFixture.WaitForInteractiveAsync(page);
             await page.Locator("[data-output-id] .tile-link").First.ClickAsync();
             await page.WaitForURLAsync("**/outputs/*/view");
             await BrowserFixture.WaitForInteractiveAsync(page);

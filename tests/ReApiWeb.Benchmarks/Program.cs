@@ -39,6 +39,12 @@ if (args.Contains("--bus"))
     return await BusBenchmark.RunAsync();
 }
 
+// With --failover: time from killing the leading instance to the next poll by another (FailoverBenchmark).
+if (args.Contains("--failover"))
+{
+    return await FailoverBenchmark.RunAsync(args);
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ReApiWeb.Data;
 
@@ -66,6 +67,12 @@ public static partial class DataExtensions
         }
 
         KeyRing.WarnIfUnprotected(services);
+        if (db.Database.IsNpgsql())
+        {
+            // Npgsql's migrator reads the history before making it, which logs a failed command on a new database.
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {

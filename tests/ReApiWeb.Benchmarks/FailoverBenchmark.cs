@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using ReApi.Client.Catalog;
+using ReApi.Sandbox;
+using ReApiWeb.Data;
+
+namespace ReApiWeb.Benchmarks;
+
+/// <summary>
+/// How long polling stops when the leader dies: three published app instances on one PostgreSQL database and one
+/// Redis follow tasks in flight on the sandbox; the leader is killed (SIGKILL) and the benchmark measures the time to
+/// the next "now leads" line of another instance and to the next poll reaching the sandbox, then restarts the killed
+/// instance and does it again.
+/// <c>--failover --app DIR/ReApiWeb.dll --postgres "Host=…;Username=…;Database=postgres" --redis HOST:PORT [--kills 10]</c>.
+/// </summary>
+internal static class FailoverBenchmark
+{
+    private const string Key = "rk_live_failover_bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (CircuitBenchmark.PublishedApp(args) is not { } dll || Value(args, "--postgres") is not { } server || Value(args, "--redis") is not { } redis)
+        {
+            Console.Error.WriteLine("Give --app DIR/ReApiWeb.dll, --postgres CONNECTION (a server the run may make a database on) and --redis HOST:PORT.");
+            return 2;
+        }
+
+        var kills = int.Parse(Value(args, "--kills") ?? "10", CultureInfo.InvariantCulture);
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.RecordRequests = true;
+            o.Durations[OutputKind.Image] = TimeSpan.FromHours(1); // in flight for the whole run
+        });
+        await using var database = await PostgresDatabase.CreateAsync(server);
+        var shared = Directory.CreateTempSubdirectory("reapiweb-failover").FullName;
+        var settings = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Default"] = database.ConnectionString,
+            ["ConnectionStrings__Redis"] = redis,
+            ["Sandbox__Enabled"] = "false",
+            ["ReApi__Accounts__0__Name"] = "Team",
+            ["ReApi__Accounts__0__BaseUrl"] = sandbox.BaseUri.AbsoluteUri,
+            ["ReApi__Accounts__0__ApiKey"] = Key,
+            ["DataProtection__KeyRingDirectory"] = Path.Combine(shared, "keys"),
+            ["Storage__OutputsDirectory"] = Path.Combine(shared, "outputs"),
+            ["Media__UploadsDirectory"] = Path.Combine(shared, "uploads"),
+            ["Logging__LogLevel__ReApiWeb.Features.Cluster"] = "Information",
+        };
+
+        var instances = Enumerable.Range(1, 3).Select(i => new Instance(dll, Path.Combine(shared, $"instance{i}"), $"http://127.0.0.1:{FreePort()}", settings)).ToList();
+        try
+        {
+            foreach (var instance in instances)
+            {
+                instance.Start();
+            }
+
+            foreach (var instance in instances)
+            {
+                await CircuitBenchmark.WaitForHealthAsync(instance.BaseUrl);
+            }
+
+            var tasks = await FollowTasksAsync(sandbox, database.ConnectionString, 6);
+            Console.WriteLine($"Failover benchmark: 3 published instances on PostgreSQL and Redis, {tasks} tasks in flight on the sandbox (polled about every 1.5 s each), the leader killed {kills} times.");
+            await UntilAsync(() => sandbox.State.RequestLogOf(Key).Count > 20, TimeSpan.FromSeconds(60));
+
+            var takeovers = new List<double>();
+            var nextPolls = new List<double>();
+            for (var k = 0; k < kills; k++)
+            {
+                var leader = await LeaderAsync(instances);
+                var killedAt = DateTimeOffset.UtcNow;
+                leader.Kill();
+
+                // A poll the old leader sent just before it died may still be counted on arrival: a margin of 50 ms.
+                await UntilAsync(() => instances.Any(i => i != leader && i.LeadsSince > killedAt), TimeSpan.FromSeconds(60));
+                var newLeader = instances.Single(i => i != leader && i.LeadsSince > killedAt);
+                await UntilAsync(() => sandbox.State.RequestLogOf(Key).Any(t => t > killedAt.AddMilliseconds(50)), TimeSpan.FromSeconds(60));
+                var firstPoll = sandbox.State.RequestLogOf(Key).First(t => t > killedAt.AddMilliseconds(50));
+                takeovers.Add((newLeader.LeadsSince!.Value - killedAt).TotalMilliseconds);
+                nextPolls.Add((firstPoll - killedAt).TotalMilliseconds);
+                Console.WriteLine($"  kill {k + 1}: lease taken after {takeovers[^1]:0} ms, next poll after {nextPolls[^1]:0} ms");
+
+                leader.Start();
+                await CircuitBenchmark.WaitForHealthAsync(leader.BaseUrl);
+                await Task.Delay(TimeSpan.FromSeconds(2)); // let the restarted instance settle as a follower
+            }
+
+            Console.WriteLine($"Lease taken by another instance after the kill: p50 {Percentile(takeovers, 0.5):0} ms, max {takeovers.Max():0} ms");
+            Console.WriteLine($"Next poll reaching reAPI after the kill:       p50 {Percentile(nextPolls, 0.5):0} ms, max {nextPolls.Max():0} ms");
+            return 0;
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                instance.Kill();
+            }
+
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    /// <summary>Tasks made on the sandbox directly and recorded as jobs in flight, so the leader polls them (none finishes).</summary>
+    private static async Task<int> FollowTasksAsync(SandboxServer sandbox, string connectionString, int count)
+    {
+        using var http = new HttpClient { BaseAddress = sandbox.BaseUri };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        await using var db = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString).Options);
+        var owner = await db.Users.Select(u => u.Id).FirstAsync();
+        var account = await db.UpstreamAccounts.Select(a => a.Id).FirstAsync();
+        for (var i = 0; i < count; i++)
+        {
+            var prompt = $"failover benchmark {i}";
+            using var response = await http.PostAsJsonAsync("images/generations", new { model = "z-image", prompt });
+            var task = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+            db.Jobs.Add(new Job
+            {
+                OwnerId = owner,
+                ModelId = "z-image",
+                Prompt = prompt,
+                RequestJson = $$"""{"model":"z-image","prompt":"{{prompt}}"}""",
+                SubmissionKey = Guid.NewGuid(),
+                AccountId = account,
+                Status = JobStatus.Processing,
+                TaskId = task!["id"]!.GetValue<string>(),
+                CreatedAt = DateTimeOffset.UtcNow,
+                SubmittedAt = DateTimeOffset.UtcNow,
+            });
+        }
+
+        await db.SaveChangesAsync();
+        return count;
+    }
+
+    private static async Task<Instance> LeaderAsync(IReadOnlyList<Instance> instances)
+    {
+        await UntilAsync(() => instances.Count(i => i.Running && i.LeadsSince is not null && i.LeadsSince > i.StartedAt) >= 1, TimeSpan.FromSeconds(60));
+        return instances.Where(i => i.Running && i.LeadsSince > i.StartedAt).OrderByDescending(i => i.LeadsSince).First();
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The cluster did not get there in time.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+    }
+
+    private static string? Value(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>One app process, restartable on the same address and data folder; it notes when it says it leads.</summary>
+    private sealed class Instance(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string> settings)
+    {
+        private Process? _process;
+
+        public string BaseUrl => baseUrl;
+
+        public DateTimeOffset StartedAt { get; private set; }
+
+        public DateTimeOffset? LeadsSince { get; private set; }
+
+        public bool Running => _process is { HasExited: false };
+
+        public void Start()
+        {
+            Directory.CreateDirectory(data);
+            var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["ASPNETCORE_URLS"] = baseUrl;
+            start.Environment["Storage__DataDirectory"] = data;
+            start.Environment["Auth__BootstrapAdmin__Email"] = "admin@bench.local";
+            start.Environment["Auth__BootstrapAdmin__Password"] = "bench-admin-password";
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            foreach (var (name, value) in settings)
+            {
+                start.Environment[name] = value;
+            }
+
+            (StartedAt, LeadsSince) = (DateTimeOffset.UtcNow, null);
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data?.Contains("This instance now leads", StringComparison.Ordinal) == true)
+                {
+                    LeadsSince = DateTimeOffset.UtcNow;
+                }
+            };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _process = process;
+        }
+
+        public void Kill()
+        {
+            if (Running)
+            {
+                _process!.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+    }
+}
