@@ -37,7 +37,6 @@ public sealed class ReApiClient(
     /// </summary>
     public async Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, Func<CancellationToken, Task>? sending, CancellationToken cancellationToken)
     {
-        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         await gate.AcquireAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
         if (sending is not null)
         {
@@ -50,6 +49,8 @@ public sealed class ReApiClient(
             }
         }
 
+        // Read once the slot is ours: a key rotated or removed while the call waited at the gate is not used.
+        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         using var request = CreateRequest(HttpMethod.Post, connection, endpoint.Path());
         request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         var (status, text, headers) = await SendAsync(request, isPost: true, cancellationToken).ConfigureAwait(false);
@@ -96,7 +97,6 @@ public sealed class ReApiClient(
 
     private async Task<T> GetAsync<T>(string path, UpstreamCallKind kind, Func<string, T> parse, bool slotTaken, int attempts, CancellationToken cancellationToken)
     {
-        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         var backoff = _options.GetBackoff;
         for (var attempt = 1; ; attempt++)
         {
@@ -105,6 +105,7 @@ public sealed class ReApiClient(
                 await gate.AcquireAsync(kind, cancellationToken).ConfigureAwait(false);
             }
 
+            var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
             using var request = CreateRequest(HttpMethod.Get, connection, path);
             ReApiException failure;
             try

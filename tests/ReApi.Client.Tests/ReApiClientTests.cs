@@ -149,6 +149,54 @@ public sealed class ReApiClientTests
     private static HttpResponseMessage Json(HttpStatusCode status, string body) =>
         new(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
 
+    /// <summary>
+    /// A key rotated (or removed) while a call waits for its slot at the gate is not used: the connection is read once
+    /// the slot is granted, right before the request is made (a POST and a poll waited with the old key otherwise).
+    /// </summary>
+    [Fact]
+    public async Task A_call_uses_the_key_current_when_its_slot_is_granted_not_when_it_began_to_wait()
+    {
+        var keys = new List<string?>();
+        var transport = new ScriptedHandler(request =>
+        {
+            keys.Add(request.Headers.Authorization?.Parameter);
+            return Json(HttpStatusCode.OK, """{"id":"task_0123456789abcdef","status":"processing"}""");
+        });
+        var source = new RotatingSource();
+        var client = new ReApiClient(new HttpClient(transport), source, new RotatingGate(source), TimeProvider.System, new ReApiClientOptions { GetAttempts = 1 });
+
+        await client.SubmitAsync(ReApiEndpoint.Images, new JsonObject { ["model"] = "gpt-image-2", ["prompt"] = "x" }, TestContext.Current.CancellationToken);
+        await client.GetTaskOnceAsync("task_0123456789abcdef", TestContext.Current.CancellationToken);
+        await client.GetBalanceAsync(TestContext.Current.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // The poll's slot was granted by its scheduler before the call (no rotation in between), the balance's at the call.
+        Assert.Equal(["rk_live_rotated_1", "rk_live_rotated_1", "rk_live_rotated_2"], keys);
+    }
+
+    /// <summary>An admin rotates the key every time a slot is granted.</summary>
+    private sealed class RotatingSource : IReApiConnectionSource
+    {
+        public int Rotations { get; set; }
+
+        public ValueTask<ReApiConnection> GetAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Connection with { ApiKey = Rotations == 0 ? "rk_live_before_any_grant" : $"rk_live_rotated_{Rotations}" });
+    }
+
+    private sealed class RotatingGate(RotatingSource source) : IUpstreamRateGate
+    {
+        public int Available => 10;
+
+        public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
+        {
+            source.Rotations++;
+            return ValueTask.CompletedTask;
+        }
+
+        public void Pause(TimeSpan duration)
+        {
+        }
+    }
+
     private sealed class ScriptedHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
     {
         public int Calls { get; private set; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApi.Client.Catalog;
@@ -60,7 +61,8 @@ public sealed class LeadershipTests(PostgresServer postgres, RedisServer redis)
         await using var second = TestApp.Start(TestApp.NewDataDirectory(), settings);
         var owner = await first.AdminIdAsync();
 
-        // A page on the second instance (its gallery's subscription) learns of the job the first one sent.
+        // A page on the second instance (its gallery's subscription) and a script connected to its jobs hub learn of
+        // the job the first one sent, whichever instance leads.
         var seen = new System.Collections.Concurrent.ConcurrentQueue<JobStatus>();
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var page = second.Services.GetRequiredService<IEventBus>().Subscribe([EventTopic.JobsOf(owner)], batch =>
@@ -76,9 +78,21 @@ public sealed class LeadershipTests(PostgresServer postgres, RedisServer redis)
 
             return Task.CompletedTask;
         });
-        await SubmitAsync(first, owner, "seen elsewhere", 1);
-        await completed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var cookies = await second.SignInAsync();
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(second.BaseUri, JobsHub.Path), o => o.Cookies = cookies).Build();
+        var pushed = new TaskCompletionSource<JobEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<JobEvent>(JobsHub.JobUpdated, e =>
+        {
+            if (e.Status == JobStatus.Completed)
+            {
+                pushed.TrySetResult(e);
+            }
+        });
+        await hub.StartAsync(TestContext.Current.CancellationToken);
 
+        var sent = await SubmitAsync(first, owner, "seen elsewhere", 1);
+        await completed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.Equal(sent[0], (await pushed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).JobId);
         Assert.Contains(JobStatus.Processing, seen);
     }
 
