@@ -248,7 +248,8 @@ public static partial class CircuitBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    internal static Process StartApp(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="output">Gets each line the app writes to standard output (dropped when null).</param>
+    internal static Process StartApp(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string>? settings = null, Action<string>? output = null)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
@@ -262,7 +263,13 @@ public static partial class CircuitBenchmark
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output?.Invoke(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("app: " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

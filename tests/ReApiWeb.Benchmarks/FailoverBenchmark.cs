@@ -51,7 +51,7 @@ internal static class FailoverBenchmark
             ["Logging__LogLevel__ReApiWeb.Features.Cluster"] = "Information",
         };
 
-        var instances = Enumerable.Range(1, 3).Select(i => new Instance(dll, Path.Combine(shared, $"instance{i}"), $"http://127.0.0.1:{FreePort()}", settings)).ToList();
+        var instances = Enumerable.Range(1, 3).Select(i => new Instance(dll, Path.Combine(shared, $"instance{i}"), $"http://127.0.0.1:{CircuitBenchmark.FreePort()}", settings)).ToList();
         try
         {
             foreach (var instance in instances)
@@ -166,13 +166,6 @@ internal static class FailoverBenchmark
     private static string? Value(string[] args, string name) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>One app process, restartable on the same address and data folder; it notes when it says it leads.</summary>
     private sealed class Instance(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string> settings)
     {
@@ -189,30 +182,14 @@ internal static class FailoverBenchmark
         public void Start()
         {
             Directory.CreateDirectory(data);
-            var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment["ASPNETCORE_URLS"] = baseUrl;
-            start.Environment["Storage__DataDirectory"] = data;
-            start.Environment["Auth__BootstrapAdmin__Email"] = "admin@bench.local";
-            start.Environment["Auth__BootstrapAdmin__Password"] = "bench-admin-password";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            foreach (var (name, value) in settings)
-            {
-                start.Environment[name] = value;
-            }
-
             (StartedAt, LeadsSince) = (DateTimeOffset.UtcNow, null);
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, e) =>
+            _process = CircuitBenchmark.StartApp(dll, data, baseUrl, settings, line =>
             {
-                if (e.Data?.Contains("This instance now leads", StringComparison.Ordinal) == true)
+                if (line.Contains("This instance now leads", StringComparison.Ordinal))
                 {
                     LeadsSince = DateTimeOffset.UtcNow;
                 }
-            };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _process = process;
+            });
         }
 
         public void Kill()
