@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReApi.Client;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
@@ -50,9 +51,12 @@ public sealed record AccountSettings(string Name, string BaseUrl, int RequestsPe
 /// <summary>
 /// The team's reAPI accounts. Keys are kept protected with Data Protection in the database and leave this class in
 /// clear only towards the upstream HTTP client (<see cref="ConnectionAsync"/>). Reads come from a snapshot replaced
-/// whole on every change, so a poll never waits on the database for its key. Every change by an admin is audited.
+/// whole on every change, so a poll never waits on the database for its key. On a database several instances share,
+/// the key for a call is read from the database instead: another instance's rotation or removal counts from the moment
+/// it is saved, not from when its event arrives. Every change by an admin is audited.
 /// </summary>
-public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, IEventBus bus, TimeProvider time) : IDisposable
+public sealed class UpstreamAccounts(
+    IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider protection, AuditLog audit, IEventBus bus, TimeProvider time, IOptions<DatabaseOptions> database) : IDisposable
 {
     /// <summary>Set once accounts were first stored, so accounts an admin removed are never seeded again from configuration.</summary>
     public const string SeededKey = "ReApi.Accounts.Seeded";
@@ -64,6 +68,7 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     private readonly IDataProtector _protector = protection.CreateProtector("ReApiWeb.SharedKey.v1");
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SnapshotCache<Snapshot> _cache = new(bus, EventTopic.Accounts);
+    private readonly bool _shared = database.Value.Provider != DatabaseProvider.Sqlite;
 
     public async Task<IReadOnlyList<AccountInfo>> ListAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).Infos;
 
@@ -76,8 +81,8 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
     /// <summary>Where account <paramref name="id"/> is and its current key, for one upstream call; throws when it has none.</summary>
     internal async ValueTask<ReApiConnection> ConnectionAsync(Guid id, CancellationToken cancellationToken)
     {
-        var snapshot = await LoadAsync(cancellationToken);
-        if (!snapshot.Secrets.TryGetValue(id, out var secret))
+        var secret = _shared ? await ReadSecretAsync(id, cancellationToken) : (await LoadAsync(cancellationToken)).Secrets.GetValueOrDefault(id);
+        if (secret is null)
         {
             throw new ReApiException(ReApiErrorKind.Authentication, "This job's reAPI account was removed, so it cannot be reached.");
         }
@@ -368,6 +373,14 @@ public sealed class UpstreamAccounts(IDbContextFactory<AppDbContext> dbFactory, 
         {
             _gate.Release();
         }
+    }
+
+    private async Task<Secret?> ReadSecretAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.UpstreamAccounts.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { a.Name, a.BaseUrl, a.ProtectedKey }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new Secret(row.Name, row.BaseUrl, row.ProtectedKey is null ? null : _protector.Unprotect(row.ProtectedKey));
     }
 
     public void Dispose()
