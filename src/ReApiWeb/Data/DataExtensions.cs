@@ -22,7 +22,9 @@ public static partial class DataExtensions
         if (database.Provider == DatabaseProvider.Postgres)
         {
             var connectionString = PostgresConnectionString(configured);
-            builder.Services.AddDbContextFactory<PostgresAppDbContext>((services, options) => options.UseNpgsql(connectionString)
+            // A dropped connection or a deadlock runs the statement (or, through Transactions, the whole transaction) again.
+            builder.Services.AddDbContextFactory<PostgresAppDbContext>((services, options) => options
+                .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 5, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: null))
                 .AddInterceptors(services.GetRequiredService<Features.Events.EventsOnCommit>()));
             builder.Services.AddSingleton<IDbContextFactory<AppDbContext>, PostgresContextFactory>();
         }

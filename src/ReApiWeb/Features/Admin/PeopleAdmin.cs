@@ -82,17 +82,19 @@ public sealed class PeopleAdmin(IDbContextFactory<AppDbContext> dbFactory, Audit
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
-        var (action, details) = change(user);
-        await audit.AddAdminChangeAsync(db, by, action, details, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        if (endSessions)
+        await db.InTransactionAsync(async transaction =>
         {
-            await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        }
+            var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
+            var (action, details) = change(user);
+            await audit.AddAdminChangeAsync(db, by, action, details, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (endSessions)
+            {
+                await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            }
 
-        await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }, cancellationToken);
         bus.Publish(new Auth.AccessChanged(userId));
     }
 }

@@ -131,24 +131,27 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var totals = await ComputeAsync(db, cancellationToken);
-        await db.CreditTotals.ExecuteDeleteAsync(cancellationToken);
-        db.CreditTotals.AddRange(totals.Values);
-        var setting = await db.Settings.FindAsync([ZoneSetting], cancellationToken);
-        if (setting is null)
+        var rows = await db.InTransactionAsync(async transaction =>
         {
-            db.Settings.Add(new AppSetting { Key = ZoneSetting, Value = _zone.Id, UpdatedAt = DateTimeOffset.UtcNow });
-        }
-        else
-        {
-            setting.Value = _zone.Id;
-            setting.UpdatedAt = DateTimeOffset.UtcNow;
-        }
+            var totals = await ComputeAsync(db, cancellationToken);
+            await db.CreditTotals.ExecuteDeleteAsync(cancellationToken);
+            db.CreditTotals.AddRange(totals.Values);
+            var setting = await db.Settings.FindAsync([ZoneSetting], cancellationToken);
+            if (setting is null)
+            {
+                db.Settings.Add(new AppSetting { Key = ZoneSetting, Value = _zone.Id, UpdatedAt = DateTimeOffset.UtcNow });
+            }
+            else
+            {
+                setting.Value = _zone.Id;
+                setting.UpdatedAt = DateTimeOffset.UtcNow;
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        LogRebuilt(totals.Count, _zone.Id);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return totals.Count;
+        }, cancellationToken);
+        LogRebuilt(rows, _zone.Id);
     }
 
     private async Task<Dictionary<TotalKey, CreditTotal>> ComputeAsync(AppDbContext db, CancellationToken cancellationToken)

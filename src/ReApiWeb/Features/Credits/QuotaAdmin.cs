@@ -103,12 +103,14 @@ public sealed class QuotaAdmin(IDbContextFactory<AppDbContext> dbFactory, AuditL
         using (await writes.EnterAsync(cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
-            await audit.AddAdminChangeAsync(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})", cancellationToken);
-            await ledger.AdjustAsync(db, userId, credits, reason.Trim(), admin.Id, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.InTransactionAsync(async transaction =>
+            {
+                var person = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+                await audit.AddAdminChangeAsync(db, admin, "ledger.adjust", $"{person}: {credits:+#,0;-#,0} credits ({reason.Trim()})", cancellationToken);
+                await ledger.AdjustAsync(db, userId, credits, reason.Trim(), admin.Id, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }, cancellationToken);
         }
     }
 

@@ -26,21 +26,23 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await AdmissionLock.TakeAsync(db, cancellationToken);
-        var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == draft.SubmissionKey, cancellationToken);
-        if (existing is not null)
+        return await db.InTransactionAsync(async transaction =>
         {
-            return (existing, new Admission(null, []), false);
-        }
+            await AdmissionLock.TakeAsync(db, cancellationToken);
+            var existing = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.OwnerId == ownerId && j.SubmissionKey == draft.SubmissionKey, cancellationToken);
+            if (existing is not null)
+            {
+                return (existing, new Admission(null, []), false);
+            }
 
-        var (jobs, admission) = await AddAsync(db, ownerId, null, [draft], cancellationToken);
-        if (admission.Admitted)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
+            var (jobs, admission) = await AddAsync(db, ownerId, null, [draft], cancellationToken);
+            if (admission.Admitted)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
 
-        return (jobs[0], admission, admission.Admitted);
+            return (jobs[0], admission, admission.Admitted);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -52,16 +54,18 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await AdmissionLock.TakeAsync(db, cancellationToken);
-        var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = PromptText.Shorten(title, JobBatch.MaxTitleLength), CreatedAt = time.GetUtcNow() };
-        var (jobs, admission) = await AddAsync(db, ownerId, batch, drafts, cancellationToken);
-        if (admission.Admitted)
+        return await db.InTransactionAsync(async transaction =>
         {
-            await transaction.CommitAsync(cancellationToken);
-        }
+            await AdmissionLock.TakeAsync(db, cancellationToken);
+            var batch = new JobBatch { OwnerId = ownerId, Kind = kind, Title = PromptText.Shorten(title, JobBatch.MaxTitleLength), CreatedAt = time.GetUtcNow() };
+            var (jobs, admission) = await AddAsync(db, ownerId, batch, drafts, cancellationToken);
+            if (admission.Admitted)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
 
-        return (batch, jobs, admission);
+            return (batch, jobs, admission);
+        }, cancellationToken);
     }
 
     private async Task<(IReadOnlyList<Job> Jobs, Admission Admission)> AddAsync(

@@ -86,33 +86,34 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
         CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var moved = new List<JobFacts>();
         using (await writes.EnterAsync(cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var jobId in jobIds)
+            return await db.InTransactionAsync<IReadOnlyList<JobFacts>>(async transaction =>
             {
-                if (await MoveAsync(db, jobId, transition, set, where, now, cancellationToken) is not { } facts)
+                var moved = new List<JobFacts>();
+                foreach (var jobId in jobIds)
                 {
-                    continue;
+                    if (await MoveAsync(db, jobId, transition, set, where, now, cancellationToken) is not { } facts)
+                    {
+                        continue;
+                    }
+
+                    if (inTransaction is not null)
+                    {
+                        await inTransaction(db, facts);
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+
+                    await BookAsync(db, jobId, transition.Books, cancellationToken);
+                    db.PublishOnCommit(new JobEvent(facts.Id, facts.OwnerId, facts.ModelId, transition.To, now, message, facts.Visibility == JobVisibility.Team));
+                    moved.Add(facts);
                 }
 
-                if (inTransaction is not null)
-                {
-                    await inTransaction(db, facts);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-
-                await BookAsync(db, jobId, transition.Books, cancellationToken);
-                db.PublishOnCommit(new JobEvent(facts.Id, facts.OwnerId, facts.ModelId, transition.To, now, message, facts.Visibility == JobVisibility.Team));
-                moved.Add(facts);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return moved;
+            }, cancellationToken);
         }
-
-        return moved;
     }
 
     /// <summary>

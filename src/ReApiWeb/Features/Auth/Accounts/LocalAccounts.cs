@@ -50,42 +50,46 @@ public sealed partial class LocalAccounts(
         var address = NormalizeEmail(email) ?? throw new ArgumentException("Enter the person's e-mail address.", nameof(email));
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == address, cancellationToken);
-        if (user is { PasswordHash: not null } or { Subject: not null })
+        return await db.InTransactionAsync(async transaction =>
         {
-            throw new InvalidOperationException($"{address} already has an account{(user.Subject is null ? "; reset their password instead" : " (they sign in with SSO)")}.");
-        }
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Email == address, cancellationToken);
+            if (user is { PasswordHash: not null } or { Subject: not null })
+            {
+                throw new InvalidOperationException($"{address} already has an account{(user.Subject is null ? "; reset their password instead" : " (they sign in with SSO)")}.");
+            }
 
-        if (user is null)
-        {
-            user = new User { Email = address, DisplayName = CleanName(name) ?? address.Split('@')[0], CreatedAt = now };
-            db.Users.Add(user);
-        }
+            if (user is null)
+            {
+                user = new User { Email = address, DisplayName = CleanName(name) ?? address.Split('@')[0], CreatedAt = now };
+                db.Users.Add(user);
+            }
 
-        var secret = await NewLinkAsync(db, user.Id, AccountLinkKind.Invite, options.Value.InviteLifetime, admin, cancellationToken);
-        await audit.AddAdminChangeAsync(db, admin, "person.invite", $"{address} invited (the link works once, until {(now + options.Value.InviteLifetime):yyyy-MM-dd HH:mm} UTC)", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return InvitePath + secret;
+            var secret = await NewLinkAsync(db, user.Id, AccountLinkKind.Invite, options.Value.InviteLifetime, admin, cancellationToken);
+            await audit.AddAdminChangeAsync(db, admin, "person.invite", $"{address} invited (the link works once, until {(now + options.Value.InviteLifetime):yyyy-MM-dd HH:mm} UTC)", cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return InvitePath + secret;
+        }, cancellationToken);
     }
 
     /// <summary>Makes a password reset link for a person who signs in with a password; returns its path.</summary>
     public async Task<string> ResetAsync(Guid userId, Actor admin, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
-        if (user.Subject is not null && user.PasswordHash is null)
+        return await db.InTransactionAsync(async transaction =>
         {
-            throw new InvalidOperationException($"{user.Email} signs in with SSO and has no password here.");
-        }
+            var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
+            if (user.Subject is not null && user.PasswordHash is null)
+            {
+                throw new InvalidOperationException($"{user.Email} signs in with SSO and has no password here.");
+            }
 
-        var secret = await NewLinkAsync(db, user.Id, AccountLinkKind.PasswordReset, options.Value.PasswordResetLifetime, admin, cancellationToken);
-        await audit.AddAdminChangeAsync(db, admin, "person.reset", $"Password reset link made for {user.Email} (it works once, until {(time.GetUtcNow() + options.Value.PasswordResetLifetime):yyyy-MM-dd HH:mm} UTC)", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ResetPath + secret;
+            var secret = await NewLinkAsync(db, user.Id, AccountLinkKind.PasswordReset, options.Value.PasswordResetLifetime, admin, cancellationToken);
+            await audit.AddAdminChangeAsync(db, admin, "person.reset", $"Password reset link made for {user.Email} (it works once, until {(time.GetUtcNow() + options.Value.PasswordResetLifetime):yyyy-MM-dd HH:mm} UTC)", cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return ResetPath + secret;
+        }, cancellationToken);
     }
 
     /// <summary>The link's purpose and person while it can still be used; null when it is unknown, used, expired or its person disabled.</summary>
@@ -121,38 +125,40 @@ public sealed partial class LocalAccounts(
         var hash = Secrets.Hash(secret);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // Used once: only the request that marks it used goes on.
-        var link = await db.AccountLinks.Include(l => l.User)
-            .SingleOrDefaultAsync(l => l.SecretHash == hash && l.Kind == kind && l.UsedAt == null && l.ExpiresAt > now, cancellationToken);
-        if (link?.User is not { IsDisabled: false } user
-            || await db.AccountLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), cancellationToken) != 1)
+        return await db.InTransactionAsync<(User? User, AccountProblem? Problem)>(async transaction =>
         {
-            return (null, AccountProblem.LinkInvalid);
-        }
 
-        user.PasswordHash = hasher.HashPassword(user, password!);
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
-        user.LastSignInAt = now;
-        if (displayName is not null)
-        {
-            user.DisplayName = displayName;
-        }
+            // Used once: only the request that marks it used goes on.
+            var link = await db.AccountLinks.Include(l => l.User)
+                .SingleOrDefaultAsync(l => l.SecretHash == hash && l.Kind == kind && l.UsedAt == null && l.ExpiresAt > now, cancellationToken);
+            if (link?.User is not { IsDisabled: false } user
+                || await db.AccountLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), cancellationToken) != 1)
+            {
+                return (null, AccountProblem.LinkInvalid);
+            }
 
-        audit.Add(db, new Actor(user.Id, user.DisplayName, address), kind == AccountLinkKind.Invite ? "person.joined" : "person.password",
-            kind == AccountLinkKind.Invite ? $"{user.Email} accepted the invitation and chose a password" : $"{user.Email} chose a new password with a reset link");
-        await db.SaveChangesAsync(cancellationToken);
-        if (kind == AccountLinkKind.PasswordReset)
-        {
-            await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
-        }
+            user.PasswordHash = hasher.HashPassword(user, password!);
+            user.FailedSignIns = 0;
+            user.LockedUntil = null;
+            user.LastSignInAt = now;
+            if (displayName is not null)
+            {
+                user.DisplayName = displayName;
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        bus.Publish(new AccessChanged(user.Id));
-        LogRedeemed(user.Id, kind);
-        return (user, null);
+            audit.Add(db, new Actor(user.Id, user.DisplayName, address), kind == AccountLinkKind.Invite ? "person.joined" : "person.password",
+                kind == AccountLinkKind.Invite ? $"{user.Email} accepted the invitation and chose a password" : $"{user.Email} chose a new password with a reset link");
+            await db.SaveChangesAsync(cancellationToken);
+            if (kind == AccountLinkKind.PasswordReset)
+            {
+                await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            bus.Publish(new AccessChanged(user.Id));
+            LogRedeemed(user.Id, kind);
+            return (user, null);
+        }, cancellationToken);
     }
 
     /// <summary>Changes a person's own password after checking the current one; their other sessions end.</summary>

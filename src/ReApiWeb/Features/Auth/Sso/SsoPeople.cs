@@ -40,67 +40,69 @@ public sealed partial class SsoPeople(
     {
         using var turn = await writes.EnterAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Subject == identity.Subject, cancellationToken);
-        var name = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
-        string? linkRefusal = null;
-        if (user is null && identity.Email is { } email
-            && await db.Users.SingleOrDefaultAsync(u => u.Email == email && u.Subject == null, cancellationToken) is { } existing)
+        return await db.InTransactionAsync(async transaction =>
         {
-            linkRefusal = WhyNotLink(identity, existing);
-            user = linkRefusal is null ? existing : null;
-        }
-
-        SsoRefusal? refusal = !identity.IsAllowed(Oidc) ? SsoRefusal.NotAllowed
-            : linkRefusal is not null ? SsoRefusal.AccountExists
-            : user?.IsDisabled == true ? SsoRefusal.Disabled
-            : null;
-        if (refusal is { } reason)
-        {
-            audit.Add(db, user?.Id, name, address, signIn ? "signin.refused" : "session.ended", reason switch
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Subject == identity.Subject, cancellationToken);
+            var name = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
+            string? linkRefusal = null;
+            if (user is null && identity.Email is { } email
+                && await db.Users.SingleOrDefaultAsync(u => u.Email == email && u.Subject == null, cancellationToken) is { } existing)
             {
-                SsoRefusal.NotAllowed => $"{identity.Email ?? identity.Subject} is in none of the allowed groups ({string.Join(", ", Oidc.AllowedGroups)}); the provider sent: {Describe(identity.Groups)}",
-                SsoRefusal.AccountExists => $"{identity.Email} (subject {Truncate(identity.Subject, 100)}) was not linked to the existing account with that e-mail: {linkRefusal}",
-                _ => $"{identity.Email ?? identity.Subject} was disabled by an admin",
-            });
+                linkRefusal = WhyNotLink(identity, existing);
+                user = linkRefusal is null ? existing : null;
+            }
+
+            SsoRefusal? refusal = !identity.IsAllowed(Oidc) ? SsoRefusal.NotAllowed
+                : linkRefusal is not null ? SsoRefusal.AccountExists
+                : user?.IsDisabled == true ? SsoRefusal.Disabled
+                : null;
+            if (refusal is { } reason)
+            {
+                audit.Add(db, user?.Id, name, address, signIn ? "signin.refused" : "session.ended", reason switch
+                {
+                    SsoRefusal.NotAllowed => $"{identity.Email ?? identity.Subject} is in none of the allowed groups ({string.Join(", ", Oidc.AllowedGroups)}); the provider sent: {Describe(identity.Groups)}",
+                    SsoRefusal.AccountExists => $"{identity.Email} (subject {Truncate(identity.Subject, 100)}) was not linked to the existing account with that e-mail: {linkRefusal}",
+                    _ => $"{identity.Email ?? identity.Subject} was disabled by an admin",
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                LogRefused(identity.Subject, reason);
+                if (user is not null)
+                {
+                    bus.Publish(new AccessChanged(user.Id));
+                }
+
+                return new SsoVerdict(null, reason);
+            }
+
+            var now = time.GetUtcNow();
+            if (user is null)
+            {
+                user = new User { Email = "", DisplayName = "", CreatedAt = now };
+                db.Users.Add(user);
+            }
+
+            user.Subject = identity.Subject;
+            user.DisplayName = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
+            user.Email = await FreeEmailAsync(db, user, identity, cancellationToken);
+            var rightsChanged = user.IsProviderAdmin != identity.IsAdmin(Oidc);
+            user.IsProviderAdmin = identity.IsAdmin(Oidc);
+            if (signIn)
+            {
+                user.LastSignInAt = now;
+                audit.Add(db, new Actor(user.Id, user.DisplayName, address), "signin", $"{user.Email} signed in with SSO{(user.IsProviderAdmin ? " (admin by the provider)" : "")}");
+            }
+
+            await SyncGroupsAsync(db, user, identity.Groups, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            LogRefused(identity.Subject, reason);
-            if (user is not null)
+            if (rightsChanged)
             {
                 bus.Publish(new AccessChanged(user.Id));
             }
 
-            return new SsoVerdict(null, reason);
-        }
-
-        var now = time.GetUtcNow();
-        if (user is null)
-        {
-            user = new User { Email = "", DisplayName = "", CreatedAt = now };
-            db.Users.Add(user);
-        }
-
-        user.Subject = identity.Subject;
-        user.DisplayName = Truncate(identity.Name ?? identity.Email ?? identity.Subject, 200);
-        user.Email = await FreeEmailAsync(db, user, identity, cancellationToken);
-        var rightsChanged = user.IsProviderAdmin != identity.IsAdmin(Oidc);
-        user.IsProviderAdmin = identity.IsAdmin(Oidc);
-        if (signIn)
-        {
-            user.LastSignInAt = now;
-            audit.Add(db, new Actor(user.Id, user.DisplayName, address), "signin", $"{user.Email} signed in with SSO{(user.IsProviderAdmin ? " (admin by the provider)" : "")}");
-        }
-
-        await SyncGroupsAsync(db, user, identity.Groups, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (rightsChanged)
-        {
-            bus.Publish(new AccessChanged(user.Id));
-        }
-
-        return new SsoVerdict(user, null);
+            return new SsoVerdict(user, null);
+        }, cancellationToken);
     }
 
     /// <summary>Records a sign-in through the provider that failed before the person was known.</summary>
