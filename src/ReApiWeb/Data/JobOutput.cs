@@ -42,4 +42,10 @@ public sealed class JobOutput
 
     /// <summary>When the archived copy was deleted to keep the archive under its size limit; it is not copied again.</summary>
     public DateTimeOffset? EvictedAt { get; set; }
+
+    /// <summary>The instance copying it now, so no other instance fetches it at the same time (see <see cref="ArchiveClaimedUntil"/>).</summary>
+    public Guid? ArchiveClaimedBy { get; set; }
+
+    /// <summary>Until when the claim holds; past it (the instance died mid-copy) another instance may take the output over.</summary>
+    public DateTimeOffset? ArchiveClaimedUntil { get; set; }
 }

@@ -37,7 +37,7 @@ public static class JobsExtensions
         services.AddSingleton<JobsHubConnections>();
         services.AddHostedService(sp => sp.GetRequiredService<JobsHubConnections>());
         services.AddSingleton<OutboundAddressPolicy>();
-        services.AddHttpClient(OutputArchiver.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(5))
+        services.AddHttpClient(OutputArchiver.HttpClientName, http => http.Timeout = OutputArchiver.DownloadTimeout)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 ConnectCallback = sp.GetRequiredService<OutboundAddressPolicy>().ConnectAsync,

@@ -12,7 +12,8 @@ namespace ReApiWeb.Features.Jobs;
 /// Copies every output into the app's storage as soon as a job completes, because upstream URLs may expire.
 /// Failed downloads are retried with backoff and the reason is kept on the output; nothing is dropped silently.
 /// Each archived output gets its gallery preview (<see cref="Thumbnails"/>) right after; outputs archived before
-/// previews existed get theirs when the app starts.
+/// previews existed get theirs when the app starts. An output is claimed in its row before it is fetched, so two
+/// instances (a leader and the one taking over from it) never fetch or write the same output at once.
 /// </summary>
 public sealed partial class OutputArchiver(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -22,10 +23,17 @@ public sealed partial class OutputArchiver(
     IOptions<StorageOptions> storage,
     TimeProvider time,
     ILeadership leadership,
+    InstanceRegistry instance,
     ILogger<OutputArchiver> logger) : LeaderService(leadership)
 {
     public const string HttpClientName = "outputs";
     public const int MaxAttempts = 5;
+
+    /// <summary>How long one download may take.</summary>
+    public static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a claim holds: longer than any download and preview, so only a dead instance's claim runs out.</summary>
+    public static readonly TimeSpan ClaimLifetime = 2 * DownloadTimeout;
 
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
 
@@ -85,12 +93,28 @@ public sealed partial class OutputArchiver(
     private async Task ArchiveAsync(Guid outputId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var claimedUntil = now + ClaimLifetime;
+        var claimed = await db.JobOutputs
+            .Where(o => o.Id == outputId && (o.StoragePath == null || o.ThumbnailPath == null)
+                && (o.ArchiveClaimedUntil == null || o.ArchiveClaimedUntil < now || o.ArchiveClaimedBy == instance.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, instance.Id).SetProperty(o => o.ArchiveClaimedUntil, claimedUntil), cancellationToken);
         var output = await db.JobOutputs.SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
         if (output is null || (output.StoragePath is not null && output.ThumbnailPath is not null))
         {
             return;
         }
 
+        if (claimed == 0)
+        {
+            // Another instance is copying it; should it die doing so, its claim runs out and this one tries then.
+            LogClaimedElsewhere(output.JobId, output.Index, output.ArchiveClaimedBy);
+            RetryLater(outputId, (output.ArchiveClaimedUntil ?? now) - now + TimeSpan.FromSeconds(1), cancellationToken);
+            return;
+        }
+
+        output.ArchiveClaimedBy = null;
+        output.ArchiveClaimedUntil = null;
         if (output.StoragePath is not null)
         {
             output.ThumbnailPath = await thumbnails.MakeAsync(output.StoragePath, output.Kind, cancellationToken);
@@ -161,7 +185,8 @@ public sealed partial class OutputArchiver(
 
     /// <summary>
     /// Keeps the archive under <see cref="StorageOptions.MaxArchiveBytes"/> by removing the oldest archived copies.
-    /// Only this single reader writes the archive, so the sum cannot race with another archiving.
+    /// Only the leader archives, one output at a time, so the sum races with another archiving only while a new leader
+    /// takes over from one still finishing a copy (the archive then exceeds its limit by that copy at most, until the next).
     /// </summary>
     private async Task MakeRoomAsync(AppDbContext db, Guid incomingId, long incomingBytes, CancellationToken cancellationToken)
     {
@@ -216,6 +241,9 @@ public sealed partial class OutputArchiver(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} could not be recorded (attempt {Attempt}): the disk is full")]
     private partial void LogDiskFull(Guid outputId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Output {Index} of job {JobId} is being copied by instance {Instance}; it is left to it")]
+    private partial void LogClaimedElsewhere(Guid jobId, int index, Guid? instance);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} failed unexpectedly")]
     private partial void LogArchiveCrashed(Exception exception, Guid outputId);

@@ -497,6 +497,12 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.Property<int>("ArchiveAttempts")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ArchiveClaimedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ArchiveClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ArchiveError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

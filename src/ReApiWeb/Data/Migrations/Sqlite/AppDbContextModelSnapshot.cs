@@ -487,6 +487,12 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<int>("ArchiveAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ArchiveClaimedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ArchiveClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ArchiveError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
