@@ -84,17 +84,21 @@ public static class SandboxEndpoints
                 return Results.Empty;
             }
 
-            return error is not null
-                ? Error(error)
-                : Results.Json(new JsonObject
-                {
-                    ["id"] = task!.Id,
-                    ["model"] = task.Model.Id,
-                    ["status"] = "processing",
-                    ["created_at"] = task.CreatedAt.ToUnixTimeSeconds(),
-                    ["output"] = null,
-                    ["error"] = null,
-                });
+            if (error is not null)
+            {
+                return Error(error);
+            }
+
+            var answer = Results.Json(new JsonObject
+            {
+                ["id"] = task!.Id,
+                ["model"] = task.Model.Id,
+                ["status"] = "processing",
+                ["created_at"] = task.CreatedAt.ToUnixTimeSeconds(),
+                ["output"] = null,
+                ["error"] = null,
+            });
+            return state.Chance(options.Faults.SubmitSlowRate) ? new LateResult(options.Faults.SlowAnswerDelay, answer) : answer;
         });
     }
 

@@ -77,10 +77,13 @@ public sealed class SandboxFaults
     /// <summary>Polls whose connection is dropped without an answer.</summary>
     public double PollResetRate { get; set; }
 
-    /// <summary>Polls answered only after <see cref="SlowAnswerDelay"/>, so a client's timeout fires first.</summary>
+    /// <summary>Polls answered only after <see cref="SlowAnswerDelay"/>, so a client's timeout may fire first.</summary>
     public double PollSlowRate { get; set; }
 
     public TimeSpan SlowAnswerDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Submissions that create (and charge) the task and answer only after <see cref="SlowAnswerDelay"/>.</summary>
+    public double SubmitSlowRate { get; set; }
 
     /// <summary>Submissions that create (and charge) the task, then drop the connection without answering.</summary>
     public double SubmitResetAfterCreateRate { get; set; }

@@ -184,7 +184,7 @@ public sealed class ReApiClientTests
 
     private sealed class RotatingGate(RotatingSource source) : IUpstreamRateGate
     {
-        public int Available => 10;
+        public ValueTask<int> AvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(10);
 
         public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
         {
@@ -212,7 +212,7 @@ public sealed class ReApiClientTests
     {
         public List<TimeSpan> Pauses { get; } = [];
 
-        public int Available => 10;
+        public ValueTask<int> AvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(10);
 
         public int Acquired { get; private set; }
 

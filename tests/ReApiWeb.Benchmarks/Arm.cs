@@ -31,15 +31,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
 
     public async Task<ArmResult> RunAsync(IReadOnlyList<TimeSpan> arrivals)
     {
-        await using var sandbox = await SandboxServer.StartAsync(o =>
-        {
-            o.ApiKeys.AddRange(Keys);
-            o.StartingBalance = long.MaxValue / 2;
-            o.RequestsPerSecond = options.RequestsPerSecond;
-            o.RecordRequests = true;
-            o.Seed = options.Seed;
-            o.DurationSampler = (_, random) => TimeSpan.FromSeconds(options.MedianSeconds * Math.Exp(options.Sigma * Gaussian(random)));
-        });
+        await using var sandbox = await StartSandboxAsync(options, Keys);
         using var stop = new CancellationTokenSource();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var following = StartFollowing(http, [.. Keys.Select(key => new FixedConnectionSource(new ReApiConnection(sandbox.BaseUri, key)))], stop.Token);
@@ -68,6 +60,17 @@ public abstract class Arm(BenchmarkOptions options, string name)
         await following;
         return Measure(sandbox.State, arrivals.Count);
     }
+
+    /// <summary>A sandbox for the benchmark's load: the accounts of <paramref name="keys"/>, its limit, durations log-normal, every request recorded.</summary>
+    internal static Task<SandboxServer> StartSandboxAsync(BenchmarkOptions options, IEnumerable<string> keys) => SandboxServer.StartAsync(o =>
+    {
+        o.ApiKeys.AddRange(keys);
+        o.StartingBalance = long.MaxValue / 2;
+        o.RequestsPerSecond = options.RequestsPerSecond;
+        o.RecordRequests = true;
+        o.Seed = options.Seed;
+        o.DurationSampler = (_, random) => TimeSpan.FromSeconds(options.MedianSeconds * Math.Exp(options.Sigma * Gaussian(random)));
+    });
 
     /// <summary>Starts following tasks, one connection per account; the returned task ends when <paramref name="stop"/> fires.</summary>
     protected abstract Task StartFollowing(HttpClient http, IReadOnlyList<IReApiConnectionSource> connections, CancellationToken stop);
@@ -122,7 +125,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
             arrivals - _submitted);
     }
 
-    private static int MaxInSlidingSecond(IReadOnlyList<DateTimeOffset> log)
+    internal static int MaxInSlidingSecond(IReadOnlyList<DateTimeOffset> log)
     {
         var max = 0;
         var start = 0;
@@ -153,7 +156,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
     /// <summary>A gate that lets everything through at once: the baseline has no budget of its own.</summary>
     protected sealed class NoGate : IUpstreamRateGate
     {
-        public int Available => int.MaxValue;
+        public ValueTask<int> AvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(int.MaxValue);
 
         public ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

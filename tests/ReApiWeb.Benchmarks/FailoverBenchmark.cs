@@ -35,74 +35,38 @@ internal static class FailoverBenchmark
             o.Durations[OutputKind.Image] = TimeSpan.FromHours(1); // in flight for the whole run
         });
         await using var database = await PostgresDatabase.CreateAsync(server);
-        var shared = Directory.CreateTempSubdirectory("reapiweb-failover").FullName;
-        var settings = new Dictionary<string, string>
+        using var cluster = new AppCluster(dll, 3, database.ConnectionString, redis, sandbox.BaseUri, Key);
+        var instances = cluster.Instances;
+        await cluster.StartAsync();
+        var tasks = await FollowTasksAsync(sandbox, database.ConnectionString, 6);
+        Console.WriteLine($"Failover benchmark: 3 published instances on PostgreSQL and Redis, {tasks} tasks in flight on the sandbox (polled about every 1.5 s each), the leader killed {kills} times.");
+        await UntilAsync(() => sandbox.State.RequestLogOf(Key).Count > 20, TimeSpan.FromSeconds(60));
+
+        var takeovers = new List<double>();
+        var nextPolls = new List<double>();
+        for (var k = 0; k < kills; k++)
         {
-            ["Database__Provider"] = "Postgres",
-            ["ConnectionStrings__Default"] = database.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis,
-            ["Sandbox__Enabled"] = "false",
-            ["ReApi__Accounts__0__Name"] = "Team",
-            ["ReApi__Accounts__0__BaseUrl"] = sandbox.BaseUri.AbsoluteUri,
-            ["ReApi__Accounts__0__ApiKey"] = Key,
-            ["DataProtection__KeyRingDirectory"] = Path.Combine(shared, "keys"),
-            ["Storage__OutputsDirectory"] = Path.Combine(shared, "outputs"),
-            ["Media__UploadsDirectory"] = Path.Combine(shared, "uploads"),
-            ["Logging__LogLevel__ReApiWeb.Features.Cluster"] = "Information",
-        };
+            var leader = await LeaderAsync(instances);
+            var killedAt = DateTimeOffset.UtcNow;
+            leader.Kill();
 
-        var instances = Enumerable.Range(1, 3).Select(i => new Instance(dll, Path.Combine(shared, $"instance{i}"), $"http://127.0.0.1:{CircuitBenchmark.FreePort()}", settings)).ToList();
-        try
-        {
-            foreach (var instance in instances)
-            {
-                instance.Start();
-            }
+            // A poll the old leader sent just before it died may still be counted on arrival: a margin of 50 ms.
+            await UntilAsync(() => instances.Any(i => i != leader && i.LeadsSince > killedAt), TimeSpan.FromSeconds(60));
+            var newLeader = instances.Single(i => i != leader && i.LeadsSince > killedAt);
+            await UntilAsync(() => sandbox.State.RequestLogOf(Key).Any(t => t > killedAt.AddMilliseconds(50)), TimeSpan.FromSeconds(60));
+            var firstPoll = sandbox.State.RequestLogOf(Key).First(t => t > killedAt.AddMilliseconds(50));
+            takeovers.Add((newLeader.LeadsSince!.Value - killedAt).TotalMilliseconds);
+            nextPolls.Add((firstPoll - killedAt).TotalMilliseconds);
+            Console.WriteLine($"  kill {k + 1}: lease taken after {takeovers[^1]:0} ms, next poll after {nextPolls[^1]:0} ms");
 
-            foreach (var instance in instances)
-            {
-                await CircuitBenchmark.WaitForHealthAsync(instance.BaseUrl);
-            }
-
-            var tasks = await FollowTasksAsync(sandbox, database.ConnectionString, 6);
-            Console.WriteLine($"Failover benchmark: 3 published instances on PostgreSQL and Redis, {tasks} tasks in flight on the sandbox (polled about every 1.5 s each), the leader killed {kills} times.");
-            await UntilAsync(() => sandbox.State.RequestLogOf(Key).Count > 20, TimeSpan.FromSeconds(60));
-
-            var takeovers = new List<double>();
-            var nextPolls = new List<double>();
-            for (var k = 0; k < kills; k++)
-            {
-                var leader = await LeaderAsync(instances);
-                var killedAt = DateTimeOffset.UtcNow;
-                leader.Kill();
-
-                // A poll the old leader sent just before it died may still be counted on arrival: a margin of 50 ms.
-                await UntilAsync(() => instances.Any(i => i != leader && i.LeadsSince > killedAt), TimeSpan.FromSeconds(60));
-                var newLeader = instances.Single(i => i != leader && i.LeadsSince > killedAt);
-                await UntilAsync(() => sandbox.State.RequestLogOf(Key).Any(t => t > killedAt.AddMilliseconds(50)), TimeSpan.FromSeconds(60));
-                var firstPoll = sandbox.State.RequestLogOf(Key).First(t => t > killedAt.AddMilliseconds(50));
-                takeovers.Add((newLeader.LeadsSince!.Value - killedAt).TotalMilliseconds);
-                nextPolls.Add((firstPoll - killedAt).TotalMilliseconds);
-                Console.WriteLine($"  kill {k + 1}: lease taken after {takeovers[^1]:0} ms, next poll after {nextPolls[^1]:0} ms");
-
-                leader.Start();
-                await CircuitBenchmark.WaitForHealthAsync(leader.BaseUrl);
-                await Task.Delay(TimeSpan.FromSeconds(2)); // let the restarted instance settle as a follower
-            }
-
-            Console.WriteLine($"Lease taken by another instance after the kill: p50 {Percentile(takeovers, 0.5):0} ms, max {takeovers.Max():0} ms");
-            Console.WriteLine($"Next poll reaching reAPI after the kill:       p50 {Percentile(nextPolls, 0.5):0} ms, max {nextPolls.Max():0} ms");
-            return 0;
+            leader.Start();
+            await CircuitBenchmark.WaitForHealthAsync(leader.BaseUrl);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // let the restarted instance settle as a follower
         }
-        finally
-        {
-            foreach (var instance in instances)
-            {
-                instance.Kill();
-            }
 
-            Directory.Delete(shared, recursive: true);
-        }
+        Console.WriteLine($"Lease taken by another instance after the kill: p50 {Percentile(takeovers, 0.5):0} ms, max {takeovers.Max():0} ms");
+        Console.WriteLine($"Next poll reaching reAPI after the kill:       p50 {Percentile(nextPolls, 0.5):0} ms, max {nextPolls.Max():0} ms");
+        return 0;
     }
 
     /// <summary>Tasks made on the sandbox directly and recorded as jobs in flight, so the leader polls them (none finishes).</summary>
@@ -137,13 +101,13 @@ internal static class FailoverBenchmark
         return count;
     }
 
-    private static async Task<Instance> LeaderAsync(IReadOnlyList<Instance> instances)
+    private static async Task<AppCluster.Instance> LeaderAsync(IReadOnlyList<AppCluster.Instance> instances)
     {
         await UntilAsync(() => instances.Count(i => i.Running && i.LeadsSince is not null && i.LeadsSince > i.StartedAt) >= 1, TimeSpan.FromSeconds(60));
         return instances.Where(i => i.Running && i.LeadsSince > i.StartedAt).OrderByDescending(i => i.LeadsSince).First();
     }
 
-    private static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
+    internal static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (!condition())
@@ -163,42 +127,6 @@ internal static class FailoverBenchmark
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
     }
 
-    private static string? Value(string[] args, string name) =>
+    internal static string? Value(string[] args, string name) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-    /// <summary>One app process, restartable on the same address and data folder; it notes when it says it leads.</summary>
-    private sealed class Instance(string dll, string data, string baseUrl, IReadOnlyDictionary<string, string> settings)
-    {
-        private Process? _process;
-
-        public string BaseUrl => baseUrl;
-
-        public DateTimeOffset StartedAt { get; private set; }
-
-        public DateTimeOffset? LeadsSince { get; private set; }
-
-        public bool Running => _process is { HasExited: false };
-
-        public void Start()
-        {
-            Directory.CreateDirectory(data);
-            (StartedAt, LeadsSince) = (DateTimeOffset.UtcNow, null);
-            _process = CircuitBenchmark.StartApp(dll, data, baseUrl, settings, line =>
-            {
-                if (line.Contains("This instance now leads", StringComparison.Ordinal))
-                {
-                    LeadsSince = DateTimeOffset.UtcNow;
-                }
-            });
-        }
-
-        public void Kill()
-        {
-            if (Running)
-            {
-                _process!.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-        }
-    }
 }

@@ -45,6 +45,12 @@ if (args.Contains("--failover"))
     return await FailoverBenchmark.RunAsync(args);
 }
 
+// With --cluster-scheduler: the poll schedule's delays with jobs sent through 1 instance, then 3 (ClusterSchedulerBenchmark).
+if (args.Contains("--cluster-scheduler"))
+{
+    return await ClusterSchedulerBenchmark.RunAsync(args);
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {

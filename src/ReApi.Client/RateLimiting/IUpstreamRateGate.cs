@@ -17,8 +17,8 @@ public interface IUpstreamRateGate
     /// <summary>Waits for a slot and takes it.</summary>
     ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken);
 
-    /// <summary>Slots that could be granted right now (0 while paused).</summary>
-    int Available { get; }
+    /// <summary>Slots that could be granted right now (0 while paused); asks the shared store where there is one.</summary>
+    ValueTask<int> AvailableAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops handing out slots for <paramref name="duration"/> (reAPI answered 429 with Retry-After).</summary>
     void Pause(TimeSpan duration);

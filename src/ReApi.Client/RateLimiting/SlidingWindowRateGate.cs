@@ -37,16 +37,13 @@ public sealed class SlidingWindowRateGate : IUpstreamRateGate
         }
     }
 
-    public int Available
+    public ValueTask<int> AvailableAsync(CancellationToken cancellationToken)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                var now = _time.GetUtcNow();
-                Trim(now);
-                return _pausedUntil > now ? 0 : _limit - _granted.Count;
-            }
+            var now = _time.GetUtcNow();
+            Trim(now);
+            return ValueTask.FromResult(_pausedUntil > now ? 0 : _limit - _granted.Count);
         }
     }
 

@@ -68,11 +68,11 @@ public sealed class SlidingWindowRateGateTests
         var gate = new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), _time);
         await gate.AcquireAsync(UpstreamCallKind.Poll, TestContext.Current.CancellationToken);
         await gate.AcquireAsync(UpstreamCallKind.Submit, TestContext.Current.CancellationToken);
-        Assert.Equal(8, gate.Available);
+        Assert.Equal(8, await gate.AvailableAsync(TestContext.Current.CancellationToken));
 
         gate.Pause(TimeSpan.FromSeconds(1));
-        Assert.Equal(0, gate.Available);
+        Assert.Equal(0, await gate.AvailableAsync(TestContext.Current.CancellationToken));
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(10, gate.Available);
+        Assert.Equal(10, await gate.AvailableAsync(TestContext.Current.CancellationToken));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Tests.Infrastructure;
@@ -19,6 +20,7 @@ public sealed class SettingsTests
         settings["Media:UploadsDirectory"] = Path.Combine(data, "uploads");
         settings["DataProtection:KeyRingDirectory"] = Path.Combine(data, "keys");
         settings["Sandbox:SelfUrl"] = "";
+        settings["Sandbox:StateFile"] = Path.Combine(data, "sandbox-state.json");
 
         await using var app = TestApp.Start(data, settings);
         using var client = app.AnonymousClient();
@@ -70,6 +72,96 @@ public sealed class SettingsTests
             string.Join("\n", Flatten(error).Select(e => e.Message)),
             StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// appsettings.example.json documents every option: each of its settings is read by an option (none is stale, none
+    /// misspelt), and each option of every section is in it.
+    /// </summary>
+    [Fact]
+    public void The_example_settings_name_every_option_and_nothing_else()
+    {
+        // The embedded sandbox reads the Sandbox section too.
+        var sections = typeof(Program).Assembly.GetTypes().Concat(typeof(ReApi.Sandbox.SandboxOptions).Assembly.GetTypes())
+            .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
+            .Where(t => t.Field is { IsLiteral: true })
+            .ToLookup(t => (string)t.Field!.GetRawConstantValue()!, t => t.Type, StringComparer.OrdinalIgnoreCase);
+        string[] framework = ["ConnectionStrings", "Logging", "AllowedHosts"];
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(TestApp.RepositoryRoot(), "appsettings.example.json")).Build();
+
+        var stale = new List<string>();
+        foreach (var (key, _) in example.AsEnumerable())
+        {
+            var path = key.Split(':');
+            if (framework.Contains(path[0], StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!sections[path[0]].Any(type => Binds(type, path[1..])))
+            {
+                stale.Add(key);
+            }
+        }
+
+        var undocumented = sections.SelectMany(s => s.SelectMany(type => Options(type, s.Key)))
+            .Where(key => !example.AsEnumerable().Any(pair => pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase) || pair.Key.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        Assert.True(stale.Count == 0, $"Settings no option reads: {string.Join(", ", stale)}");
+        Assert.True(undocumented.Count == 0, $"Options missing from appsettings.example.json: {string.Join(", ", undocumented)}");
+    }
+
+    /// <summary>Whether the setting at <paramref name="path"/> (below the section) is a property of <paramref name="type"/>, an item of one of its lists or a key of one of its maps.</summary>
+    private static bool Binds(Type type, ReadOnlySpan<string> path)
+    {
+        if (path.IsEmpty)
+        {
+            return true;
+        }
+
+        if (Element(type) is { } element)
+        {
+            return Binds(element, path[1..]);
+        }
+
+        var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        return property is not null && (Bindable(property) || IsSection(property.PropertyType)) && Binds(property.PropertyType, path[1..]);
+    }
+
+    /// <summary>A property configuration can set: settable, or a list or map it fills (not a value worked out from others); never a delegate.</summary>
+    private static bool Bindable(PropertyInfo property) =>
+        !property.PropertyType.IsSubclassOf(typeof(Delegate))
+        && (property.CanWrite || typeof(System.Collections.IList).IsAssignableFrom(property.PropertyType) || typeof(System.Collections.IDictionary).IsAssignableFrom(property.PropertyType));
+
+    /// <summary>The settings an options type reads, as keys (a list's or map's items are named by the list).</summary>
+    private static IEnumerable<string> Options(Type type, string prefix)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var key = $"{prefix}:{property.Name}";
+            if (IsSection(property.PropertyType))
+            {
+                foreach (var nested in Options(property.PropertyType, key))
+                {
+                    yield return nested;
+                }
+            }
+            else if (Bindable(property))
+            {
+                yield return key;
+            }
+        }
+    }
+
+    private static bool IsSection(Type type) =>
+        type.IsClass && type != typeof(string) && Element(type) is null && type.Namespace?.StartsWith("ReApi", StringComparison.Ordinal) == true;
+
+    /// <summary>The item type of a list, array or map (a map's items are named by their key), or null.</summary>
+    private static Type? Element(Type type) =>
+        type == typeof(string) ? null
+        : type.IsArray ? type.GetElementType()
+        : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)) is { } enumerable
+            ? enumerable.GetGenericArguments()[0] is { IsGenericType: true } pair && pair.GetGenericTypeDefinition() == typeof(KeyValuePair<,>) ? pair.GetGenericArguments()[1] : enumerable.GetGenericArguments()[0]
+            : null;
 
     private static IEnumerable<Exception> Flatten(Exception e) =>
         e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : e.InnerException is { } inner ? [e, .. Flatten(inner)] : [e];

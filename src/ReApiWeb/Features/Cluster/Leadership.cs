@@ -35,8 +35,12 @@ public abstract class LeaderService(ILeadership leadership) : BackgroundService
 {
     protected ILeadership Leadership => leadership;
 
+    /// <summary>Cancelled only when the app stops: for work that, once begun, must finish even if the term ends first.</summary>
+    protected CancellationToken Stopping { get; private set; }
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Stopping = stoppingToken;
         while (!stoppingToken.IsCancellationRequested)
         {
             CancellationToken term;

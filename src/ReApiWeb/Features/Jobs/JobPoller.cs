@@ -101,16 +101,27 @@ public sealed partial class JobPoller(
         }
     }
 
-    private async Task SendLeftoversAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends, one after the other, the jobs a gone instance admitted but never sent. The term's end stops taking the
+    /// next one, not a send under way: a POST that has begun is this instance's to finish (the instance lives on, so
+    /// no other would settle it), and a job still waiting at the gate is sent by whichever instance records its POST
+    /// first.
+    /// </summary>
+    private async Task SendLeftoversAsync(IReadOnlyList<Job> jobs, CancellationToken term)
     {
         foreach (var job in jobs.Where(j => _resending.TryAdd(j.Id, 0)))
         {
             try
             {
+                if (term.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 LogResending(job.Id);
-                await submitter.SendAdmittedAsync(job, cancellationToken);
+                await submitter.SendAdmittedAsync(job, Stopping);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
             {
                 return;
             }

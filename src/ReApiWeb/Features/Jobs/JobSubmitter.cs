@@ -244,9 +244,10 @@ public sealed partial class JobSubmitter(
                 LogSubmitFailed(job.Id, e.Kind, e.HttpStatus, e.Code, e.Message);
                 return new SubmitResult(job.Id, status, [], message, e);
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Failed before anything reached reAPI (e.g. the stored key could not be read): nothing was charged.
+                // (Stopping mid-POST is not such a failure: the job stays in this instance's hands, settled at the next start.)
                 LogSubmitCrashed(e, job.Id);
                 const string message = "The job could not be sent to reAPI because of an internal error (logged). Nothing was charged.";
                 await SettleAsync(job, JobStatus.Rejected, null, message, cancellationToken);

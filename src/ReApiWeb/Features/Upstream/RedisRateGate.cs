@@ -95,18 +95,15 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
     /// <summary>Whether the last attempt to reach Redis failed (calls are held until it answers).</summary>
     public bool Unreachable => Volatile.Read(ref _unreachable) == 1;
 
-    public int Available
+    public async ValueTask<int> AvailableAsync(CancellationToken cancellationToken)
     {
-        get
+        try
         {
-            try
-            {
-                return (int)_redis.GetDatabase().ScriptEvaluate(AvailableScript, [_keys[0], _keys[1]], [_limit, _windowMicros]);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                return 0;
-            }
+            return (int)await _redis.GetDatabase().ScriptEvaluateAsync(AvailableScript, [_keys[0], _keys[1]], [_limit, _windowMicros]).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return 0;
         }
     }
 

@@ -152,6 +152,62 @@ public sealed class LeadershipTests(PostgresServer postgres, RedisServer redis)
         Assert.Equal(1, sandbox.State.StatisticsOf(Key).Submissions);
     }
 
+    /// <summary>
+    /// The leader is sending a job a gone instance left when it loses the lease (its database session ended) while it
+    /// lives on: the POST under way is finished and recorded, not dropped half-way (no other instance would settle a
+    /// job a live instance has in hand).
+    /// </summary>
+    [Fact]
+    public async Task A_post_under_way_is_finished_when_its_sender_loses_the_lease_and_lives_on()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxServer.StartAsync(o =>
+        {
+            o.ApiKeys.Add(Key);
+            o.Durations[OutputKind.Image] = TimeSpan.FromSeconds(1);
+            o.Faults.SubmitSlowRate = 1;
+            o.Faults.SlowAnswerDelay = TimeSpan.FromSeconds(3);
+        });
+        var settings = await ClusterSettingsAsync(sandbox);
+        await using var first = TestApp.Start(TestApp.NewDataDirectory(), settings);
+        await using var second = TestApp.Start(TestApp.NewDataDirectory(), settings);
+        await TestApp.UntilAsync(() => Leads(first) != Leads(second), TimeSpan.FromSeconds(30), "one instance leads");
+        var (leader, other) = Leads(first) ? (first, second) : (second, first);
+        var job = new Job
+        {
+            OwnerId = await leader.AdminIdAsync(),
+            ModelId = "z-image",
+            Prompt = "left by a gone instance",
+            RequestJson = new JsonObject { ["model"] = "z-image", ["prompt"] = "left by a gone instance" }.ToJsonString(),
+            SubmissionKey = Guid.NewGuid(),
+            AccountId = await leader.DefaultAccountIdAsync(),
+            InstanceId = Guid.NewGuid(),
+            Status = JobStatus.Submitting,
+            CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
+        };
+        await using (var db = await leader.DbAsync())
+        {
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync(ct);
+        }
+
+        // The leader sends it (reAPI takes 3 s to answer); meanwhile its session ends, as when the database restarts or
+        // a network cut drops the lease's connection.
+        var term = await leader.Services.GetRequiredService<ILeadership>().WaitForTermAsync(ct);
+        await TestApp.UntilAsync(async () =>
+        {
+            await using var db = await leader.DbAsync();
+            return await db.Jobs.AnyAsync(j => j.Id == job.Id && j.PostStartedAt != null, ct); // no event says a POST began
+        }, TimeSpan.FromSeconds(30), "the leader sends the job");
+        await postgres.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+        await TestApp.UntilAsync(() => term.IsCancellationRequested, TimeSpan.FromSeconds(30), "the leader's term ends");
+
+        // Whichever instance leads next (the same may take the lease again), the job is settled.
+        var sent = await other.WaitForJobAsync(job.Id, j => j.Status == JobStatus.Completed, TimeSpan.FromSeconds(30));
+        Assert.Equal(leader.Services.GetRequiredService<InstanceRegistry>().Id, sent.InstanceId);
+        Assert.Equal(1, sandbox.State.StatisticsOf(Key).Submissions);
+    }
+
     private static bool Leads(TestApp app) => app.Services.GetRequiredService<ILeadership>().IsLeading;
 
     private static async Task<IReadOnlyList<Guid>> SubmitAsync(TestApp app, Guid owner, string prompt, int count)

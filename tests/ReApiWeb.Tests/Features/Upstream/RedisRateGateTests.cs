@@ -71,7 +71,7 @@ public sealed class RedisRateGateTests(RedisServer redis)
         {
             paused.Pause(TimeSpan.FromMilliseconds(800));
             var waited = Stopwatch.StartNew();
-            await WaitUntilAsync(() => other.Available == 0);
+            await TestApp.UntilAsync(async () => await other.AvailableAsync(Ct) == 0, TimeSpan.FromSeconds(20), "the other instance sees the pause");
             await other.AcquireAsync(UpstreamCallKind.Submit, Ct);
             Assert.True(waited.Elapsed >= TimeSpan.FromMilliseconds(600), $"granted after {waited.Elapsed.TotalMilliseconds:0} ms of an 800 ms pause");
         }
@@ -116,22 +116,12 @@ public sealed class RedisRateGateTests(RedisServer redis)
             await own.StopAsync();
 
             var call = gate.AcquireAsync(UpstreamCallKind.Submit, Ct).AsTask();
-            await WaitUntilAsync(() => gate.Unreachable);
+            await TestApp.UntilAsync(() => gate.Unreachable, TimeSpan.FromSeconds(20), "the gate finds Redis unreachable");
             Assert.False(call.IsCompleted); // nothing goes to reAPI uncounted
 
             await own.StartAsync();
             await call.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             Assert.False(gate.Unreachable);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "The condition was not met within 20 s.");
-            await Task.Delay(10, Ct);
         }
     }
 }
