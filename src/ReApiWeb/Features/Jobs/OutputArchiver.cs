@@ -113,6 +113,22 @@ public sealed partial class OutputArchiver(
             return;
         }
 
+        try
+        {
+            await ArchiveClaimedAsync(db, output, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended mid-copy: the claim is given up, so the next leader copies it at once, not when it runs out.
+            await using var release = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await release.JobOutputs.Where(o => o.Id == outputId && o.ArchiveClaimedBy == instance.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, (Guid?)null).SetProperty(o => o.ArchiveClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task ArchiveClaimedAsync(AppDbContext db, JobOutput output, CancellationToken cancellationToken)
+    {
         output.ArchiveClaimedBy = null;
         output.ArchiveClaimedUntil = null;
         if (output.StoragePath is not null)
@@ -143,7 +159,7 @@ public sealed partial class OutputArchiver(
             LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, reason);
             if (output.ArchiveAttempts < MaxAttempts)
             {
-                RetryLater(outputId, Backoff(output.ArchiveAttempts), cancellationToken);
+                RetryLater(output.Id, Backoff(output.ArchiveAttempts), cancellationToken);
             }
         }
 

@@ -19,44 +19,12 @@ public sealed class ArchiveClaimTests(PostgresServer postgres)
     public async Task Two_archivers_given_the_same_outputs_fetch_each_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = TestApp.FreePort();
-        using var files = new HttpListener();
-        files.Prefixes.Add($"http://localhost:{port}/");
-        files.Start();
-        var fetches = new ConcurrentDictionary<string, int>();
-        _ = Task.Run(async () =>
-        {
-            while (files.IsListening)
-            {
-                var context = await files.GetContextAsync();
-                fetches.AddOrUpdate(context.Request.Url!.AbsolutePath, 1, (_, n) => n + 1);
-                await Task.Delay(100, CancellationToken.None); // a download takes a while: the other archiver comes meanwhile
-                context.Response.ContentType = "image/png";
-                await context.Response.OutputStream.WriteAsync(Convert.FromBase64String(TestJobs.OnePixelPng), CancellationToken.None);
-                context.Response.Close();
-            }
-        }, ct);
-
-        var settings = new Dictionary<string, string?> { ["Storage:ArchiveAllowedHosts:0"] = "localhost" };
-        await postgres.UseAsync(settings);
-        await using var app = TestApp.Start(TestApp.NewDataDirectory(), settings);
-        await TestApp.UntilAsync(() => app.Services.GetRequiredService<ILeadership>().IsLeading, TimeSpan.FromSeconds(30), "the instance leads");
-        var owner = await app.AdminIdAsync();
-        var job = TestJobs.Make(owner, "claimed outputs", outputs: 8);
-        foreach (var output in job.Outputs)
-        {
-            output.UpstreamUrl = $"http://localhost:{port}/{output.Id:N}.png";
-        }
-
-        await using (var db = await app.DbAsync())
-        {
-            db.Jobs.Add(job);
-            await db.SaveChangesAsync(ct);
-        }
+        using var files = new FileServer(TimeSpan.FromMilliseconds(100)); // a download takes a while: the other archiver comes meanwhile
+        await using var app = await StartAsync();
+        var job = await AddOutputsAsync(app, files, 8);
 
         // The instance's own archiver and one of another instance that believes it leads too, on the same rows.
-        using var other = ActivatorUtilities.CreateInstance<OutputArchiver>(app.Services,
-            new SoleLeadership(), ActivatorUtilities.CreateInstance<InstanceRegistry>(app.Services));
+        using var other = OtherArchiver(app);
         await other.StartAsync(ct);
         var ids = job.Outputs.Select(o => o.Id).ToList();
         other.Enqueue(ids);
@@ -69,8 +37,8 @@ public sealed class ArchiveClaimTests(PostgresServer postgres)
         }, TimeSpan.FromSeconds(60), "every output is archived");
         await other.StopAsync(ct);
 
-        Assert.Equal(ids.Count, fetches.Count);
-        Assert.All(fetches, f => Assert.Equal(1, f.Value));
+        Assert.Equal(ids.Count, files.Fetches.Count);
+        Assert.All(files.Fetches, f => Assert.Equal(1, f.Value));
         await using var check = await app.DbAsync();
         Assert.All(await check.JobOutputs.Where(o => o.JobId == job.Id).ToListAsync(ct), o =>
         {
@@ -78,5 +46,110 @@ public sealed class ArchiveClaimTests(PostgresServer postgres)
             Assert.Null(o.ArchiveClaimedUntil);
             Assert.Null(o.ArchiveError);
         });
+    }
+
+    /// <summary>An archiver whose term ends mid-copy gives its claim up, so the next leader copies the output at once.</summary>
+    [Fact]
+    public async Task An_archiver_stopped_mid_copy_gives_its_claim_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var files = new FileServer(TimeSpan.FromMinutes(1));
+        await using var app = await StartAsync();
+        var job = await AddOutputsAsync(app, files, 1);
+        var output = job.Outputs.Single().Id;
+        using var other = OtherArchiver(app);
+        await other.StartAsync(ct);
+        other.Enqueue([output]);
+        await TestApp.UntilAsync(() => files.Fetches.Count == 1, TimeSpan.FromSeconds(30), "the copy begins");
+        await using (var db = await app.DbAsync())
+        {
+            Assert.NotNull((await db.JobOutputs.SingleAsync(o => o.Id == output, ct)).ArchiveClaimedBy);
+        }
+
+        await other.StopAsync(ct);
+
+        await using var check = await app.DbAsync();
+        var after = await check.JobOutputs.SingleAsync(o => o.Id == output, ct);
+        Assert.Null(after.ArchiveClaimedBy);
+        Assert.Null(after.ArchiveClaimedUntil);
+        Assert.Null(after.StoragePath);
+    }
+
+    private async Task<TestApp> StartAsync()
+    {
+        var settings = new Dictionary<string, string?> { ["Storage:ArchiveAllowedHosts:0"] = "localhost" };
+        await postgres.UseAsync(settings);
+        var app = TestApp.Start(TestApp.NewDataDirectory(), settings);
+        await TestApp.UntilAsync(() => app.Services.GetRequiredService<ILeadership>().IsLeading, TimeSpan.FromSeconds(30), "the instance leads");
+        return app;
+    }
+
+    private static async Task<Job> AddOutputsAsync(TestApp app, FileServer files, int count)
+    {
+        var job = TestJobs.Make(await app.AdminIdAsync(), "claimed outputs", outputs: count);
+        foreach (var output in job.Outputs)
+        {
+            output.UpstreamUrl = $"{files.BaseUrl}{output.Id:N}.png";
+        }
+
+        await using var db = await app.DbAsync();
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync();
+        return job;
+    }
+
+    /// <summary>The archiver of another instance (its own id) that believes it leads too.</summary>
+    private static OutputArchiver OtherArchiver(TestApp app) => ActivatorUtilities.CreateInstance<OutputArchiver>(app.Services,
+        new SoleLeadership(), ActivatorUtilities.CreateInstance<InstanceRegistry>(app.Services));
+
+    /// <summary>Serves a one-pixel PNG at every path after <paramref name="delay"/>, counting the fetches of each.</summary>
+    private sealed class FileServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public FileServer(TimeSpan delay)
+        {
+            var port = TestApp.FreePort();
+            BaseUrl = $"http://localhost:{port}/";
+            _listener.Prefixes.Add(BaseUrl);
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try
+                    {
+                        context = await _listener.GetContextAsync();
+                    }
+                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+
+                    Fetches.AddOrUpdate(context.Request.Url!.AbsolutePath, 1, (_, n) => n + 1);
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await Task.Delay(delay, CancellationToken.None);
+                            context.Response.ContentType = "image/png";
+                            await context.Response.OutputStream.WriteAsync(Convert.FromBase64String(TestJobs.OnePixelPng));
+                            context.Response.Close();
+                        }
+                        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                        {
+                            // The client went away or the server stopped.
+                        }
+                    });
+                }
+            });
+        }
+
+        public string BaseUrl { get; }
+
+        public ConcurrentDictionary<string, int> Fetches { get; } = new();
+
+        public void Dispose() => _listener.Close();
     }
 }
