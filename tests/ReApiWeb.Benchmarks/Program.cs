@@ -51,6 +51,17 @@ if (args.Contains("--cluster-scheduler"))
     return await ClusterSchedulerBenchmark.RunAsync(args);
 }
 
+// With --bound MEDIAN SIGMA POLLS: only the lower bound on the mean delay (PollBound) for those durations and polls per task.
+if (args.Contains("--bound"))
+{
+    var at = Array.IndexOf(args, "--bound");
+    var (median, sigma, polls) = (double.Parse(args[at + 1], CultureInfo.InvariantCulture), double.Parse(args[at + 2], CultureInfo.InvariantCulture), double.Parse(args[at + 3], CultureInfo.InvariantCulture));
+    var polling = new ReApiWeb.Features.Jobs.PollingOptions();
+    var result = PollBound.For(PollBound.LogNormal(median, sigma), polls, polling.MinInterval.TotalSeconds, polling.MaxGap.TotalSeconds);
+    Console.WriteLine(FormattableString.Invariant($"Durations log-normal (median {median} s, sigma {sigma}), {polls} polls per task: mean delay at least {result.MeanDelaySeconds:0.000} s."));
+    return 0;
+}
+
 // With --fairness: how long one member's job waits behind another member's burst (FairnessBenchmark).
 if (args.Contains("--fairness"))
 {
@@ -70,7 +81,19 @@ if (!options.SkipBaseline)
 var results = await Task.WhenAll(arms);
 
 Report.Print(results, Console.Out);
+PrintBound(options, results[0]);
 return 0;
+
+// The least mean delay any schedule could reach with the scheduler's polls per task (PollBound), and the scheduler's ratio to it.
+static void PrintBound(BenchmarkOptions options, ArmResult scheduler)
+{
+    var bound = PollBound.For(
+        PollBound.LogNormal(options.MedianSeconds, options.Sigma), scheduler.PollsPerTask,
+        options.Polling.MinInterval.TotalSeconds, options.Polling.MaxGap.TotalSeconds);
+    var mean = scheduler.DelaysSeconds.Count == 0 ? 0 : scheduler.DelaysSeconds.Average();
+    Console.WriteLine(FormattableString.Invariant(
+        $"Lower bound at {bound.PollsPerTask:0.00} polls per task: mean delay {bound.MeanDelaySeconds:0.00} s; the scheduler's mean is {mean / bound.MeanDelaySeconds:0.00} x the bound."));
+}
 
 namespace ReApiWeb.Benchmarks
 {
