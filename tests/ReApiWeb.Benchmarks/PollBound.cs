@@ -57,17 +57,7 @@ internal static class PollBound
 
     /// <summary>P(duration ≤ t) for durations log-normal around <paramref name="median"/> seconds, as the benchmark's sandbox draws them.</summary>
     public static Func<double, double> LogNormal(double median, double sigma) =>
-        t => t <= 0 ? 0 : 0.5 * (1 + Erf((Math.Log(t) - Math.Log(median)) / (sigma * Math.Sqrt(2))));
-
-    /// <summary>Abramowitz and Stegun 7.1.26 (error below 1.5e-7).</summary>
-    private static double Erf(double x)
-    {
-        var sign = Math.Sign(x);
-        x = Math.Abs(x);
-        var t = 1 / (1 + (0.3275911 * x));
-        var y = 1 - ((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
-        return sign * y;
-    }
+        t => t <= 0 ? 0 : ReApiWeb.Features.Jobs.Scheduling.DurationModel.LogNormalCdf(t, median, sigma);
 
     private sealed class Grid
     {

@@ -110,7 +110,8 @@ public sealed class DurationModel
         return (index + 1 + within) / sorted.Length;
     }
 
-    private static double LogNormalCdf(double t, double median, double sigma) =>
+    /// <summary>P(duration ≤ <paramref name="t"/>) for durations log-normal around <paramref name="median"/> (t &gt; 0).</summary>
+    public static double LogNormalCdf(double t, double median, double sigma) =>
         0.5 * (1 + Erf((Math.Log(t) - Math.Log(median)) / (sigma * Math.Sqrt(2))));
 
     /// <summary>Abramowitz and Stegun 7.1.26 (error below 1.5e-7).</summary>
