@@ -71,7 +71,8 @@ if (args.Contains("--fairness"))
 var options = BenchmarkOptions.Parse(args);
 Console.WriteLine(options.Describe());
 
-var arrivals = Arrivals.Poisson(options.ArrivalsPerSecond, options.Duration, options.Seed);
+// --burst N: N jobs at once instead of the Poisson arrivals (a person sending a batch to an idle account).
+IReadOnlyList<TimeSpan> arrivals = options.Burst > 0 ? [.. Enumerable.Repeat(TimeSpan.Zero, options.Burst)] : Arrivals.Poisson(options.ArrivalsPerSecond, options.Duration, options.Seed);
 var arms = new List<Task<ArmResult>> { new SchedulerArm(options).RunAsync(arrivals) };
 if (!options.SkipBaseline)
 {
@@ -107,6 +108,9 @@ namespace ReApiWeb.Benchmarks
         /// <summary>How many reAPI accounts (<c>--accounts</c>) the jobs are spread over, each with its own limit, gate and schedule.</summary>
         public int Accounts { get; init; } = 1;
 
+        /// <summary>Jobs sent all at once instead of the Poisson arrivals (<c>--burst N</c>); 0: Poisson.</summary>
+        public int Burst { get; init; }
+
         /// <summary>The scheduler's rate window (<c>--window-ms</c>), as <c>ReApi:RateWindowMilliseconds</c>.</summary>
         public int WindowMilliseconds { get; init; } = 1050;
 
@@ -131,12 +135,14 @@ namespace ReApiWeb.Benchmarks
                 SkipBaseline = args.Contains("--skip-baseline"),
                 WindowMilliseconds = (int)Arg("window-ms", 1050),
                 Accounts = (int)Arg("accounts", 1),
+                Burst = (int)Arg("burst", 0),
             };
         }
 
-        public string Describe() => string.Create(CultureInfo.InvariantCulture,
-            $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), " +
-            $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), {Accounts} account(s) taking jobs in turn, limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
+        public string Describe() => (Burst > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Scheduler benchmark: {Burst} jobs at once, ")
+                : string.Create(CultureInfo.InvariantCulture, $"Scheduler benchmark: {Duration.TotalMinutes:0.#} min of arrivals at {ArrivalsPerSecond}/s (Poisson, seed {Seed}), ")) +
+            string.Create(CultureInfo.InvariantCulture, $"durations log-normal (median {MedianSeconds} s, sigma {Sigma}), {Accounts} account(s) taking jobs in turn, limit {RequestsPerSecond} requests/s per account in 1-s windows; " +
             $"scheduler cap {Polling.MaxGap.TotalSeconds} s, window {WindowMilliseconds} ms.");
     }
 

@@ -24,5 +24,8 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         // No foreign keys for these two: adding one to SQLite rebuilds the table, which would drop the search triggers.
         builder.HasIndex(j => new { j.BatchId, j.BatchIndex });
         builder.HasIndex(j => j.SourceJobId);
+
+        // A model's recent finished jobs: what the poller learns durations from and what the job page estimates with.
+        builder.HasIndex(j => new { j.ModelId, j.Status, j.FinishedAt });
     }
 }

@@ -455,6 +455,8 @@ namespace ReApiWeb.Data.Migrations.Postgres
 
                     b.HasIndex("Visibility", "CreatedAt");
 
+                    b.HasIndex("ModelId", "Status", "FinishedAt");
+
                     b.ToTable("Jobs");
                 });
 

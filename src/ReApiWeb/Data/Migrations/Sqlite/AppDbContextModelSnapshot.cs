@@ -445,6 +445,8 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("Visibility", "CreatedAt");
 
+                    b.HasIndex("ModelId", "Status", "FinishedAt");
+
                     b.ToTable("Jobs");
                 });
 
