@@ -11,9 +11,10 @@ public sealed record DurationEstimate(TimeSpan Typical, int Samples);
 /// <summary>
 /// How long a model's jobs usually run, for people waiting on one: the median upstream duration of its most recent
 /// finished jobs (the durations the poller learns from), else the catalog's typical duration. Read from the database,
-/// so every instance says the same; kept a minute per model.
+/// so every instance says the same; kept a minute per model. When the database cannot be read, the catalog's figure
+/// is given (a page never fails for want of an estimate).
 /// </summary>
-public sealed class JobEstimates(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog, TimeProvider time)
+public sealed partial class JobEstimates(IDbContextFactory<AppDbContext> dbFactory, ModelCatalog catalog, TimeProvider time, ILogger<JobEstimates> logger)
 {
     public const int MaxSamples = 50;
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
@@ -28,17 +29,30 @@ public sealed class JobEstimates(IDbContextFactory<AppDbContext> dbFactory, Mode
             return kept.Estimate;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var seconds = await db.Jobs.AsNoTracking()
-            .Where(j => j.ModelId == modelId && j.Status == JobStatus.Completed && j.UpstreamSeconds != null)
-            .OrderByDescending(j => j.FinishedAt)
-            .Take(MaxSamples)
-            .Select(j => j.UpstreamSeconds!.Value)
-            .ToListAsync(cancellationToken);
+        List<double> seconds;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            seconds = await db.Jobs.AsNoTracking()
+                .Where(j => j.ModelId == modelId && j.Status == JobStatus.Completed && j.UpstreamSeconds != null)
+                .OrderByDescending(j => j.FinishedAt)
+                .Take(MaxSamples)
+                .Select(j => j.UpstreamSeconds!.Value)
+                .ToListAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            LogReadFailed(e, modelId);
+            seconds = [];
+        }
+
         var estimate = seconds.Count == 0
             ? new DurationEstimate(catalog.Find(modelId)?.TypicalDuration ?? TimeSpan.FromSeconds(30), 0)
             : new DurationEstimate(TimeSpan.FromSeconds(seconds.Order().ElementAt(seconds.Count / 2)), seconds.Count);
         _kept[modelId] = (estimate, now);
         return estimate;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "How long {ModelId} jobs usually take could not be read; the catalog's figure is shown")]
+    private partial void LogReadFailed(Exception exception, string modelId);
 }

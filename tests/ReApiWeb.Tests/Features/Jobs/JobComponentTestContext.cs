@@ -26,6 +26,7 @@ public abstract class JobComponentTestContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ReApiWeb.Features.Admin.AuditLog>();
         Services.AddSingleton<JobSharing>();
+        Services.AddSingleton<JobEstimates>();
         Services.AddSingleton(ReApi.Client.Catalog.ModelCatalog.Default);
         Services.AddSingleton<ReApiWeb.Features.Collections.Favourites>();
         Services.AddSingleton<ReApiWeb.Features.Collections.TeamCollections>();
