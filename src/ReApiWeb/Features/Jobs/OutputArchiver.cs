@@ -119,10 +119,20 @@ public sealed partial class OutputArchiver(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The term ended mid-copy: the claim is given up, so the next leader copies it at once, not when it runs out.
-            await using var release = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await release.JobOutputs.Where(o => o.Id == outputId && o.ArchiveClaimedBy == instance.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, (Guid?)null).SetProperty(o => o.ArchiveClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            // The term ended mid-copy: the claim is given up, so the next leader copies it at once, not when it runs out
+            // (if the database does not take that within a few seconds, the claim simply runs out).
+            try
+            {
+                using var briefly = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await using var release = await dbFactory.CreateDbContextAsync(briefly.Token);
+                await release.JobOutputs.Where(o => o.Id == outputId && o.ArchiveClaimedBy == instance.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, (Guid?)null).SetProperty(o => o.ArchiveClaimedUntil, (DateTimeOffset?)null), briefly.Token);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException or InvalidOperationException)
+            {
+                LogClaimKept(e, outputId);
+            }
+
             throw;
         }
     }
@@ -260,6 +270,9 @@ public sealed partial class OutputArchiver(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Output {Index} of job {JobId} is being copied by instance {Instance}; it is left to it")]
     private partial void LogClaimedElsewhere(Guid jobId, int index, Guid? instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim on output {OutputId} could not be given up; another instance copies it once the claim runs out")]
+    private partial void LogClaimKept(Exception exception, Guid outputId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Archiving output {OutputId} failed unexpectedly")]
     private partial void LogArchiveCrashed(Exception exception, Guid outputId);
