@@ -12,7 +12,6 @@ public static class JobsExtensions
             .Validate(o => o.MinInterval > TimeSpan.Zero && o.MinInterval <= o.MaxGap, "Polling: MinInterval must be positive and at most MaxGap.")
             .Validate(o => o.Tick > TimeSpan.Zero && o.PollWorthSeconds >= 0, "Polling: Tick must be positive and PollWorthSeconds not negative.")
             .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 256, "Polling:MaxConcurrentPolls must be between 1 and 256.")
-            .Validate(o => o.SubmissionReserve >= 0, "Polling:SubmissionReserve must not be negative.")
             .ValidateOnStart();
         services.AddSingleton(ModelCatalog.Default);
         services.AddSingleton(sp =>

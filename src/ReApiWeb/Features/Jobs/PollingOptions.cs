@@ -16,17 +16,15 @@ public sealed class PollingOptions
     /// </summary>
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>
-    /// When the budget is nearly spent (no more free slots than <see cref="SubmissionReserve"/>), a poll is spent only
-    /// when it is expected to reveal at least this much hidden waiting (seconds).
-    /// </summary>
+    /// <summary>A poll is spent only when it is expected to reveal at least this much hidden waiting (seconds).</summary>
     public double PollWorthSeconds { get; set; } = 0.2;
 
     /// <summary>
-    /// Slots of the account's window polls leave free for submissions that may come. Beyond them, a free slot is always
-    /// spent on the most valuable poll (of a task past <see cref="MinInterval"/>): idle budget is never a reason to wait.
+    /// While polling every task in flight at <see cref="MinInterval"/> costs at most this many requests per second, and
+    /// that many slots are free, tasks are polled at <see cref="MinInterval"/> whatever their worth (a light load gets
+    /// the fastest answers); under a heavier load every poll must be worth <see cref="PollWorthSeconds"/>.
     /// </summary>
-    public int SubmissionReserve { get; set; } = 1;
+    public int EagerPollsPerSecond { get; set; } = 5;
 
     /// <summary>How often the scheduler looks again when no poll is worth a request yet.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(100);

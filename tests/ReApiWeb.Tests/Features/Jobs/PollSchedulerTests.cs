@@ -6,7 +6,6 @@ using ReApi.Client;
 using ReApi.Client.RateLimiting;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Jobs.Scheduling;
-using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Jobs;
 
@@ -27,7 +26,7 @@ public sealed class PollSchedulerTests
         var transport = new Transport(() => Interlocked.Increment(ref polls) <= 3
             ? Answer((HttpStatusCode)429, """{"error":{"code":50001,"message":"Per-user rate limit exceeded"}}""", retryAfterSeconds: 0)
             : Answer(HttpStatusCode.OK, $$$"""{"id":"{{{TaskId}}}","model":"z-image","status":"completed","output":{"image_urls":["https://cdn.example/0.png"]}}"""));
-        var options = Options.Create(new PollingOptions { MinInterval = TimeSpan.FromMilliseconds(50) });
+        var options = Options.Create(new PollingOptions { MinInterval = TimeSpan.FromMilliseconds(50), EagerPollsPerSecond = 100 });
         var durations = new DurationBook(_ => TimeSpan.FromSeconds(1));
         var board = new PollBoard(durations, options, TimeProvider.System);
         var gate = new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), TimeProvider.System);
@@ -44,44 +43,6 @@ public sealed class PollSchedulerTests
 
         Assert.Equal(4, polls);
         Assert.Empty(outcomes.Failures); // never reported as a failed poll of the task, so never backed off as one
-    }
-
-    /// <summary>
-    /// Idle budget is never a reason to wait: 40 tasks just sent, whose model the scheduler believes takes a minute
-    /// (a cold prior far from the truth), are polled with the budget the account leaves free, not held back until the
-    /// prior says they may be done; and never faster than the account's limit in any sliding second.
-    /// </summary>
-    [Fact]
-    public async Task Free_slots_are_spent_on_polls_whatever_the_prior_says_and_the_limit_holds()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var sent = new ConcurrentQueue<DateTimeOffset>();
-        var transport = new Transport(() =>
-        {
-            sent.Enqueue(DateTimeOffset.UtcNow);
-            return Answer(HttpStatusCode.OK, $$$"""{"id":"{{{TaskId}}}","model":"z-image","status":"processing","output":null}""");
-        });
-        var options = Options.Create(new PollingOptions());
-        var durations = new DurationBook(_ => TimeSpan.FromMinutes(1));
-        var board = new PollBoard(durations, options, TimeProvider.System);
-        var gate = new SlidingWindowRateGate(10, TimeSpan.FromMilliseconds(1050), TimeProvider.System);
-        var client = new ReApiClient(new HttpClient(transport), new FixedConnectionSource(new ReApiConnection(new Uri("https://reapi.test/api/v1/"), "rk_test")), gate, TimeProvider.System);
-        var scheduler = new PollScheduler(board, durations, client, gate, options, TimeProvider.System, NullLogger<PollScheduler>.Instance);
-        for (var i = 0; i < 40; i++)
-        {
-            board.Add(new PollTarget(Guid.NewGuid(), Guid.NewGuid(), TaskId, "z-image", DateTimeOffset.UtcNow));
-        }
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = scheduler.RunAsync(new Outcomes(), stop.Token);
-        await TestApp.UntilAsync(() => sent.Count >= 40 || running.IsCompleted, TimeSpan.FromSeconds(20), "40 polls with the budget free (the old worth threshold sent none)");
-        await stop.CancelAsync();
-        await running;
-
-        // Never more than the account's limit in any second, however eager.
-        var times = sent.Order().ToList();
-        var most = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
-        Assert.True(most <= 10, $"{most} polls in one second");
     }
 
     private static HttpResponseMessage Answer(HttpStatusCode status, string body, int? retryAfterSeconds = null)

@@ -62,7 +62,7 @@ public sealed partial class PollScheduler(
                     continue;
                 }
 
-                var worth = await upstream.Gate.AvailableAsync(stoppingToken) > options.Value.SubmissionReserve ? 0 : options.Value.PollWorthSeconds;
+                var worth = await EagerAsync(upstream.Gate, stoppingToken) ? 0 : options.Value.PollWorthSeconds;
                 if (board.PickNext(out var nextCheck, take: false, worth) is null)
                 {
                     await WaitAsync(nextCheck, stoppingToken);
@@ -88,6 +88,12 @@ public sealed partial class PollScheduler(
         }
 
         await Task.WhenAll(running);
+    }
+
+    private async ValueTask<bool> EagerAsync(IUpstreamRateGate gate, CancellationToken cancellationToken)
+    {
+        var eager = options.Value.EagerPollsPerSecond;
+        return board.Count / options.Value.MinInterval.TotalSeconds <= eager && await gate.AvailableAsync(cancellationToken) >= eager;
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
