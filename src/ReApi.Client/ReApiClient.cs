@@ -37,23 +37,35 @@ public sealed class ReApiClient(
     /// </summary>
     public async Task<SubmittedTask> SubmitAsync(ReApiEndpoint endpoint, JsonObject body, Func<CancellationToken, Task>? sending, CancellationToken cancellationToken)
     {
-        await gate.AcquireAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
-        if (sending is not null)
+        var slot = await gate.AcquireUntilAnsweredAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
+        HttpStatusCode status;
+        string text;
+        HttpResponseHeaders headers;
+        try
         {
-            var granted = time.GetTimestamp();
-            await sending(cancellationToken).ConfigureAwait(false);
-            if (time.GetElapsedTime(granted) > SlotFreshness)
+            if (sending is not null)
             {
-                // The first slot stays counted (nothing used it); this one is taken when the POST can leave at once.
-                await gate.AcquireAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
+                var granted = time.GetTimestamp();
+                await sending(cancellationToken).ConfigureAwait(false);
+                if (time.GetElapsedTime(granted) > SlotFreshness)
+                {
+                    // The first slot stays counted for a window (nothing used it); this one is taken when the POST can leave at once.
+                    slot.Dispose();
+                    slot = await gate.AcquireUntilAnsweredAsync(UpstreamCallKind.Submit, cancellationToken).ConfigureAwait(false);
+                }
             }
+
+            // Read once the slot is ours: a key rotated or removed while the call waited at the gate is not used.
+            var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+            using var request = CreateRequest(HttpMethod.Post, connection, endpoint.Path());
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            (status, text, headers) = await SendAsync(request, isPost: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.Dispose();
         }
 
-        // Read once the slot is ours: a key rotated or removed while the call waited at the gate is not used.
-        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
-        using var request = CreateRequest(HttpMethod.Post, connection, endpoint.Path());
-        request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        var (status, text, headers) = await SendAsync(request, isPost: true, cancellationToken).ConfigureAwait(false);
         if (status is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.Accepted)
         {
             try
@@ -100,11 +112,8 @@ public sealed class ReApiClient(
         var backoff = _options.GetBackoff;
         for (var attempt = 1; ; attempt++)
         {
-            if (attempt > 1 || !slotTaken)
-            {
-                await gate.AcquireAsync(kind, cancellationToken).ConfigureAwait(false);
-            }
-
+            // A slot the caller took is its to mark answered; one taken here is marked when the answer is in.
+            using var slot = attempt > 1 || !slotTaken ? await gate.AcquireUntilAnsweredAsync(kind, cancellationToken).ConfigureAwait(false) : null;
             var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
             using var request = CreateRequest(HttpMethod.Get, connection, path);
             ReApiException failure;
@@ -121,6 +130,10 @@ public sealed class ReApiClient(
             catch (ReApiException e) when (e.Kind == ReApiErrorKind.Transport)
             {
                 failure = e;
+            }
+            finally
+            {
+                slot?.Dispose();
             }
 
             if (!failure.IsTransient || attempt >= attempts)

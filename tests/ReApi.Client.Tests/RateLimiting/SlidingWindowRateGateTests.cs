@@ -27,6 +27,38 @@ public sealed class SlidingWindowRateGateTests
         Assert.Equal(1, gate.InWindow);
     }
 
+    /// <summary>
+    /// reAPI counts a call when it arrives, which may be long after its slot was granted (a new connection, a busy
+    /// machine): a slot taken for a call counts from its grant until the call is answered, then for a window more, so
+    /// calls granted meanwhile can never arrive in one second with it.
+    /// </summary>
+    [Fact]
+    public async Task A_call_counts_until_it_is_answered_then_for_a_window()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var gate = new SlidingWindowRateGate(2, TimeSpan.FromSeconds(1), _time);
+        var first = await gate.AcquireUntilAnsweredAsync(UpstreamCallKind.Poll, ct);
+        using var second = await gate.AcquireUntilAnsweredAsync(UpstreamCallKind.Poll, ct);
+
+        var third = gate.AcquireAsync(UpstreamCallKind.Poll, ct).AsTask();
+        for (var i = 0; i < 15; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100)); // 1.5 s: past the window, but both calls are still out
+        }
+
+        Assert.False(third.IsCompleted);
+
+        first.Dispose(); // answered at 1.5 s: it counts until 2.5 s
+        for (var i = 0; i < 9; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.False(third.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await third.WaitAsync(TimeSpan.FromSeconds(5), ct);
+    }
+
     [Fact]
     public async Task Pause_holds_every_call_until_it_ends()
     {

@@ -19,7 +19,9 @@ public sealed class RedisRateGates(IConnectionMultiplexer redis, TimeProvider ti
 public sealed partial class RedisRateGate : IUpstreamRateGate
 {
     // KEYS: 1 the log of grants, 2 the pause, 3..5 who waits by kind (submit, poll, balance), scored by when that lapses.
-    // ARGV: 1 limit, 2 window (µs), 3 kind, 4 the waiter, 5 a new grant's member.
+    // ARGV: 1 limit, 2 window (µs), 3 kind, 4 the waiter, 5 a new grant's member, 6 how long a grant for a call stays
+    // open until answered (µs; 0: a grant that counts from now). An open grant is scored in the future, so it counts
+    // until AnswerScript scores it with the time of the answer.
     // Returns 0 when a slot was taken, else how long to wait (µs) before asking again.
     private const string AcquireScript = """
         local t = redis.call('TIME')
@@ -37,8 +39,9 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
         end
         local count = redis.call('ZCARD', KEYS[1])
         if count < limit and higher == 0 then
-          redis.call('ZADD', KEYS[1], now, ARGV[5])
-          redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
+          local open = tonumber(ARGV[6])
+          redis.call('ZADD', KEYS[1], now + open, ARGV[5])
+          redis.call('PEXPIRE', KEYS[1], math.ceil((window + open) / 1000) * 2)
           redis.call('ZREM', KEYS[3 + kind], ARGV[4])
           return 0
         end
@@ -49,9 +52,18 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
         if count >= limit then
           local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
           local free = tonumber(oldest[2]) + window - now
+          -- Every slot is out with its call: look again shortly, one may be answered any moment.
+          if free > window then free = 10000 end
           if free > wait then wait = free end
         end
         return wait
+        """;
+
+    // KEYS: 1 the log. ARGV: 1 a grant's member. Its call was answered: it counts from now for a window.
+    private const string AnswerScript = """
+        local t = redis.call('TIME')
+        redis.call('ZADD', KEYS[1], 'XX', tonumber(t[1]) * 1000000 + tonumber(t[2]), ARGV[1])
+        return 0
         """;
 
     // KEYS: 1 the log, 2 the pause. ARGV: 1 limit, 2 window (µs). Returns the slots free now (0 while paused).
@@ -107,7 +119,28 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
         }
     }
 
-    public async ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
+    public async ValueTask AcquireAsync(UpstreamCallKind kind, CancellationToken cancellationToken) =>
+        await TakeAsync(kind, Guid.NewGuid().ToString("N"), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<IDisposable> AcquireUntilAnsweredAsync(UpstreamCallKind kind, CancellationToken cancellationToken)
+    {
+        var member = Guid.NewGuid().ToString("N");
+        await TakeAsync(kind, member, SlidingWindowRateGate.OpenLimit, cancellationToken).ConfigureAwait(false);
+        return new Answered(() =>
+        {
+            try
+            {
+                _redis.GetDatabase().ScriptEvaluate(AnswerScript, [_keys[0]], [member], CommandFlags.FireAndForget);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // The grant stays counted until its open limit runs out: fewer calls meanwhile, never more.
+                LogUnreachable(e.Message);
+            }
+        });
+    }
+
+    private async ValueTask TakeAsync(UpstreamCallKind kind, string member, TimeSpan open, CancellationToken cancellationToken)
     {
         var waiter = Guid.NewGuid().ToString("N");
         var granted = false;
@@ -119,7 +152,7 @@ public sealed partial class RedisRateGate : IUpstreamRateGate
                 try
                 {
                     wait = (long)await _redis.GetDatabase().ScriptEvaluateAsync(
-                        AcquireScript, _keys, [_limit, _windowMicros, (int)kind, waiter, Guid.NewGuid().ToString("N")]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        AcquireScript, _keys, [_limit, _windowMicros, (int)kind, waiter, member, (long)open.TotalMicroseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
                     if (Interlocked.Exchange(ref _unreachable, 0) == 1)
                     {
                         LogReachable();

@@ -77,6 +77,34 @@ public sealed class RedisRateGateTests(RedisServer redis)
         }
     }
 
+    /// <summary>A call out from one instance counts on every instance until it is answered, then for a window.</summary>
+    [Fact]
+    public async Task A_call_counts_on_every_instance_until_it_is_answered()
+    {
+        var scope = Guid.NewGuid().ToString("N");
+        var connectionString = await redis.ConnectionStringAsync();
+        var (first, calling) = await InstanceAsync(connectionString, scope, 2, TimeSpan.FromMilliseconds(500));
+        var (second, other) = await InstanceAsync(connectionString, scope, 2, TimeSpan.FromMilliseconds(500));
+        await using (first)
+        await using (second)
+        {
+            var slow = await calling.AcquireUntilAnsweredAsync(UpstreamCallKind.Poll, Ct);
+            using var slower = await calling.AcquireUntilAnsweredAsync(UpstreamCallKind.Poll, Ct);
+            var next = other.AcquireAsync(UpstreamCallKind.Poll, Ct).AsTask();
+            var waited = Stopwatch.StartNew();
+            while (waited.Elapsed < TimeSpan.FromSeconds(1.2))
+            {
+                Assert.False(next.IsCompleted, $"granted after {waited.Elapsed.TotalMilliseconds:0} ms with both calls out (window 500 ms)");
+                await Task.Delay(50, Ct);
+            }
+
+            slow.Dispose();
+            var answered = Stopwatch.StartNew();
+            await next.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.True(answered.Elapsed >= TimeSpan.FromMilliseconds(400), $"granted {answered.Elapsed.TotalMilliseconds:0} ms after the answer (window 500 ms)");
+        }
+    }
+
     [Fact]
     public async Task Waiting_submissions_on_one_instance_go_before_polls_on_another()
     {

@@ -70,15 +70,16 @@ public sealed partial class PollScheduler(
                 }
 
                 await concurrency.WaitAsync(stoppingToken);
-                await upstream.Gate.AcquireAsync(UpstreamCallKind.Poll, stoppingToken);
+                var slot = await upstream.Gate.AcquireUntilAnsweredAsync(UpstreamCallKind.Poll, stoppingToken);
                 var target = board.PickNext(out _, take: true, worth);
                 if (target is null)
                 {
+                    slot.Dispose();
                     concurrency.Release();
                     continue;
                 }
 
-                running.Add(PollAsync(upstream.Client, target, outcomes, stoppingToken).ContinueWith(_ => concurrency.Release(), TaskScheduler.Default));
+                running.Add(PollAsync(upstream.Client, target, slot, outcomes, stoppingToken).ContinueWith(_ => concurrency.Release(), TaskScheduler.Default));
                 running.RemoveAll(t => t.IsCompleted);
             }
         }
@@ -103,12 +104,22 @@ public sealed partial class PollScheduler(
         await linked.CancelAsync();
     }
 
-    private async Task PollAsync(ReApiClient client, PollTarget target, IPollOutcomes outcomes, CancellationToken cancellationToken)
+    /// <param name="slot">The slot taken for this poll: marked answered as soon as reAPI answers.</param>
+    private async Task PollAsync(ReApiClient client, PollTarget target, IDisposable slot, IPollOutcomes outcomes, CancellationToken cancellationToken)
     {
         try
         {
             var lastSeenRunning = board.LastPolledAt(target.JobId) ?? target.SubmittedAt;
-            var task = await client.GetTaskOnceAsync(target.TaskId, cancellationToken);
+            ReApiTask task;
+            try
+            {
+                task = await client.GetTaskOnceAsync(target.TaskId, cancellationToken);
+            }
+            finally
+            {
+                slot.Dispose();
+            }
+
             var now = time.GetUtcNow();
             switch (task.Status)
             {
