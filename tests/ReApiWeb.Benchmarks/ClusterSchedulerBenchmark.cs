@@ -23,14 +23,14 @@ internal static class ClusterSchedulerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (CircuitBenchmark.PublishedApp(args) is not { } dll || FailoverBenchmark.Value(args, "--postgres") is not { } server
-            || FailoverBenchmark.Value(args, "--redis") is not { } redis)
+        if (CircuitBenchmark.PublishedApp(args) is not { } dll || BenchmarkArgs.Value(args, "--postgres") is not { } server
+            || BenchmarkArgs.Value(args, "--redis") is not { } redis)
         {
             Console.Error.WriteLine("Give --app DIR/ReApiWeb.dll, --postgres CONNECTION (a server the run may make a database on) and --redis HOST:PORT.");
             return 2;
         }
 
-        var options = BenchmarkOptions.Parse(args) with { Duration = TimeSpan.FromMinutes(double.Parse(FailoverBenchmark.Value(args, "--minutes") ?? "3", System.Globalization.CultureInfo.InvariantCulture)) };
+        var options = BenchmarkOptions.Parse(args) with { Duration = TimeSpan.FromMinutes(double.Parse(BenchmarkArgs.Value(args, "--minutes") ?? "3", System.Globalization.CultureInfo.InvariantCulture)) };
         var arrivals = Arrivals.Poisson(options.ArrivalsPerSecond, options.Duration, options.Seed);
         Console.WriteLine($"Cluster scheduler benchmark: {arrivals.Count} jobs over {options.Duration.TotalMinutes:0.#} min (Poisson, {options.ArrivalsPerSecond}/s, seed {options.Seed}), " +
             $"durations log-normal (median {options.MedianSeconds} s, sigma {options.Sigma}), one account limited to {options.RequestsPerSecond} requests/s; " +

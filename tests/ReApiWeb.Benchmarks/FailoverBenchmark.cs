@@ -21,13 +21,13 @@ internal static class FailoverBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (CircuitBenchmark.PublishedApp(args) is not { } dll || Value(args, "--postgres") is not { } server || Value(args, "--redis") is not { } redis)
+        if (CircuitBenchmark.PublishedApp(args) is not { } dll || BenchmarkArgs.Value(args, "--postgres") is not { } server || BenchmarkArgs.Value(args, "--redis") is not { } redis)
         {
             Console.Error.WriteLine("Give --app DIR/ReApiWeb.dll, --postgres CONNECTION (a server the run may make a database on) and --redis HOST:PORT.");
             return 2;
         }
 
-        var kills = int.Parse(Value(args, "--kills") ?? "10", CultureInfo.InvariantCulture);
+        var kills = int.Parse(BenchmarkArgs.Value(args, "--kills") ?? "10", CultureInfo.InvariantCulture);
         await using var sandbox = await SandboxServer.StartAsync(o =>
         {
             o.ApiKeys.Add(Key);
@@ -107,7 +107,7 @@ internal static class FailoverBenchmark
         return instances.Where(i => i.Running && i.LeadsSince > i.StartedAt).OrderByDescending(i => i.LeadsSince).First();
     }
 
-    internal static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
+    private static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (!condition())
@@ -126,7 +126,4 @@ internal static class FailoverBenchmark
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
     }
-
-    internal static string? Value(string[] args, string name) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }

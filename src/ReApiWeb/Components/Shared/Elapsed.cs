@@ -2,7 +2,7 @@ namespace ReApiWeb.Components.Shared;
 
 /// <summary>
 /// A length of time as people say it: "42 s", "3 min 05 s", "2 h 07 min". app.js writes the same form while a job
-/// runs (<c>time[data-elapsed-since]</c>), so the server's first text and the browser's ticking agree.
+/// runs (<c>time[data-elapsed-seconds]</c>), so the server's first text and the browser's ticking agree.
 /// </summary>
 public static class Elapsed
 {
