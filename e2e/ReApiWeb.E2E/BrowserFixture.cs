@@ -44,14 +44,23 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task RunAsync(string path, Func<IPage, Task> steps, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword) =>
         RunInContextAsync(App.BaseUri, async page =>
         {
-            await page.GotoAsync(path);
-            await page.GetByLabel("E-mail").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync("**" + path);
-            await WaitForInteractiveAsync(page);
+            await SignInAsync(page, path, email, password);
             await steps(page);
         });
+
+    /// <summary>Opens <paramref name="path"/>, signs in on the page it leads to and waits until the page is live there.</summary>
+    public static async Task SignInAsync(IPage page, string path, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword)
+    {
+        await page.GotoAsync(path);
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // Arrived is enough: readiness is the live page's marker, not the load event (which once never came in CI on a
+        // page that was there and live).
+        await page.WaitForURLAsync("**" + path, new() { WaitUntil = WaitUntilState.Commit });
+        await WaitForInteractiveAsync(page);
+    }
 
     /// <summary>
     /// Runs <paramref name="steps"/> on a page of a fresh browser context (its own cookies) whose relative URLs go to

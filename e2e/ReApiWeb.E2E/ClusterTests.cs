@@ -38,11 +38,11 @@ public sealed class ClusterTests(BrowserFixture browser, PostgresServer postgres
             // each new browser to the next instance, and the cookie keeps it there.
             await browser.RunInContextAsync(haproxy.BaseUri, async watcher =>
             {
-                await SignInAsync(watcher, "/jobs");
+                await BrowserFixture.SignInAsync(watcher, "/jobs");
                 var watcherInstance = await InstanceOfAsync(watcher);
                 await browser.RunInContextAsync(haproxy.BaseUri, async maker =>
                 {
-                    await SignInAsync(maker, "/jobs/new");
+                    await BrowserFixture.SignInAsync(maker, "/jobs/new");
                     Assert.NotEqual(watcherInstance, await InstanceOfAsync(maker));
 
                     await maker.GetByLabel("Prompt").FillAsync(prompt);
@@ -65,16 +65,6 @@ public sealed class ClusterTests(BrowserFixture browser, PostgresServer postgres
                 await instance.DisposeAsync();
             }
         }
-    }
-
-    private static async Task SignInAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await page.GetByLabel("E-mail").FillAsync(TestApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(TestApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**" + path);
-        await BrowserFixture.WaitForInteractiveAsync(page);
     }
 
     /// <summary>The instance HAProxy's affinity cookie ties the browser to.</summary>
