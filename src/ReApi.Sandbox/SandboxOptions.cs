@@ -64,8 +64,8 @@ public sealed class SandboxOptions
     /// <summary>When set, the account (balance and tasks) is kept in this file and survives restarts.</summary>
     public string? StateFile { get; set; }
 
-    /// <summary>Picks a task's duration. Replace it to draw from a distribution (the benchmark does).</summary>
-    public Func<ModelSpec, Random, TimeSpan>? DurationSampler { get; set; }
+    /// <summary>Picks a task's duration from its model and request. Replace it to draw from a distribution (the benchmark does).</summary>
+    public Func<ModelSpec, System.Text.Json.Nodes.JsonObject, Random, TimeSpan>? DurationSampler { get; set; }
 }
 
 /// <summary>Trouble the sandbox can cause on purpose, each as a share of requests (0 to 1), drawn from the seeded random.</summary>

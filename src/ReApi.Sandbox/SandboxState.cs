@@ -286,7 +286,7 @@ public sealed class SandboxState
                 ApiKey = key,
                 Price = price,
                 CreatedAt = now,
-                DueAt = now + Duration(model),
+                DueAt = now + Duration(model, body),
                 PlannedFailure = PlanFailure(body),
             };
             _tasks.Add(created.Id, created);
@@ -316,7 +316,13 @@ public sealed class SandboxState
             Settle(_time.GetUtcNow());
             _polls++;
             AccountOf(key).Polls++;
-            return _tasks.GetValueOrDefault(id) is { } task && string.Equals(Owner(task.ApiKey), Owner(key), StringComparison.Ordinal) ? task : null;
+            if (_tasks.GetValueOrDefault(id) is not { } task || !string.Equals(Owner(task.ApiKey), Owner(key), StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            task.Polls++;
+            return task;
         }
     }
 
@@ -360,11 +366,11 @@ public sealed class SandboxState
         public int MaxInWindow { get; set; }
     }
 
-    private TimeSpan Duration(ModelSpec model)
+    private TimeSpan Duration(ModelSpec model, JsonObject body)
     {
         if (_options.DurationSampler is { } sampler)
         {
-            return sampler(model, _random);
+            return sampler(model, body, _random);
         }
 
         var baseline = _options.ModelDurations.TryGetValue(model.Id, out var specific)

@@ -31,6 +31,9 @@ public sealed class SandboxTask
 
     public bool Refunded { get; set; }
 
+    /// <summary>How many times its account asked for it (for measuring how a client spends its budget).</summary>
+    public int Polls { get; set; }
+
     public string Hex => Id["task_".Length..];
 
     public string Prompt => Request["prompt"] is JsonValue v && v.TryGetValue(out string? p) ? p : "";

@@ -15,7 +15,7 @@ public sealed class SandboxMediaTests : IAsyncLifetime
     public async ValueTask InitializeAsync() => _sandbox = await SandboxServer.StartAsync(o =>
     {
         o.ApiKeys.Add(Key);
-        o.DurationSampler = (_, _) => TimeSpan.FromMilliseconds(100);
+        o.DurationSampler = (_, _, _) => TimeSpan.FromMilliseconds(100);
     });
 
     public async ValueTask DisposeAsync()

@@ -15,7 +15,6 @@ namespace ReApiWeb.Benchmarks;
 public abstract class Arm(BenchmarkOptions options, string name)
 {
     protected const string Key = "rk_live_benchmark";
-    protected const string Model = "imagen-4-0";
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
     private readonly ConcurrentBag<double> _submissionWaits = [];
@@ -37,6 +36,8 @@ public abstract class Arm(BenchmarkOptions options, string name)
         var following = StartFollowing(http, [.. Keys.Select(key => new FixedConnectionSource(new ReApiConnection(sandbox.BaseUri, key)))], stop.Token);
 
         var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
+        using var hog = CpuHog.Start(options.CpuHogThreads);
         var submissions = new List<Task>();
         foreach (var arrival in arrivals)
         {
@@ -58,7 +59,7 @@ public abstract class Arm(BenchmarkOptions options, string name)
 
         await stop.CancelAsync();
         await following;
-        return Measure(sandbox.State, arrivals.Count);
+        return Measure(sandbox.State, arrivals.Count, started);
     }
 
     /// <summary>A sandbox for the benchmark's load: the accounts of <paramref name="keys"/>, its limit, durations log-normal, every request recorded.</summary>
@@ -69,7 +70,11 @@ public abstract class Arm(BenchmarkOptions options, string name)
         o.RequestsPerSecond = options.RequestsPerSecond;
         o.RecordRequests = true;
         o.Seed = options.Seed;
-        o.DurationSampler = (_, random) => TimeSpan.FromSeconds(options.MedianSeconds * Math.Exp(options.Sigma * Gaussian(random)));
+        o.DurationSampler = (_, body, random) =>
+        {
+            var kind = options.Kinds[JobKind.IndexOf(body)];
+            return TimeSpan.FromSeconds(kind.MedianSeconds * Math.Exp(kind.Sigma * Gaussian(random)));
+        };
     });
 
     /// <summary>Starts following tasks, one connection per account; the returned task ends when <paramref name="stop"/> fires.</summary>
@@ -78,8 +83,8 @@ public abstract class Arm(BenchmarkOptions options, string name)
     /// <summary>Sends one submission on <paramref name="account"/> (the arm decides how it passes the budget) and returns its task id.</summary>
     protected abstract Task<SubmittedTask> SendAsync(JsonObject body, int account);
 
-    /// <summary>Starts following a newly accepted task of <paramref name="account"/>.</summary>
-    protected abstract void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account);
+    /// <summary>Starts following a newly accepted task of <paramref name="account"/>, made with <paramref name="body"/>.</summary>
+    protected abstract void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account, JsonObject body);
 
     protected void Seen(string taskId)
     {
@@ -92,23 +97,25 @@ public abstract class Arm(BenchmarkOptions options, string name)
     private async Task SubmitAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var body = new JsonObject { ["model"] = Model, ["prompt"] = "benchmark job" };
-        var account = (Interlocked.Increment(ref _next) - 1) % Keys.Count; // jobs spread over the accounts, as two groups on two accounts
+        var index = Interlocked.Increment(ref _next) - 1;
+        var body = JobKind.Body(options.Kinds, index);
+        var account = index % Keys.Count; // jobs spread over the accounts, as two groups on two accounts
         var task = await SendAsync(body, account);
         _submissionWaits.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Increment(ref _submitted);
         var inFlight = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _peakInFlight, inFlight);
-        Follow(task, DateTimeOffset.UtcNow, account);
+        Follow(task, DateTimeOffset.UtcNow, account, body);
     }
 
-    private ArmResult Measure(SandboxState state, int arrivals)
+    private ArmResult Measure(SandboxState state, int arrivals, DateTimeOffset started)
     {
         var tasks = state.Tasks;
-        var delays = tasks
+        var seen = tasks
             .Where(t => t.FinishedAt is not null && _seen.ContainsKey(t.Id))
-            .Select(t => Math.Max(0, (_seen[t.Id] - t.FinishedAt!.Value).TotalSeconds))
+            .Select(t => new TaskFigure((t.CreatedAt - started).TotalSeconds, Math.Max(0, (_seen[t.Id] - t.FinishedAt!.Value).TotalSeconds), t.Polls, JobKind.IndexOf(t.Request)))
             .ToList();
+        var delays = seen.Select(t => t.DelaySeconds).ToList();
         var logs = Keys.Select(state.RequestLogOf).ToList();
         var stats = state.Statistics;
         return new ArmResult(
@@ -122,7 +129,10 @@ public abstract class Arm(BenchmarkOptions options, string name)
             tasks.Count == 0 ? 0 : (double)stats.Polls / tasks.Count,
             [.. _submissionWaits],
             _peakInFlight,
-            arrivals - _submitted);
+            arrivals - _submitted)
+        {
+            Tasks = seen,
+        };
     }
 
     internal static int MaxInSlidingSecond(IReadOnlyList<DateTimeOffset> log)

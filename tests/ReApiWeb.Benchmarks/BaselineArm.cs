@@ -37,7 +37,7 @@ public sealed class BaselineArm(BenchmarkOptions options) : Arm(options, "baseli
         }
     }
 
-    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account) => _ = FollowAsync(_clients[account], task.Id);
+    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account, JsonObject body) => _ = FollowAsync(_clients[account], task.Id);
 
     private async Task FollowAsync(ReApiClient client, string taskId)
     {

@@ -14,24 +14,32 @@ internal static class PollBound
 
     /// <param name="cdf">P(duration ≤ t seconds).</param>
     /// <param name="step">The time grid, in seconds.</param>
-    public static Result For(Func<double, double> cdf, double pollsPerTask, double minInterval, double maxGap, double step = 0.05)
+    public static Result For(Func<double, double> cdf, double pollsPerTask, double minInterval, double maxGap, double step = 0.05) =>
+        For([(1.0, cdf)], pollsPerTask, minInterval, maxGap, step);
+
+    /// <summary>
+    /// The bound for a mix of kinds of job a scheduler can tell apart (each with its share of the jobs and its own
+    /// distribution): every kind gets its own best schedule for one common λ, so a poll is worth the same wherever it goes.
+    /// </summary>
+    public static Result For(IReadOnlyList<(double Share, Func<double, double> Cdf)> kinds, double pollsPerTask, double minInterval, double maxGap, double step = 0.05)
     {
-        var horizon = step;
-        while (1 - cdf(horizon) > 1e-9)
+        var grids = kinds.Select(k => (k.Share, Grid: new Grid(k.Cdf, step, (int)Math.Round(minInterval / step), (int)Math.Round(maxGap / step)))).ToList();
+        var total = grids.Sum(g => g.Share);
+        Result Solve(double lambda)
         {
-            horizon *= 1.25;
+            var results = grids.Select(g => (g.Share, Result: g.Grid.Solve(lambda))).ToList();
+            return new Result(results.Sum(r => r.Share * r.Result.MeanDelaySeconds) / total, results.Sum(r => r.Share * r.Result.PollsPerTask) / total);
         }
 
-        var grid = new Grid(cdf, horizon, step, (int)Math.Round(minInterval / step), (int)Math.Round(maxGap / step));
         double low = 0, high = 1;
-        while (grid.Solve(high).PollsPerTask > pollsPerTask)
+        while (Solve(high).PollsPerTask > pollsPerTask)
         {
             high *= 2;
         }
 
         // Bisection: polls fall as λ grows; keep the schedules just above and just below the target.
-        var above = grid.Solve(low);
-        var below = grid.Solve(high);
+        var above = Solve(low);
+        var below = Solve(high);
         if (above.PollsPerTask <= pollsPerTask)
         {
             return above; // even polling as often as allowed uses no more than the target
@@ -40,7 +48,7 @@ internal static class PollBound
         for (var i = 0; i < 60 && high - low > 1e-9; i++)
         {
             var middle = (low + high) / 2;
-            var result = grid.Solve(middle);
+            var result = Solve(middle);
             if (result.PollsPerTask > pollsPerTask)
             {
                 (low, above) = (middle, result);
@@ -56,8 +64,11 @@ internal static class PollBound
     }
 
     /// <summary>P(duration ≤ t) for durations log-normal around <paramref name="median"/> seconds, as the benchmark's sandbox draws them.</summary>
-    public static Func<double, double> LogNormal(double median, double sigma) =>
-        t => t <= 0 ? 0 : ReApiWeb.Features.Jobs.Scheduling.DurationModel.LogNormalCdf(t, median, sigma);
+    public static Func<double, double> LogNormal(double median, double sigma)
+    {
+        var fit = new ReApiWeb.Features.Jobs.Scheduling.DurationFit(Math.Log(median), sigma, 0);
+        return t => fit.Cdf(TimeSpan.FromSeconds(t));
+    }
 
     private sealed class Grid
     {
@@ -67,8 +78,14 @@ internal static class PollBound
         private readonly int _minSteps;
         private readonly int _maxSteps;
 
-        public Grid(Func<double, double> cdf, double horizon, double step, int minSteps, int maxSteps)
+        public Grid(Func<double, double> cdf, double step, int minSteps, int maxSteps)
         {
+            var horizon = step;
+            while (1 - cdf(horizon) > 1e-9)
+            {
+                horizon *= 1.25;
+            }
+
             var n = (int)Math.Ceiling(horizon / step) + 1;
             (_time, _cdf, _partial) = (new double[n], new double[n], new double[n]);
             for (var i = 0; i < n; i++)

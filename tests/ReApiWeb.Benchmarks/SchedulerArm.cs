@@ -37,14 +37,17 @@ public sealed class SchedulerArm(BenchmarkOptions options) : Arm(options, "sched
 
     protected override Task<SubmittedTask> SendAsync(JsonObject body, int account) => _accounts[account].Client.SubmitAsync(ReApiEndpoint.Images, body, CancellationToken.None);
 
-    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account) =>
-        _accounts[account].Board.Add(new PollTarget(Guid.NewGuid(), Guid.Empty, task.Id, Model, submittedAt));
+    protected override void Follow(SubmittedTask task, DateTimeOffset submittedAt, int account, JsonObject body)
+    {
+        var model = Catalog.Find((string)body["model"]!)!;
+        _accounts[account].Board.Add(new PollTarget(Guid.NewGuid(), Guid.Empty, task.Id, model.Id, submittedAt, DurationClass: model.DurationClass(body)));
+    }
 
     private sealed class Recorder(SchedulerArm arm) : IPollOutcomes
     {
         public Task RunningAsync(PollTarget target, bool stalled, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken)
+        public Task CompletedAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken)
         {
             arm.Seen(target.TaskId);
             return Task.CompletedTask;

@@ -69,8 +69,17 @@ public sealed class Job
 
     public DateTimeOffset? LastPolledAt { get; set; }
 
-    /// <summary>How long the task ran upstream (estimated between the last two polls); feeds the scheduler's duration models.</summary>
+    /// <summary>How long the task ran upstream: the middle between the last poll that saw it running and the one that saw it done.</summary>
     public double? UpstreamSeconds { get; set; }
+
+    /// <summary>
+    /// How long the task had run when last seen running (null on jobs from before it was kept: then
+    /// <see cref="UpstreamSeconds"/> counts as exact). With the middle it bounds the duration the scheduler learns from.
+    /// </summary>
+    public double? UpstreamSecondsAtLeast { get; set; }
+
+    /// <summary>The request parameters that drive how long it runs (<c>ModelSpec.DurationClass</c>), e.g. <c>duration=10;resolution=1080p</c>.</summary>
+    public string DurationClass { get; set; } = "";
 
     public int PollCount { get; set; }
 

@@ -12,6 +12,7 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.TaskId).HasMaxLength(128);
         builder.Property(j => j.ErrorMessage).HasMaxLength(2000);
         builder.Property(j => j.LastPollError).HasMaxLength(2000);
+        builder.Property(j => j.DurationClass).HasMaxLength(ReApi.Client.Catalog.ModelSpec.MaxDurationClassLength);
         builder.HasOne(j => j.Owner).WithMany().HasForeignKey(j => j.OwnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(j => j.Outputs).WithOne().HasForeignKey(o => o.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });

@@ -51,7 +51,7 @@ public sealed partial class UnconfirmedJobs(
             return false;
         }
 
-        schedules.Add(new PollTarget(attached.Id, attached.OwnerId, trimmed, attached.ModelId, attached.SubmittedAt ?? attached.CreatedAt, attached.AccountId));
+        schedules.Add(new PollTarget(attached.Id, attached.OwnerId, trimmed, attached.ModelId, attached.SubmittedAt ?? attached.CreatedAt, attached.AccountId, attached.DurationClass));
         LogAttached(jobId, trimmed, admin.Id);
         return true;
     }

@@ -80,6 +80,7 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             ModelId = draft.Model.Id,
             Prompt = MainText(draft.Model, draft.Body),
             RequestJson = draft.Body.ToJsonString(),
+            DurationClass = draft.Model.DurationClass(draft.Body),
             SubmissionKey = draft.SubmissionKey,
             AccountId = route.First,
             InstanceId = instance.Id,

@@ -19,7 +19,7 @@ public sealed partial class JobFinalizer(
     TimeProvider time,
     ILogger<JobFinalizer> logger) : IPollOutcomes
 {
-    Task IPollOutcomes.CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken) =>
+    Task IPollOutcomes.CompletedAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken) =>
         CompleteAsync(target, task, upstreamDuration, cancellationToken);
 
     Task IPollOutcomes.FailedAsync(PollTarget target, ReApiTask task, CancellationToken cancellationToken) =>
@@ -34,13 +34,14 @@ public sealed partial class JobFinalizer(
             ? RecordPollErrorAsync(target, $"Checking this job with reAPI failed {consecutiveErrors} time(s): {error.Message} It will be checked again.", cancellationToken)
             : Task.CompletedTask;
 
-    public async Task<bool> CompleteAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var outputs = OutputsOf(target.JobId, task);
         var output = task.Output?.ToJsonString();
         var moved = await states.ApplyAsync(target.JobId, JobTransitions.Completed, s => s
-            .SetProperty(j => j.UpstreamSeconds, upstreamDuration.TotalSeconds)
+            .SetProperty(j => j.UpstreamSeconds, upstreamDuration.Middle.TotalSeconds)
+            .SetProperty(j => j.UpstreamSecondsAtLeast, upstreamDuration.AtLeast.TotalSeconds)
             .SetProperty(j => j.OutputJson, output)
             .SetProperty(j => j.LastPolledAt, now)
             .SetProperty(j => j.PollCount, j => j.PollCount + 1)

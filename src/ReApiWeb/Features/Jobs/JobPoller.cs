@@ -169,7 +169,7 @@ public sealed partial class JobPoller(
                 .Where(j => j.Status == JobStatus.Completed && j.UpstreamSeconds != null)
                 .OrderByDescending(j => j.FinishedAt)
                 .Take(LearnFrom)
-                .Select(j => new { j.ModelId, Seconds = j.UpstreamSeconds!.Value })
+                .Select(j => new { j.ModelId, j.DurationClass, Seconds = j.UpstreamSeconds!.Value, AtLeast = j.UpstreamSecondsAtLeast })
                 .ToListAsync(cancellationToken)
             : [];
         var inFlight = await InFlight(db.Jobs).ToListAsync(cancellationToken);
@@ -180,7 +180,8 @@ public sealed partial class JobPoller(
             durations.Forget();
             foreach (var sample in Enumerable.Reverse(learned))
             {
-                durations.Observe(sample.ModelId, TimeSpan.FromSeconds(sample.Seconds));
+                var ran = UpstreamDuration.FromRow(sample.Seconds, sample.AtLeast);
+                durations.For(sample.ModelId).Observe(ran.AtLeast, ran.AtMost, sample.DurationClass);
             }
         }
 
@@ -207,7 +208,7 @@ public sealed partial class JobPoller(
     private static IQueryable<InFlightJob> InFlight(IQueryable<Job> jobs) =>
         jobs.AsNoTracking()
             .Where(j => (j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled) && j.TaskId != null)
-            .Select(j => new InFlightJob(new PollTarget(j.Id, j.OwnerId, j.TaskId!, j.ModelId, j.SubmittedAt ?? j.CreatedAt, j.AccountId), j.LastPolledAt, j.Status));
+            .Select(j => new InFlightJob(new PollTarget(j.Id, j.OwnerId, j.TaskId!, j.ModelId, j.SubmittedAt ?? j.CreatedAt, j.AccountId, j.DurationClass), j.LastPolledAt, j.Status));
 
     private sealed record InFlightJob(PollTarget Target, DateTimeOffset? LastPolledAt, JobStatus Status);
 

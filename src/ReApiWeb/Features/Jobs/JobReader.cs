@@ -12,6 +12,9 @@ public sealed record JobSummary(Guid Id, Guid OwnerId, string ModelId, string Pr
 
     public JobVisibility Visibility { get; init; }
 
+    /// <summary>The request parameters that drive how long it runs (filled on the job's own page, for its estimate).</summary>
+    public string DurationClass { get; init; } = "";
+
     /// <summary>Who made it (filled for lists that show other people's jobs).</summary>
     public string OwnerName { get; init; } = "";
 
@@ -299,6 +302,7 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, ModelCa
                 Cost = cost,
                 Visibility = job.Visibility,
                 OwnerName = job.Owner?.DisplayName ?? "",
+                DurationClass = job.DurationClass,
             },
             job.Owner?.DisplayName ?? "",
             job.RequestJson,

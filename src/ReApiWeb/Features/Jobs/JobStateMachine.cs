@@ -139,7 +139,7 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
         }
 
         var facts = await query.AsNoTracking()
-            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.AccountId, j.CreatedAt, j.SubmittedAt, j.Visibility))
+            .Select(j => new JobFacts(j.Id, j.OwnerId, j.ModelId, j.AccountId, j.CreatedAt, j.SubmittedAt, j.Visibility, j.DurationClass))
             .SingleOrDefaultAsync(cancellationToken);
         var updated = facts is null ? 0 : await query.ExecuteUpdateAsync(s =>
         {
@@ -164,4 +164,4 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
 }
 
 /// <summary>What a transition read of the job before changing it.</summary>
-public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt, JobVisibility Visibility);
+public sealed record JobFacts(Guid Id, Guid OwnerId, string ModelId, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt, JobVisibility Visibility, string DurationClass = "");

@@ -351,7 +351,7 @@ public sealed partial class JobSubmitter(
                 .SetProperty(j => j.SubmittedAt, now),
             where: j => j.TaskId == null, cancellationToken: cancellationToken)
             ?? throw new InvalidOperationException($"Job {job.Id} was no longer waiting for its task id.");
-        schedules.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now, accepted.AccountId));
+        schedules.Add(new PollTarget(job.Id, job.OwnerId, task.Id, job.ModelId, now, accepted.AccountId, job.DurationClass));
         return new SubmitResult(job.Id, JobStatus.Processing, [], null);
     }
 

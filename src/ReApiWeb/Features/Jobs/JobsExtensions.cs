@@ -10,7 +10,7 @@ public static class JobsExtensions
         var services = builder.Services;
         services.AddOptions<PollingOptions>().Bind(builder.Configuration.GetSection(PollingOptions.SectionName))
             .Validate(o => o.MinInterval > TimeSpan.Zero && o.MinInterval <= o.MaxGap, "Polling: MinInterval must be positive and at most MaxGap.")
-            .Validate(o => o.Tick > TimeSpan.Zero && o.PollWorthSeconds >= 0, "Polling: Tick must be positive and PollWorthSeconds not negative.")
+            .Validate(o => o.Tick > TimeSpan.Zero && o.PollWorthSeconds >= 0 && o.IdleSlots >= 1, "Polling: Tick must be positive, PollWorthSeconds not negative and IdleSlots at least 1.")
             .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 256, "Polling:MaxConcurrentPolls must be between 1 and 256.")
             .ValidateOnStart();
         services.AddSingleton(ModelCatalog.Default);

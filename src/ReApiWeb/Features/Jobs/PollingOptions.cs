@@ -16,15 +16,15 @@ public sealed class PollingOptions
     /// </summary>
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>A poll is spent only when it is expected to reveal at least this much hidden waiting (seconds).</summary>
+    /// <summary>While the budget is busy, a poll is spent only when it is expected to reveal at least this much hidden waiting (seconds).</summary>
     public double PollWorthSeconds { get; set; } = 0.2;
 
     /// <summary>
-    /// While polling every task in flight at <see cref="MinInterval"/> costs at most this many requests per second, and
-    /// that many slots are free, tasks are polled at <see cref="MinInterval"/> whatever their worth (a light load gets
-    /// the fastest answers); under a heavier load every poll must be worth <see cref="PollWorthSeconds"/>.
+    /// Work-conserving: while at least this many of the account's request slots are free (the budget is not the limit),
+    /// the most valuable task past <see cref="MinInterval"/> is polled whatever its worth; idle budget is never a reason
+    /// to wait. Below it (the budget is busy), every poll must be worth <see cref="PollWorthSeconds"/>.
     /// </summary>
-    public int EagerPollsPerSecond { get; set; } = 5;
+    public int IdleSlots { get; set; } = 2;
 
     /// <summary>How often the scheduler looks again when no poll is worth a request yet.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(100);

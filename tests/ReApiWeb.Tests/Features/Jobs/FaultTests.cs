@@ -227,7 +227,7 @@ public sealed class FaultTests(PostgresServer postgres)
             new JsonObject { ["image_urls"] = new JsonArray("https://cdn.example/0.png") }, null);
 
         var wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0
-            ? finalizer.CompleteAsync(target, completed, TimeSpan.FromSeconds(3), CancellationToken.None)
+            ? finalizer.CompleteAsync(target, completed, new UpstreamDuration(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)), CancellationToken.None)
             : finalizer.FailAsync(target, new ReApiTaskError(80003, "late"), CancellationToken.None)));
 
         Assert.Equal(1, wins.Count(w => w));

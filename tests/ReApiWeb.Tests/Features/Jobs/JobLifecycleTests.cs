@@ -7,6 +7,7 @@ using ReApi.Sandbox;
 using ReApiWeb.Features.Events;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Jobs;
+using ReApiWeb.Features.Jobs.Scheduling;
 using ReApiWeb.Features.Upstream;
 using ReApiWeb.Tests.Infrastructure;
 
@@ -223,6 +224,37 @@ public abstract class JobLifecycle(PostgresServer? postgres) : IAsyncLifetime
 
         Assert.Equal(1, _sandbox.State.Statistics.Submissions);
         Assert.NotNull(job.FinishedAt);
+    }
+
+    /// <summary>
+    /// The scheduler learns from what the polls saw: a finished task ran between the last poll that found it running and
+    /// the one that found it done. The row keeps both ends and the request's duration class, and the next start learns
+    /// the same interval for the same class.
+    /// </summary>
+    [Fact]
+    public async Task What_a_finished_task_ran_for_is_kept_as_an_interval_of_its_duration_class_and_learned_again_at_the_next_start()
+    {
+        var request = Request("a lighthouse at dawn");
+        string durationClass;
+        await using (var first = StartApp())
+        {
+            var result = await first.Services.GetRequiredService<JobSubmitter>().SubmitAsync(await first.AdminIdAsync(), request, CancellationToken.None);
+            var job = await first.WaitForJobAsync(result.JobId!.Value, j => j.Status == JobStatus.Completed);
+            durationClass = first.Services.GetRequiredService<ReApi.Client.Catalog.ModelCatalog>().Find(request.ModelId)!.DurationClass(request.Parameters);
+            Assert.Equal("size=16:9;resolution=1k", durationClass);
+            Assert.Equal(durationClass, job.DurationClass);
+
+            var task = _sandbox.State.Tasks.Single(t => t.Id == job.TaskId);
+            var ran = UpstreamDuration.FromRow(job.UpstreamSeconds!.Value, job.UpstreamSecondsAtLeast);
+            var truth = task.FinishedAt!.Value - task.CreatedAt;
+            Assert.True(ran.AtLeast < ran.AtMost, $"an interval, not a point: {ran}");
+            Assert.InRange(truth, ran.AtLeast, ran.AtMost + TimeSpan.FromSeconds(0.5)); // the age counts from the POST's answer, a little after reAPI's start
+        }
+
+        await using var second = StartApp();
+        var book = second.Services.GetRequiredService<DurationBook>(); // a start forgets and relearns: ask the book each time
+        await TestApp.UntilAsync(() => book.For(request.ModelId).Samples == 1, TimeSpan.FromSeconds(30), "the next start to learn the finished job");
+        Assert.Equal(1, book.For(request.ModelId).For(durationClass).Samples);
     }
 
     [Fact]

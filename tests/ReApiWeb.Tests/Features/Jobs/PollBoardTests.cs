@@ -22,6 +22,28 @@ public sealed class PollBoardTests
         return target;
     }
 
+    /// <summary>
+    /// The catalog's first guess was far from the real duration (15 s for tasks still running at 45 s): the board's
+    /// polls that find tasks running teach the model before any task finishes, so the scheduler stops planning for 15 s.
+    /// </summary>
+    [Fact]
+    public void Tasks_seen_running_past_a_wrong_guess_correct_it_before_any_finishes()
+    {
+        var durations = new DurationBook(_ => TimeSpan.FromSeconds(15));
+        var board = new PollBoard(durations, Options.Create(_options), _time);
+        for (var i = 0; i < 8; i++)
+        {
+            board.Add(new PollTarget(Guid.NewGuid(), Guid.NewGuid(), "task_" + i, "m", _time.GetUtcNow().AddSeconds(-45)));
+        }
+
+        while (board.PickNext(out _, take: true, minimumWorth: 0) is { } target)
+        {
+            board.PolledRunning(target.JobId, stalled: false);
+        }
+
+        Assert.True(durations.For("m").Median > TimeSpan.FromSeconds(40), $"median {durations.For("m").Median}");
+    }
+
     [Fact]
     public void A_young_task_is_not_worth_a_request()
     {
@@ -38,6 +60,20 @@ public sealed class PollBoardTests
         Add(TimeSpan.FromSeconds(65), TimeSpan.FromSeconds(2));
 
         Assert.Equal(likely, _board.PickNext(out _));
+    }
+
+    /// <summary>reAPI counts the spacing of requests; an answer that took 400 ms must not push the next poll 400 ms further.</summary>
+    [Fact]
+    public void The_next_poll_is_spaced_from_when_the_last_one_left_not_from_its_answer()
+    {
+        var target = Add(TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(10));
+        Assert.Equal(target, _board.PickNext(out _));
+        var sentAt = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        _board.PolledRunning(target.JobId, stalled: false, sentAt);
+
+        _time.Advance(_options.MinInterval - TimeSpan.FromMilliseconds(400));
+        Assert.Equal(target, _board.PickNext(out _, minimumWorth: 0));
     }
 
     [Fact]

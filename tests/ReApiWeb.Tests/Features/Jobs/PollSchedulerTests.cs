@@ -26,12 +26,7 @@ public sealed class PollSchedulerTests
         var transport = new Transport(() => Interlocked.Increment(ref polls) <= 3
             ? Answer((HttpStatusCode)429, """{"error":{"code":50001,"message":"Per-user rate limit exceeded"}}""", retryAfterSeconds: 0)
             : Answer(HttpStatusCode.OK, $$$"""{"id":"{{{TaskId}}}","model":"z-image","status":"completed","output":{"image_urls":["https://cdn.example/0.png"]}}"""));
-        var options = Options.Create(new PollingOptions { MinInterval = TimeSpan.FromMilliseconds(50), EagerPollsPerSecond = 100 });
-        var durations = new DurationBook(_ => TimeSpan.FromSeconds(1));
-        var board = new PollBoard(durations, options, TimeProvider.System);
-        var gate = new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), TimeProvider.System);
-        var client = new ReApiClient(new HttpClient(transport), new FixedConnectionSource(new ReApiConnection(new Uri("https://reapi.test/api/v1/"), "rk_test")), gate, TimeProvider.System);
-        var scheduler = new PollScheduler(board, durations, client, gate, options, TimeProvider.System, NullLogger<PollScheduler>.Instance);
+        var (board, scheduler) = Scheduler(transport, new PollingOptions { MinInterval = TimeSpan.FromMilliseconds(50), IdleSlots = 1 }, TimeSpan.FromSeconds(1));
         var outcomes = new Outcomes();
         board.Add(new PollTarget(Guid.NewGuid(), Guid.NewGuid(), TaskId, "z-image", DateTimeOffset.UtcNow.AddSeconds(-5)));
 
@@ -43,6 +38,43 @@ public sealed class PollSchedulerTests
 
         Assert.Equal(4, polls);
         Assert.Empty(outcomes.Failures); // never reported as a failed poll of the task, so never backed off as one
+    }
+
+    /// <summary>
+    /// 40 jobs sent at once to an idle account, with a first guess far longer than they take: the budget sat unused
+    /// while the scheduler waited for each poll to be "worth" a fraction of a second under that guess (the tasks were
+    /// seen only at the longest gap). Idle budget is never a reason to wait: free slots poll the most valuable tasks.
+    /// </summary>
+    [Fact]
+    public async Task Free_budget_is_spent_on_polls_even_when_the_first_guess_says_they_are_worth_little()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var transport = new Transport(() => Answer(HttpStatusCode.OK, $$$"""{"id":"{{{TaskId}}}","model":"z-image","status":"completed","output":{"image_urls":["https://cdn.example/0.png"]}}"""));
+        var (board, scheduler) = Scheduler(transport, new PollingOptions { MaxGap = TimeSpan.FromMinutes(10) }, typical: TimeSpan.FromMinutes(10));
+        var outcomes = new Outcomes(expected: 40);
+        for (var i = 0; i < 40; i++)
+        {
+            board.Add(new PollTarget(Guid.NewGuid(), Guid.NewGuid(), TaskId, "z-image", DateTimeOffset.UtcNow));
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = scheduler.RunAsync(outcomes, stop.Token);
+        await outcomes.Completed.Task.WaitAsync(TimeSpan.FromSeconds(60), ct); // at 10 a second, a few seconds; unfixed, not before the 10-minute gap
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(0, board.Count);
+    }
+
+    /// <summary>A scheduler for one account limited to 10 requests a second, talking to <paramref name="transport"/>; models' first guess is <paramref name="typical"/>.</summary>
+    private static (PollBoard Board, PollScheduler Scheduler) Scheduler(HttpMessageHandler transport, PollingOptions polling, TimeSpan typical)
+    {
+        var options = Options.Create(polling);
+        var durations = new DurationBook(_ => typical);
+        var board = new PollBoard(durations, options, TimeProvider.System);
+        var gate = new SlidingWindowRateGate(10, TimeSpan.FromSeconds(1), TimeProvider.System);
+        var client = new ReApiClient(new HttpClient(transport), new FixedConnectionSource(new ReApiConnection(new Uri("https://reapi.test/api/v1/"), "rk_test")), gate, TimeProvider.System);
+        return (board, new PollScheduler(board, durations, client, gate, options, TimeProvider.System, NullLogger<PollScheduler>.Instance));
     }
 
     private static HttpResponseMessage Answer(HttpStatusCode status, string body, int? retryAfterSeconds = null)
@@ -61,17 +93,24 @@ public sealed class PollSchedulerTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromResult(answer());
     }
 
-    private sealed class Outcomes : IPollOutcomes
+    private sealed class Outcomes(int expected = 1) : IPollOutcomes
     {
+        private int _completed;
+
+        /// <summary>Set once <c>expected</c> tasks completed.</summary>
         public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ConcurrentQueue<(ReApiErrorKind Kind, int ConsecutiveErrors)> Failures { get; } = [];
 
         public Task RunningAsync(PollTarget target, bool stalled, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken)
+        public Task CompletedAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken)
         {
-            Completed.TrySetResult();
+            if (Interlocked.Increment(ref _completed) >= expected)
+            {
+                Completed.TrySetResult();
+            }
+
             return Task.CompletedTask;
         }
 

@@ -364,6 +364,11 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DurationClass")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer");
 
@@ -428,6 +433,9 @@ namespace ReApiWeb.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)");
 
                     b.Property<double?>("UpstreamSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("UpstreamSecondsAtLeast")
                         .HasColumnType("double precision");
 
                     b.Property<string>("Visibility")

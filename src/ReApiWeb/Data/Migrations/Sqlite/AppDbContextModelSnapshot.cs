@@ -354,6 +354,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DurationClass")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("INTEGER");
 
@@ -418,6 +423,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("UpstreamSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("UpstreamSecondsAtLeast")
                         .HasColumnType("REAL");
 
                     b.Property<string>("Visibility")

@@ -32,6 +32,10 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
         lock (_lock)
         {
             _entries[target.JobId] = new Entry(target) { LastPolledAt = lastPolledAt ?? target.SubmittedAt, Stalled = stalled };
+            if (!stalled && lastPolledAt is { } seen)
+            {
+                durations.For(target.ModelId).Running(target.JobId, seen - target.SubmittedAt, target.DurationClass);
+            }
         }
 
         Signal();
@@ -41,7 +45,10 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
     {
         lock (_lock)
         {
-            _entries.Remove(jobId);
+            if (_entries.Remove(jobId, out var entry))
+            {
+                durations.For(entry.Target.ModelId).Forget(jobId);
+            }
         }
     }
 
@@ -50,6 +57,11 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
     {
         lock (_lock)
         {
+            foreach (var entry in _entries.Values)
+            {
+                durations.For(entry.Target.ModelId).Forget(entry.Target.JobId);
+            }
+
             _entries.Clear();
         }
     }
@@ -107,17 +119,29 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
         }
     }
 
-    /// <summary>Records a poll that found the task still running.</summary>
-    public void PolledRunning(Guid jobId, bool stalled)
+    /// <summary>
+    /// Records a poll that found the task still running. <paramref name="sentAt"/> is when the poll left (default: now):
+    /// the task was running at least until then, and the next poll of it is spaced from then, as reAPI counts.
+    /// </summary>
+    public void PolledRunning(Guid jobId, bool stalled, DateTimeOffset? sentAt = null)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue(jobId, out var entry))
             {
                 entry.Polling = false;
-                entry.LastPolledAt = time.GetUtcNow();
+                entry.LastPolledAt = sentAt ?? time.GetUtcNow();
                 entry.Errors = 0;
                 entry.Stalled = stalled;
+                var model = durations.For(entry.Target.ModelId);
+                if (stalled)
+                {
+                    model.Forget(jobId); // a task stuck upstream says nothing about how long the others run
+                }
+                else
+                {
+                    model.Running(jobId, entry.LastPolledAt - entry.Target.SubmittedAt, entry.Target.DurationClass);
+                }
             }
         }
     }
@@ -202,7 +226,7 @@ public sealed class PollBoard(DurationBook durations, IOptions<PollingOptions> o
             return double.NegativeInfinity;
         }
 
-        var model = durations.For(entry.Target.ModelId);
+        var model = durations.For(entry.Target);
         var from = entry.LastPolledAt - entry.Target.SubmittedAt;
         var f0 = model.Cdf(from);
         var survival = Math.Max(1 - f0, 1e-3);

@@ -9,12 +9,31 @@ public interface IPollOutcomes
 {
     Task RunningAsync(PollTarget target, bool stalled, CancellationToken cancellationToken);
 
-    /// <param name="upstreamDuration">Best estimate of how long the task ran upstream (midpoint of the last two polls).</param>
-    Task CompletedAsync(PollTarget target, ReApiTask task, TimeSpan upstreamDuration, CancellationToken cancellationToken);
+    /// <param name="upstreamDuration">How long the task ran upstream: between the last two polls.</param>
+    Task CompletedAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken);
 
     Task FailedAsync(PollTarget target, ReApiTask task, CancellationToken cancellationToken);
 
     Task PollFailedAsync(PollTarget target, ReApiException error, int consecutiveErrors, CancellationToken cancellationToken);
+}
+
+/// <summary>A task ran upstream more than <paramref name="AtLeast"/> (it was seen running then) and at most <paramref name="AtMost"/>.</summary>
+public readonly record struct UpstreamDuration(TimeSpan AtLeast, TimeSpan AtMost)
+{
+    /// <summary>The middle of the interval, for people.</summary>
+    public TimeSpan Middle => (AtLeast + AtMost) / 2;
+
+    /// <summary>
+    /// What a finished job's row says (<c>UpstreamSeconds</c>, the middle, and <c>UpstreamSecondsAtLeast</c>): the interval
+    /// around the middle, or exactly the middle on rows from before the lower bound was kept.
+    /// </summary>
+    public static UpstreamDuration FromRow(double middleSeconds, double? atLeastSeconds)
+    {
+        var middle = TimeSpan.FromSeconds(middleSeconds);
+        return atLeastSeconds is { } atLeast && atLeast <= middleSeconds
+            ? new UpstreamDuration(TimeSpan.FromSeconds(atLeast), (2 * middle) - TimeSpan.FromSeconds(atLeast))
+            : new UpstreamDuration(middle, middle);
+    }
 }
 
 /// <summary>The client of one account and the gate that holds its request budget.</summary>
@@ -62,7 +81,7 @@ public sealed partial class PollScheduler(
                     continue;
                 }
 
-                var worth = await EagerAsync(upstream.Gate, stoppingToken) ? 0 : options.Value.PollWorthSeconds;
+                var worth = await upstream.Gate.AvailableAsync(stoppingToken) >= options.Value.IdleSlots ? 0 : options.Value.PollWorthSeconds;
                 if (board.PickNext(out var nextCheck, take: false, worth) is null)
                 {
                     await WaitAsync(nextCheck, stoppingToken);
@@ -91,12 +110,6 @@ public sealed partial class PollScheduler(
         await Task.WhenAll(running);
     }
 
-    private async ValueTask<bool> EagerAsync(IUpstreamRateGate gate, CancellationToken cancellationToken)
-    {
-        var eager = options.Value.EagerPollsPerSecond;
-        return board.Count / options.Value.MinInterval.TotalSeconds <= eager && await gate.AvailableAsync(cancellationToken) >= eager;
-    }
-
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -110,6 +123,7 @@ public sealed partial class PollScheduler(
         try
         {
             var lastSeenRunning = board.LastPolledAt(target.JobId) ?? target.SubmittedAt;
+            var sentAt = time.GetUtcNow();
             ReApiTask task;
             try
             {
@@ -124,9 +138,11 @@ public sealed partial class PollScheduler(
             switch (task.Status)
             {
                 case ReApiTaskStatus.Completed:
-                    var duration = (lastSeenRunning - target.SubmittedAt) + ((now - lastSeenRunning) / 2);
-                    durations.Observe(target.ModelId, duration);
-                    await outcomes.CompletedAsync(target, task, duration, cancellationToken);
+                    var ran = new UpstreamDuration(lastSeenRunning - target.SubmittedAt, now - target.SubmittedAt);
+                    var model = durations.For(target.ModelId);
+                    model.Forget(target.JobId); // no longer only "still running": it is the finished interval now
+                    model.Observe(ran.AtLeast, ran.AtMost, target.DurationClass);
+                    await outcomes.CompletedAsync(target, task, ran, cancellationToken);
                     board.Remove(target.JobId); // only once the outcome is saved: a failed save leaves it to be polled again
                     break;
                 case ReApiTaskStatus.Failed:
@@ -135,7 +151,7 @@ public sealed partial class PollScheduler(
                     break;
                 default:
                     var stalled = IsStalled(target, now);
-                    board.PolledRunning(target.JobId, stalled);
+                    board.PolledRunning(target.JobId, stalled, sentAt); // a slow answer does not push the next poll back
                     await outcomes.RunningAsync(target, stalled, cancellationToken);
                     break;
             }
@@ -164,7 +180,7 @@ public sealed partial class PollScheduler(
 
     private bool IsStalled(PollTarget target, DateTimeOffset now)
     {
-        var limit = durations.For(target.ModelId).Median * options.Value.StallFactor;
+        var limit = durations.For(target).Median * options.Value.StallFactor;
         return now - target.SubmittedAt > (limit > options.Value.StallAfterMinimum ? limit : options.Value.StallAfterMinimum);
     }
 
