@@ -51,9 +51,13 @@ public sealed class TeamGalleryTests(BrowserFixture browser)
             await page.GetByTestId("gallery-search").FillAsync(suffix[..6]);
             await page.GetByTestId("gallery-search").PressAsync("Enter");
             await page.WaitForURLAsync($"**/jobs?q={suffix[..6]}");
-            // The search loads a new page: a click on its tile before its circuit connected was once lost in CI.
+            // The search loads a new page: a click on its tile before its circuit connected was once lost in CI. On a
+            // live page it is a navigation inside the circuit instead: the address changes at once, the list a moment
+            // later, and Mia's one job was "1 job" before the search too. A click in between went to the old tile and
+            // its navigation was overtaken by the search's (CI: the lightbox never opened): wait for the searched list.
             await BrowserFixture.WaitForInteractiveAsync(page);
             await Expect(page.GetByTestId("gallery-count")).ToHaveTextAsync("1 job");
+            await Expect(page.Locator(".tile-link").First).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"q={suffix[..6]}"));
             await Expect(page.Locator(".tile img")).ToBeVisibleAsync();
             await page.Locator(".tile-link").First.ClickAsync();
             await Expect(page.Locator(".lightbox").GetByTestId("job-prompt")).ToHaveTextAsync(prompt);
