@@ -113,12 +113,12 @@ public sealed class ReApiClient(
         for (var attempt = 1; ; attempt++)
         {
             // A slot the caller took is its to mark answered; one taken here is marked when the answer is in.
-            using var slot = attempt > 1 || !slotTaken ? await gate.AcquireUntilAnsweredAsync(kind, cancellationToken).ConfigureAwait(false) : null;
-            var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
-            using var request = CreateRequest(HttpMethod.Get, connection, path);
+            var slot = attempt > 1 || !slotTaken ? await gate.AcquireUntilAnsweredAsync(kind, cancellationToken).ConfigureAwait(false) : null;
             ReApiException failure;
             try
             {
+                var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+                using var request = CreateRequest(HttpMethod.Get, connection, path);
                 var (status, text, headers) = await SendAsync(request, isPost: false, cancellationToken).ConfigureAwait(false);
                 if (status == HttpStatusCode.OK)
                 {

@@ -108,8 +108,8 @@ static void PrintBound(BenchmarkOptions options, ArmResult scheduler)
 
         var polls = tasks.Average(t => t.Polls);
         var bound = PollBound.For(kinds, polls, options.Polling.MinInterval.TotalSeconds, options.Polling.MaxGap.TotalSeconds);
-        var delays = tasks.Select(t => t.DelaySeconds).Order().ToArray();
-        var (mean, p95) = (delays.Average(), delays[Math.Min(delays.Length - 1, (int)Math.Ceiling(0.95 * delays.Length) - 1)]);
+        var delays = tasks.Select(t => t.DelaySeconds).ToList();
+        var (mean, p95) = (delays.Average(), Report.Percentile(delays, 0.95));
         Console.WriteLine(FormattableString.Invariant(
             $"{label}: {tasks.Count} jobs, mean delay {mean:0.00} s, p95 {p95:0.00} s, {polls:0.00} polls per task; lower bound at those polls {bound.MeanDelaySeconds:0.00} s; the scheduler's mean is {mean / bound.MeanDelaySeconds:0.00} x the bound."));
         Console.WriteLine(FormattableString.Invariant(

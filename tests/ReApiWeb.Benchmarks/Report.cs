@@ -35,7 +35,7 @@ public static class Report
 
     private static double Mean(IReadOnlyList<double> values) => values.Count == 0 ? 0 : values.Average();
 
-    private static double Percentile(IReadOnlyList<double> values, double p)
+    internal static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0)
         {

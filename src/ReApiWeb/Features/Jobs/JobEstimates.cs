@@ -48,8 +48,7 @@ public sealed partial class JobEstimates(IDbContextFactory<AppDbContext> dbFacto
                 .ToListAsync(cancellationToken);
             foreach (var row in Enumerable.Reverse(rows))
             {
-                var ran = UpstreamDuration.FromRow(row.Seconds, row.AtLeast);
-                model.Observe(ran.AtLeast, ran.AtMost, row.DurationClass);
+                model.Observe(UpstreamDuration.FromRow(row.Seconds, row.AtLeast), row.DurationClass);
             }
         }
         catch (System.Data.Common.DbException e)

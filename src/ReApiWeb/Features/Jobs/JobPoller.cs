@@ -180,8 +180,7 @@ public sealed partial class JobPoller(
             durations.Forget();
             foreach (var sample in Enumerable.Reverse(learned))
             {
-                var ran = UpstreamDuration.FromRow(sample.Seconds, sample.AtLeast);
-                durations.For(sample.ModelId).Observe(ran.AtLeast, ran.AtMost, sample.DurationClass);
+                durations.For(sample.ModelId).Observe(UpstreamDuration.FromRow(sample.Seconds, sample.AtLeast), sample.DurationClass);
             }
         }
 

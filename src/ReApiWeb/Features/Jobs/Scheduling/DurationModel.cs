@@ -67,6 +67,9 @@ public sealed class DurationModel
     /// <summary>A task that ran exactly <paramref name="duration"/> (a figure from before intervals were kept).</summary>
     public void Observe(TimeSpan duration, string durationClass = "") => Observe(duration, duration, durationClass);
 
+    /// <summary>A task that ran as long as <paramref name="ran"/> says (seen running, then seen done).</summary>
+    public void Observe(UpstreamDuration ran, string durationClass = "") => Observe(ran.AtLeast, ran.AtMost, durationClass);
+
     /// <summary>A task that finished after <paramref name="atLeast"/> and by <paramref name="atMost"/>.</summary>
     public void Observe(TimeSpan atLeast, TimeSpan atMost, string durationClass = "")
     {

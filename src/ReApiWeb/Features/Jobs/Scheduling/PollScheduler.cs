@@ -141,7 +141,7 @@ public sealed partial class PollScheduler(
                     var ran = new UpstreamDuration(lastSeenRunning - target.SubmittedAt, now - target.SubmittedAt);
                     var model = durations.For(target.ModelId);
                     model.Forget(target.JobId); // no longer only "still running": it is the finished interval now
-                    model.Observe(ran.AtLeast, ran.AtMost, target.DurationClass);
+                    model.Observe(ran, target.DurationClass);
                     await outcomes.CompletedAsync(target, task, ran, cancellationToken);
                     board.Remove(target.JobId); // only once the outcome is saved: a failed save leaves it to be polled again
                     break;
