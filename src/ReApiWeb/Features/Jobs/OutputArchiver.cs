@@ -35,6 +35,9 @@ public sealed partial class OutputArchiver(
     /// <summary>How long a claim holds: longer than any download and preview, so only a dead instance's claim runs out.</summary>
     public static readonly TimeSpan ClaimLifetime = 2 * DownloadTimeout;
 
+    /// <summary>How soon an output claimed by another live instance is looked at again (that instance may die meanwhile).</summary>
+    private static readonly TimeSpan ClaimedElsewhereRecheck = TimeSpan.FromSeconds(30);
+
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
 
     // Attempts that failed before they could be recorded on the output (the database itself could not be written).
@@ -95,32 +98,41 @@ public sealed partial class OutputArchiver(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var claimedUntil = now + ClaimLifetime;
-        var claimed = await db.JobOutputs
-            .Where(o => o.Id == outputId && (o.StoragePath == null || o.ThumbnailPath == null)
-                && (o.ArchiveClaimedUntil == null || o.ArchiveClaimedUntil < now || o.ArchiveClaimedBy == instance.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, instance.Id).SetProperty(o => o.ArchiveClaimedUntil, claimedUntil), cancellationToken);
-        var output = await db.JobOutputs.SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
-        if (output is null || (output.StoragePath is not null && output.ThumbnailPath is not null))
-        {
-            return;
-        }
 
-        if (claimed == 0)
+        // A claim holds only while its instance lives: alone on SQLite every other claim was left by a process that is
+        // gone (killed mid-copy, or stopped before it could give the claim up); with others, a claimant not seen lately.
+        var live = Leadership.Shared ? await instance.LiveAsync(db, cancellationToken) : [instance.Id];
+        if (!live.Contains(instance.Id))
         {
-            // Another instance is copying it; should it die doing so, its claim runs out and this one tries then.
-            LogClaimedElsewhere(output.JobId, output.Index, output.ArchiveClaimedBy);
-            RetryLater(outputId, (output.ArchiveClaimedUntil ?? now) - now + TimeSpan.FromSeconds(1), cancellationToken);
-            return;
+            live.Add(instance.Id);
         }
 
         try
         {
+            var claimed = await db.JobOutputs
+                .Where(o => o.Id == outputId && (o.StoragePath == null || o.ThumbnailPath == null)
+                    && (o.ArchiveClaimedUntil == null || o.ArchiveClaimedUntil < now || !live.Contains(o.ArchiveClaimedBy!.Value)))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ArchiveClaimedBy, instance.Id).SetProperty(o => o.ArchiveClaimedUntil, claimedUntil), cancellationToken);
+            var output = await db.JobOutputs.SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
+            if (output is null || (output.StoragePath is not null && output.ThumbnailPath is not null))
+            {
+                return;
+            }
+
+            if (claimed == 0)
+            {
+                // Another live instance is copying it; should it die doing so, this one tries when it is gone or the claim runs out.
+                LogClaimedElsewhere(output.JobId, output.Index, output.ArchiveClaimedBy);
+                RetryLater(outputId, Min((output.ArchiveClaimedUntil ?? now) - now, ClaimedElsewhereRecheck) + TimeSpan.FromSeconds(1), cancellationToken);
+                return;
+            }
+
             await ArchiveClaimedAsync(db, output, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The term ended mid-copy: the claim is given up, so the next leader copies it at once, not when it runs out
-            // (if the database does not take that within a few seconds, the claim simply runs out).
+            // The term ended after the claim was (perhaps) taken: it is given up, so the next leader copies the output at
+            // once, not when it runs out (if the database does not take that within a few seconds, the claim simply runs out).
             try
             {
                 using var briefly = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -136,6 +148,8 @@ public sealed partial class OutputArchiver(
             throw;
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task ArchiveClaimedAsync(AppDbContext db, JobOutput output, CancellationToken cancellationToken)
     {

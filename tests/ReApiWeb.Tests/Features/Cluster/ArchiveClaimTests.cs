@@ -75,10 +75,45 @@ public sealed class ArchiveClaimTests(PostgresServer postgres)
         Assert.Null(after.StoragePath);
     }
 
-    private async Task<TestApp> StartAsync()
+    /// <summary>
+    /// A claim left by an instance that is gone (killed mid-copy, or stopped before it could give the claim up) does not
+    /// hold the output until it runs out: on SQLite only one instance ever runs, on PostgreSQL the claimant is not live.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_claim_left_by_an_instance_that_is_gone_does_not_hold_the_output(bool onPostgres)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var files = new FileServer(TimeSpan.Zero);
+        await using var app = await StartAsync(onPostgres);
+        var job = await AddOutputsAsync(app, files, 1);
+        var output = job.Outputs.Single().Id;
+        await using (var db = await app.DbAsync())
+        {
+            await db.JobOutputs.Where(o => o.Id == output).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.ArchiveClaimedBy, Guid.NewGuid())
+                .SetProperty(o => o.ArchiveClaimedUntil, DateTimeOffset.UtcNow + OutputArchiver.ClaimLifetime), ct);
+        }
+
+        app.Services.GetRequiredService<OutputArchiver>().Enqueue([output]);
+
+        await TestApp.UntilAsync(async () =>
+        {
+            await using var db = await app.DbAsync();
+            return await db.JobOutputs.AnyAsync(o => o.Id == output && o.StoragePath != null, ct);
+        }, TimeSpan.FromSeconds(30), "the output is archived");
+        Assert.Single(files.Fetches);
+    }
+
+    private async Task<TestApp> StartAsync(bool onPostgres = true)
     {
         var settings = new Dictionary<string, string?> { ["Storage:ArchiveAllowedHosts:0"] = "localhost" };
-        await postgres.UseAsync(settings);
+        if (onPostgres)
+        {
+            await postgres.UseAsync(settings);
+        }
+
         var app = TestApp.Start(TestApp.NewDataDirectory(), settings);
         await TestApp.UntilAsync(() => app.Services.GetRequiredService<ILeadership>().IsLeading, TimeSpan.FromSeconds(30), "the instance leads");
         return app;
@@ -98,9 +133,49 @@ public sealed class ArchiveClaimTests(PostgresServer postgres)
         return job;
     }
 
-    /// <summary>The archiver of another instance (its own id) that believes it leads too.</summary>
-    private static OutputArchiver OtherArchiver(TestApp app) => ActivatorUtilities.CreateInstance<OutputArchiver>(app.Services,
-        new SoleLeadership(), ActivatorUtilities.CreateInstance<InstanceRegistry>(app.Services));
+    /// <summary>
+    /// The archiver of another live instance (its own id, registered in the list of instances) that believes it leads
+    /// too; started, it registers first.
+    /// </summary>
+    private static OtherInstance OtherArchiver(TestApp app)
+    {
+        var leadership = new LeadingWithOthers();
+        var registry = ActivatorUtilities.CreateInstance<InstanceRegistry>(app.Services, leadership);
+        return new OtherInstance(registry, ActivatorUtilities.CreateInstance<OutputArchiver>(app.Services, leadership, registry));
+    }
+
+    private sealed class OtherInstance(InstanceRegistry registry, OutputArchiver archiver) : IDisposable
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            await registry.StartAsync(ct);
+            await archiver.StartAsync(ct);
+        }
+
+        public void Enqueue(IEnumerable<Guid> ids) => archiver.Enqueue(ids);
+
+        public async Task StopAsync(CancellationToken ct)
+        {
+            await archiver.StopAsync(ct);
+            await registry.StopAsync(ct);
+        }
+
+        public void Dispose()
+        {
+            archiver.Dispose();
+            registry.Dispose();
+        }
+    }
+
+    /// <summary>An instance sharing the database that leads whatever the election says.</summary>
+    private sealed class LeadingWithOthers : ILeadership
+    {
+        public bool Shared => true;
+
+        public bool IsLeading => true;
+
+        public Task<CancellationToken> WaitForTermAsync(CancellationToken stoppingToken) => Task.FromResult(stoppingToken);
+    }
 
     /// <summary>Serves a one-pixel PNG at every path after <paramref name="delay"/>, counting the fetches of each.</summary>
     private sealed class FileServer : IDisposable
