@@ -23,9 +23,13 @@ public static class SandboxEndpoints
         return services;
     }
 
-    /// <summary>Serves reAPI's task API under <paramref name="prefix"/> (e.g. <c>/sandbox/api/v1</c>) and its media under <c>{prefix}/media</c>.</summary>
+    /// <summary>
+    /// Serves reAPI's task API under <paramref name="prefix"/> (e.g. <c>/sandbox/api/v1</c>), its media under
+    /// <c>{prefix}/media</c> and its chat host beside it (<see cref="SandboxChatEndpoints.ChatPrefix"/>).
+    /// </summary>
     public static RouteGroupBuilder MapReApiSandbox(this IEndpointRouteBuilder endpoints, string prefix)
     {
+        endpoints.MapReApiChatSandbox(SandboxChatEndpoints.ChatPrefix(prefix));
         var group = endpoints.MapGroup(prefix).ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
         foreach (var endpoint in Enum.GetValues<ReApiEndpoint>())
         {

@@ -58,6 +58,18 @@ public sealed class SandboxOptions
     /// <summary>Injected faults, for fault tests: all off by default.</summary>
     public SandboxFaults Faults { get; set; } = new();
 
+    /// <summary>Chat requests per second per account on the chat host (its own window; reAPI's real figure is undocumented).</summary>
+    public int ChatRequestsPerSecond { get; set; } = 10;
+
+    /// <summary>How long a reply takes to start (time to first token).</summary>
+    public TimeSpan ChatFirstTokenDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The pace of a streamed reply, per token.</summary>
+    public TimeSpan ChatTokenDelay { get; set; } = TimeSpan.FromMilliseconds(15);
+
+    /// <summary>Chat prices per model that replace the defaults (credits per million input and output tokens).</summary>
+    public Dictionary<string, ReApi.Client.Chat.ChatPrice> ChatPrices { get; set; } = [];
+
     /// <summary>Keeps the arrival time of every request (benchmarks measure request windows from it).</summary>
     public bool RecordRequests { get; set; }
 

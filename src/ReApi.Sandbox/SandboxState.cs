@@ -1,3 +1,4 @@
+using ReApi.Client.Chat;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ReApi.Client;
@@ -25,6 +26,7 @@ public sealed class SandboxState
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _storedBalances;
     private readonly long? _legacyBalance;
+    private readonly List<SandboxChatRecord> _chats = [];
     private int _forcedResets;
     private long _requests;
     private long _submissions;
@@ -297,6 +299,142 @@ public sealed class SandboxState
         }
     }
 
+    /// <summary>Every chat request the sandbox answered or refused after authentication, in order.</summary>
+    public IReadOnlyList<SandboxChatRecord> Chats
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _chats];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks a chat request as the chat host would (its own per-account window of
+    /// <see cref="SandboxOptions.ChatRequestsPerSecond"/>, the model, the messages, the balance) and plans its reply.
+    /// </summary>
+    public SandboxChatError? StartChat(JsonObject? body, string key, out SandboxChatPlan? plan)
+    {
+        plan = null;
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var second = now.ToUnixTimeMilliseconds() / 1000;
+            var account = AccountOf(key);
+            if (second != account.ChatWindowSecond)
+            {
+                account.ChatWindowSecond = second;
+                account.ChatWindowCount = 0;
+            }
+
+            if (account.ChatWindowCount >= _options.ChatRequestsPerSecond)
+            {
+                _rateLimited++;
+                account.RateLimited++;
+                _chats.Add(new SandboxChatRecord(key, body?["model"]?.ToString() ?? "", 0, 0, 0, "rate-limited"));
+                return SandboxChatError.From(SandboxError.RateLimited(DateTimeOffset.FromUnixTimeMilliseconds((second + 1) * 1000) - now));
+            }
+
+            account.ChatWindowCount++;
+        }
+
+        if (body is null)
+        {
+            return SandboxChatError.Invalid("The request body must be a JSON object.");
+        }
+
+        var modelId = body["model"] is JsonValue m && m.TryGetValue(out string? id) ? id : null;
+        var model = ChatModels.Find(modelId);
+        if (model is null)
+        {
+            return new SandboxChatError(404, "invalid_request_error", "model_not_found", $"The model '{modelId}' does not exist.", "model");
+        }
+
+        if (body["messages"] is not JsonArray { Count: > 0 } messages || messages.Any(x => x is not JsonObject o || o["role"]?.ToString() is not ("system" or "user" or "assistant" or "developer")))
+        {
+            return SandboxChatError.Invalid("'messages' must be a non-empty list of messages with a role of system, user or assistant.", "messages");
+        }
+
+        var images = messages.OfType<JsonObject>().Sum(x => ChatTokens.Parts(x["content"]).Count(p => p.IsImage));
+        if (images > 0 && !model.Vision)
+        {
+            return SandboxChatError.Invalid($"The model '{model.Id}' does not accept images.", "messages");
+        }
+
+        var maxTokens = (body["max_completion_tokens"] ?? body["max_tokens"]) switch
+        {
+            null => model.MaxOutputTokens,
+            JsonValue v when v.TryGetValue(out int n) && n >= 1 && n <= model.MaxOutputTokens => n,
+            _ => -1,
+        };
+        if (maxTokens < 0)
+        {
+            return SandboxChatError.Invalid($"'max_tokens' must be between 1 and {model.MaxOutputTokens} for {model.Id}.", "max_tokens");
+        }
+
+        if (body["temperature"] is { } temperature && !(temperature is JsonValue t && t.TryGetValue(out double value) && value is >= 0 and <= 2))
+        {
+            return SandboxChatError.Invalid("'temperature' must be a number between 0 and 2.", "temperature");
+        }
+
+        var lastUser = messages.OfType<JsonObject>().LastOrDefault(x => x["role"]?.ToString() == "user") is { } user
+            ? string.Concat(ChatTokens.Parts(user["content"]).Select(p => p.Text))
+            : "";
+        var promptTokens = SandboxChatReplies.PromptTokens(messages);
+        var tokens = SandboxChatReplies.Tokens(model, messages, lastUser, images, maxTokens);
+        lock (_lock)
+        {
+            if (AccountOf(key).Balance <= 0)
+            {
+                _chats.Add(new SandboxChatRecord(key, model.Id, 0, 0, 0, "refused"));
+                return new SandboxChatError(402, "insufficient_quota", "insufficient_quota", "Your account has no credits left.");
+            }
+        }
+
+        if (lastUser.Contains("[[fail-before]]", StringComparison.Ordinal))
+        {
+            lock (_lock)
+            {
+                _chats.Add(new SandboxChatRecord(key, model.Id, 0, 0, 0, "failed-before"));
+            }
+
+            return new SandboxChatError(500, "server_error", "upstream_error", "The model's provider failed before answering.");
+        }
+
+        plan = new SandboxChatPlan
+        {
+            Model = model,
+            Tokens = tokens,
+            PromptTokens = promptTokens,
+            ApiKey = key,
+            Stream = body["stream"] is JsonValue s && s.TryGetValue(out bool stream) && stream,
+            IncludeUsage = body["stream_options"]?["include_usage"] is JsonValue u && u.TryGetValue(out bool usage) && usage,
+            FailAfter = lastUser.Contains("[[fail-mid]]", StringComparison.Ordinal) ? tokens.Count / 2 : null,
+            TokenDelay = lastUser.Contains("[[slow]]", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(200) : _options.ChatTokenDelay,
+            FirstTokenDelay = _options.ChatFirstTokenDelay,
+            FinishReason = tokens.Count < SandboxChatReplies.Tokens(model, messages, lastUser, images, int.MaxValue).Count ? "length" : "stop",
+        };
+        return null;
+    }
+
+    /// <summary>Bills a reply for its prompt and the tokens actually sent (all of them, or up to a failure or a disconnect).</summary>
+    public long SettleChat(SandboxChatPlan plan, long completionTokens, string outcome)
+    {
+        var price = plan.Model.DefaultPrice;
+        var credits = _options.ChatPrices.TryGetValue(plan.Model.Id, out var set) ? set.Credits(plan.PromptTokens, completionTokens) : price.Credits(plan.PromptTokens, completionTokens);
+        lock (_lock)
+        {
+            var account = AccountOf(plan.ApiKey);
+            account.Balance -= credits;
+            _chats.Add(new SandboxChatRecord(plan.ApiKey, plan.Model.Id, plan.PromptTokens, completionTokens, credits, outcome));
+            Persist();
+        }
+
+        return credits;
+    }
+
     /// <summary>A task of any account (for tests and tools; the API uses <see cref="Find(string, string)"/>).</summary>
     public SandboxTask? Find(string id)
     {
@@ -354,6 +492,10 @@ public sealed class SandboxState
         public long WindowSecond { get; set; } = long.MinValue;
 
         public int WindowCount { get; set; }
+
+        public long ChatWindowSecond { get; set; } = long.MinValue;
+
+        public int ChatWindowCount { get; set; }
 
         public long Requests { get; set; }
 

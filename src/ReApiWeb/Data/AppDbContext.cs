@@ -71,6 +71,12 @@ public class AppDbContext : DbContext
 
     public DbSet<AppInstance> Instances => Set<AppInstance>();
 
+    public DbSet<ChatReply> ChatReplies => Set<ChatReply>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+
     private List<Features.Events.AppEvent>? _queuedEvents;
 
     /// <summary>

@@ -17,6 +17,9 @@ public enum LedgerEntryKind
 
     /// <summary>An admin's correction with a reason: positive adds spending, negative gives credits back.</summary>
     Adjustment,
+
+    /// <summary>A chat reply used more than its hold: the hold is raised by the difference before the charge (counts like a hold).</summary>
+    TopUp,
 }
 
 /// <summary>
@@ -31,6 +34,9 @@ public sealed class LedgerEntry
     public Guid UserId { get; set; }
 
     public Guid? JobId { get; set; }
+
+    /// <summary>The chat reply held, charged and released (instead of a job).</summary>
+    public Guid? ChatReplyId { get; set; }
 
     /// <summary>The reAPI account the job was on when the entry was booked (null: the built-in sandbox, or no job). A
     /// charge and its refund name the account that took and gave back the credits; a hold, the one first chosen.</summary>

@@ -39,6 +39,21 @@ public sealed class UpstreamAccount
 
     public int RequestsPerSecond { get; set; } = 10;
 
+    /// <summary>The chat host (OpenAI-compatible); null: derived from <see cref="BaseUrl"/> (reapi.ai/api/v1 → api.reapi.ai/v1).</summary>
+    public string? ChatBaseUrl { get; set; }
+
+    /// <summary>A separate key for the chat host, protected; null: the task key is used.</summary>
+    public string? ProtectedChatKey { get; set; }
+
+    /// <summary>Chat requests per window, a budget of their own (reAPI's chat limits are undocumented); null: <see cref="RequestsPerSecond"/>.</summary>
+    public int? ChatRequestsPerSecond { get; set; }
+
+    /// <summary>When the chat host last answered a test (its model list) with the chat key.</summary>
+    public DateTimeOffset? ChatTestedAt { get; set; }
+
+    /// <summary>Why the last chat test failed, when it did.</summary>
+    public string? ChatProblem { get; set; }
+
     public int RateWindowMilliseconds { get; set; } = 1050;
 
     public UpstreamAccountState State { get; set; }

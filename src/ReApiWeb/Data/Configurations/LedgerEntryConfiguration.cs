@@ -16,6 +16,8 @@ public sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEn
 
         // A job is held, charged, released and refunded at most once each, whatever runs concurrently.
         builder.HasIndex(e => new { e.JobId, e.Kind }).IsUnique();
+        builder.HasOne<ChatReply>().WithMany().HasForeignKey(e => e.ChatReplyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => new { e.ChatReplyId, e.Kind }).IsUnique();
         // Covering indexes for the allowance sums that every admission runs: a person's, and everyone's, since a date.
         builder.HasIndex(e => new { e.UserId, e.PeriodAt, e.Kind, e.Credits });
         builder.HasIndex(e => new { e.PeriodAt, e.UserId, e.Kind, e.Credits });

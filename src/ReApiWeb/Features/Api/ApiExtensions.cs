@@ -21,7 +21,7 @@ public static class ApiExtensions
 }
 
 /// <summary>
-/// An exception under <c>/api</c> is answered in reAPI's envelope, never with a page or a stack trace: a request the
+/// An exception under <c>/api</c> is answered in reAPI's envelope (under <c>/v1</c> in OpenAI's), never with a page or a stack trace: a request the
 /// server could not read (<see cref="BadHttpRequestException"/>, e.g. a body past Kestrel's limit) with its own 4xx
 /// status, anything else as 500 / 60099 (and logged by the exception handler middleware).
 /// </summary>
@@ -29,7 +29,8 @@ public sealed class ApiExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExce
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!httpContext.Request.Path.StartsWithSegments("/api") || httpContext.Response.HasStarted)
+        var openAi = httpContext.Request.Path.StartsWithSegments(Chat.OpenAiCompatibleApi.Prefix);
+        if (!(httpContext.Request.Path.StartsWithSegments("/api") || openAi) || httpContext.Response.HasStarted)
         {
             return false;
         }
@@ -40,6 +41,12 @@ public sealed class ApiExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExce
             _ when Data.StorageErrors.IsDiskFull(exception) => (StatusCodes.Status507InsufficientStorage, ApiErrors.StorageFull, $"{Data.StorageErrors.DiskFullMessage} Try again later."),
             _ => (StatusCodes.Status500InternalServerError, 60099, "Unexpected server error"),
         };
+        if (openAi)
+        {
+            await Chat.OpenAiCompatibleApi.Error(new Chat.ChatProblem(status, status == 500 ? "server_error" : "invalid_request_error", code.ToString(System.Globalization.CultureInfo.InvariantCulture), message)).ExecuteAsync(httpContext);
+            return true;
+        }
+
         await ApiErrors.Write(httpContext, status, code, message);
         return true;
     }

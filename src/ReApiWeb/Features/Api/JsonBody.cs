@@ -11,11 +11,19 @@ namespace ReApiWeb.Features.Api;
 /// </summary>
 public static class JsonBody
 {
+    /// <summary>Why a body was refused: its HTTP status (400 or 413) and the message; each API writes it in its own envelope.</summary>
+    public sealed record Refusal(int Status, string Message)
+    {
+        /// <summary>In reAPI's envelope.</summary>
+        public IResult ToReApiResult() =>
+            ApiErrors.Result(Status, Status == StatusCodes.Status413PayloadTooLarge ? ApiErrors.BodyTooLarge : ApiErrors.InvalidBody, Message);
+    }
+
     public const int MaxDepth = 32;
 
     private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
 
-    public static async Task<(JsonObject? Body, IResult? Error)> ReadObjectAsync(HttpContext context, long maxBytes)
+    public static async Task<(JsonObject? Body, Refusal? Error)> ReadObjectAsync(HttpContext context, long maxBytes)
     {
         var request = context.Request;
         if (request.ContentLength > maxBytes)
@@ -126,8 +134,7 @@ public static class JsonBody
         return buffer.ToArray();
     }
 
-    private static IResult TooLarge(long maxBytes) =>
-        ApiErrors.Result(StatusCodes.Status413PayloadTooLarge, ApiErrors.BodyTooLarge, $"Request body is larger than {maxBytes:N0} bytes");
+    private static Refusal TooLarge(long maxBytes) => new(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {maxBytes:N0} bytes");
 
-    private static IResult Invalid(string message) => ApiErrors.Result(StatusCodes.Status400BadRequest, ApiErrors.InvalidBody, message);
+    private static Refusal Invalid(string message) => new(StatusCodes.Status400BadRequest, message);
 }

@@ -65,7 +65,7 @@ public static class ReApiCompatibleApi
         var (body, invalid) = await JsonBody.ReadObjectAsync(context, options.MaxRequestBodyBytes);
         if (body is null)
         {
-            return invalid!;
+            return invalid!.ToReApiResult();
         }
 
         var modelId = body["model"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;

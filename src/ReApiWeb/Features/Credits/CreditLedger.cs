@@ -30,14 +30,11 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
     {
         var first = jobs[0].Job;
         var total = jobs.Sum(j => j.Quote.Credits);
-        var states = await allowances.ForUserAsync(db, first.OwnerId, first.CreatedAt, cancellationToken);
-        var blocking = states.Where(a => a.Used + total > a.Limit).OrderBy(a => a.Left).FirstOrDefault();
-        if (blocking is not null)
+        var cost = jobs.Count == 1 ? $"This job costs {total:N0} credits" : $"These {jobs.Count} jobs cost {total:N0} credits together";
+        var (refusal, states) = await CheckAsync(db, first.OwnerId, first.CreatedAt, total, cost, cancellationToken);
+        if (refusal is not null)
         {
-            var cost = jobs.Count == 1 ? $"This job costs {total:N0} credits" : $"These {jobs.Count} jobs cost {total:N0} credits together";
-            return new Admission(
-                $"{cost}, but {blocking.Name} has {blocking.Left:N0} of {blocking.Limit:N0} credits left. It resets {allowances.ResetText(blocking.ResetsAt)}.",
-                []);
+            return new Admission(refusal, []);
         }
 
         foreach (var (job, quote) in jobs)
@@ -56,7 +53,80 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
             }, cancellationToken);
         }
 
-        return new Admission(null, await NoticesAsync(db, first, total, states, cancellationToken));
+        return new Admission(null, await NoticesAsync(db, first.OwnerId, first.CreatedAt, total, states, cancellationToken));
+    }
+
+    /// <summary>
+    /// Holds what a chat reply can cost at most (its prompt's upper bound and its max tokens), after the same allowance
+    /// checks as a job, in the caller's write transaction (which also adds <paramref name="reply"/>).
+    /// </summary>
+    public async Task<Admission> HoldChatAsync(AppDbContext db, ChatReply reply, string note, CancellationToken cancellationToken)
+    {
+        var (refusal, states) = await CheckAsync(db, reply.UserId, reply.StartedAt, reply.HeldCredits,
+            $"This reply may cost up to {reply.HeldCredits:N0} credits", cancellationToken);
+        if (refusal is not null)
+        {
+            return new Admission(refusal, []);
+        }
+
+        await BookAsync(db, ChatEntry(reply, LedgerEntryKind.Hold, reply.HeldCredits, reply.StartedAt, note), cancellationToken);
+        return new Admission(null, await NoticesAsync(db, reply.UserId, reply.StartedAt, reply.HeldCredits, states, cancellationToken));
+    }
+
+    /// <summary>
+    /// Settles a chat reply: the hold becomes a charge of <paramref name="credits"/> (what the reply used) and the rest is
+    /// released; a reply that used more than was held first raises its hold by the difference (a top-up), so the charge
+    /// is always what was used and nothing stays reserved. Returns false when it was settled already.
+    /// </summary>
+    public async Task<bool> SettleChatAsync(AppDbContext db, ChatReply reply, long credits, CancellationToken cancellationToken)
+    {
+        var hold = await db.Ledger.AsNoTracking().SingleOrDefaultAsync(e => e.ChatReplyId == reply.Id && e.Kind == LedgerEntryKind.Hold, cancellationToken);
+        if (hold is null || await db.Ledger.AnyAsync(e => e.ChatReplyId == reply.Id && (e.Kind == LedgerEntryKind.Charge || e.Kind == LedgerEntryKind.Release), cancellationToken))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (credits > hold.Credits)
+        {
+            await BookAsync(db, ChatEntry(reply, LedgerEntryKind.TopUp, credits - hold.Credits, now, "The reply used more than was held."), cancellationToken);
+        }
+
+        if (credits > 0)
+        {
+            await BookAsync(db, ChatEntry(reply, LedgerEntryKind.Charge, credits, now, null), cancellationToken);
+        }
+
+        if (hold.Credits > credits)
+        {
+            await BookAsync(db, ChatEntry(reply, LedgerEntryKind.Release, hold.Credits - credits, now, null), cancellationToken);
+        }
+
+        return true;
+    }
+
+    private static LedgerEntry ChatEntry(ChatReply reply, LedgerEntryKind kind, long credits, DateTimeOffset at, string? note) => new()
+    {
+        UserId = reply.UserId,
+        ChatReplyId = reply.Id,
+        AccountId = reply.AccountId,
+        Kind = kind,
+        Credits = credits,
+        At = at,
+        PeriodAt = reply.StartedAt,
+        ModelId = reply.ModelId,
+        Note = note,
+    };
+
+    /// <summary>Whether <paramref name="credits"/> more fit every allowance of <paramref name="ownerId"/>: the refusal if not, and the allowances.</summary>
+    private async Task<(string? Refusal, IReadOnlyList<Allowance> States)> CheckAsync(
+        AppDbContext db, Guid ownerId, DateTimeOffset at, long credits, string cost, CancellationToken cancellationToken)
+    {
+        var states = await allowances.ForUserAsync(db, ownerId, at, cancellationToken);
+        var blocking = states.Where(a => a.Used + credits > a.Limit).OrderBy(a => a.Left).FirstOrDefault();
+        return blocking is null
+            ? (null, states)
+            : ($"{cost}, but {blocking.Name} has {blocking.Left:N0} of {blocking.Limit:N0} credits left. It resets {allowances.ResetText(blocking.ResetsAt)}.", states);
     }
 
     /// <summary>reAPI accepted the task: the hold becomes a charge of the same amount.</summary>
@@ -110,20 +180,20 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
         db.PublishOnCommit(new CreditsMoved(entry.UserId));
     }
 
-    /// <summary>Tells the person once per period when this job takes an allowance past the notice share.</summary>
-    private async Task<IReadOnlyList<string>> NoticesAsync(AppDbContext db, Job job, long credits, IReadOnlyList<Allowance> states, CancellationToken cancellationToken)
+    /// <summary>Tells the person once per period when this job (or reply) takes an allowance past the notice share.</summary>
+    private async Task<IReadOnlyList<string>> NoticesAsync(AppDbContext db, Guid ownerId, DateTimeOffset at, long credits, IReadOnlyList<Allowance> states, CancellationToken cancellationToken)
     {
         var notices = new List<string>();
         foreach (var a in states.Where(a => a.Limit > 0 && a.Used + credits >= a.Limit * options.Value.NoticeShare))
         {
-            if (await db.QuotaNotices.AnyAsync(n => n.QuotaId == a.QuotaId && n.UserId == job.OwnerId && n.PeriodStart == a.PeriodStart, cancellationToken))
+            if (await db.QuotaNotices.AnyAsync(n => n.QuotaId == a.QuotaId && n.UserId == ownerId && n.PeriodStart == a.PeriodStart, cancellationToken))
             {
                 continue;
             }
 
             var used = a.Used + credits;
             var message = $"You have used {100.0 * used / a.Limit:0}% of {a.Name} ({used:N0} of {a.Limit:N0} credits). It resets {allowances.ResetText(a.ResetsAt)}.";
-            db.QuotaNotices.Add(new QuotaNotice { QuotaId = a.QuotaId, UserId = job.OwnerId, PeriodStart = a.PeriodStart, At = job.CreatedAt, Message = message });
+            db.QuotaNotices.Add(new QuotaNotice { QuotaId = a.QuotaId, UserId = ownerId, PeriodStart = a.PeriodStart, At = at, Message = message });
             notices.Add(message);
         }
 

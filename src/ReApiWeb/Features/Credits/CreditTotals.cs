@@ -178,7 +178,7 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     /// <summary>How an entry moves the three totals.</summary>
     private static (long Consumed, long Reserved, long Spent) Delta(LedgerEntryKind kind, long credits) => kind switch
     {
-        LedgerEntryKind.Hold => (credits, credits, 0),
+        LedgerEntryKind.Hold or LedgerEntryKind.TopUp => (credits, credits, 0),
         LedgerEntryKind.Charge => (0, -credits, credits),
         LedgerEntryKind.Release => (-credits, -credits, 0),
         LedgerEntryKind.Refund => (-credits, 0, -credits),
@@ -198,7 +198,7 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
             var start = Start(period, entry.PeriodAt);
             yield return (new TotalKey(entry.UserId, Guid.Empty, period, start), delta);
             yield return (new TotalKey(Guid.Empty, Guid.Empty, period, start), delta);
-            if (entry.JobId is not null && entry.Kind is LedgerEntryKind.Charge or LedgerEntryKind.Refund)
+            if ((entry.JobId ?? entry.ChatReplyId) is not null && entry.Kind is LedgerEntryKind.Charge or LedgerEntryKind.Refund)
             {
                 yield return (new TotalKey(Guid.Empty, entry.AccountId ?? CreditTotal.SandboxAccount, period, Start(period, entry.At)), (0, 0, delta.Spent));
             }

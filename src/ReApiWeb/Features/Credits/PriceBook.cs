@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client.Catalog;
+using ReApi.Client.Chat;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Admin;
@@ -59,16 +60,7 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         var rule = (await RulesAsync(cancellationToken))[model.Id];
         var before = tier.Length == 0 ? rule.Credits : rule.PriceFor(tier);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Prices.SingleOrDefaultAsync(p => p.ModelId == modelId && p.Tier == tier, cancellationToken);
-        if (row is null)
-        {
-            row = new ModelPrice { ModelId = modelId, Tier = tier };
-            db.Prices.Add(row);
-        }
-
-        row.Credits = credits;
-        row.UpdatedAt = time.GetUtcNow();
-        row.UpdatedBy = admin.Id;
+        await PutAsync(db, modelId, tier, credits, admin, cancellationToken);
         await audit.AddAdminChangeAsync(db, admin, "price.set", $"{modelId}{(tier.Length == 0 ? "" : $" ({tier})")}: {before:0.####} → {credits:0.####} credits per {rule.Unit}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Invalidate();
@@ -82,6 +74,57 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         await audit.AddAdminChangeAsync(db, admin, "price.reset", $"{modelId}: back to the catalog's price list", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Invalidate();
+    }
+
+    /// <summary>The price rows' tiers of a chat model: credits per million input and per million output tokens.</summary>
+    public const string ChatInputTier = "input";
+
+    public const string ChatOutputTier = "output";
+
+    /// <summary>What a chat model costs now (the placeholder until an admin set both of its prices).</summary>
+    public async Task<ChatPrice> ChatPriceAsync(ChatModelSpec model, CancellationToken cancellationToken) =>
+        (await LoadAsync(cancellationToken)).Chat[model.Id];
+
+    /// <summary>Every chat model with its price and whether an admin set it.</summary>
+    public async Task<IReadOnlyList<(ChatModelSpec Model, ChatPrice Price)>> ListChatAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await LoadAsync(cancellationToken);
+        return [.. ChatModels.All.Select(m => (m, snapshot.Chat[m.Id]))];
+    }
+
+    /// <summary>Sets a chat model's prices in credits per million input and output tokens.</summary>
+    public async Task SetChatAsync(string modelId, decimal input, decimal output, Actor admin, CancellationToken cancellationToken)
+    {
+        var model = ChatModels.Find(modelId) ?? throw new ArgumentException($"'{modelId}' is not a chat model.", nameof(modelId));
+        if (input < 0 || output < 0 || input > 100_000_000 || output > 100_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), "A price per million tokens must be between 0 and 100,000,000 credits.");
+        }
+
+        var before = await ChatPriceAsync(model, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await PutAsync(db, modelId, ChatInputTier, input, admin, cancellationToken);
+        await PutAsync(db, modelId, ChatOutputTier, output, admin, cancellationToken);
+
+        await audit.AddAdminChangeAsync(db, admin, "price.set",
+            $"{modelId}: {before.InputPerMillion:0.####}/{before.OutputPerMillion:0.####} → {input:0.####}/{output:0.####} credits per million input/output tokens", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        Invalidate();
+    }
+
+    /// <summary>Adds or changes one price row on <paramref name="db"/> (saved by the caller with its audit line).</summary>
+    private async Task PutAsync(AppDbContext db, string modelId, string tier, decimal credits, Actor admin, CancellationToken cancellationToken)
+    {
+        var row = await db.Prices.SingleOrDefaultAsync(p => p.ModelId == modelId && p.Tier == tier, cancellationToken);
+        if (row is null)
+        {
+            row = new ModelPrice { ModelId = modelId, Tier = tier };
+            db.Prices.Add(row);
+        }
+
+        row.Credits = credits;
+        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedBy = admin.Id;
     }
 
     public async Task<long> ConfirmAboveAsync(CancellationToken cancellationToken)
@@ -124,7 +167,8 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         var byModel = rows.ToLookup(r => r.ModelId);
         var rules = catalog.Models.ToFrozenDictionary(m => m.Id, m => Apply(PriceList.For(m), byModel[m.Id]), StringComparer.Ordinal);
         var setTiers = rows.Select(r => (r.ModelId, r.Tier.ToLowerInvariant())).ToFrozenSet();
-        var snapshot = new Snapshot(rules, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), setTiers, time.GetUtcNow());
+        var chat = ChatModels.All.ToFrozenDictionary(m => m.Id, m => ApplyChat(m.DefaultPrice, byModel[m.Id]), StringComparer.Ordinal);
+        var snapshot = new Snapshot(rules, chat, byModel.Select(g => g.Key).ToFrozenSet(StringComparer.Ordinal), setTiers, time.GetUtcNow());
         _snapshot.Keep(snapshot, generation);
         return snapshot;
     }
@@ -148,5 +192,26 @@ public sealed class PriceBook(IDbContextFactory<AppDbContext> dbFactory, ModelCa
         return rule with { Credits = credits, Tiers = tiers };
     }
 
-    private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenSet<string> EditedModels, FrozenSet<(string ModelId, string Tier)> SetTiers, DateTimeOffset At);
+    /// <summary>A chat model's price: the admin's input and output rows over the placeholder; published once an admin set both.</summary>
+    private static ChatPrice ApplyChat(ChatPrice price, IEnumerable<ModelPrice> rows)
+    {
+        var set = 0;
+        foreach (var row in rows)
+        {
+            if (row.Tier == ChatInputTier)
+            {
+                price = price with { InputPerMillion = row.Credits };
+                set++;
+            }
+            else if (row.Tier == ChatOutputTier)
+            {
+                price = price with { OutputPerMillion = row.Credits };
+                set++;
+            }
+        }
+
+        return price with { Published = set == 2 };
+    }
+
+    private sealed record Snapshot(FrozenDictionary<string, PriceRule> Rules, FrozenDictionary<string, ChatPrice> Chat, FrozenSet<string> EditedModels, FrozenSet<(string ModelId, string Tier)> SetTiers, DateTimeOffset At);
 }

@@ -29,6 +29,25 @@ public sealed record AccountInfo(
 
     /// <summary>Serves only the groups it is assigned to (before the team-wide accounts); none: the whole team.</summary>
     public bool TeamWide => Groups.Count == 0;
+
+    /// <summary>The chat host in use: the one set, or the one derived from <see cref="BaseUrl"/>.</summary>
+    public string ChatBaseUrl { get; init; } = "";
+
+    /// <summary>The chat host an admin set (null: derived).</summary>
+    public string? ChatBaseUrlSet { get; init; }
+
+    /// <summary>The last 4 characters of a separate chat key (null: chat uses the task key).</summary>
+    public string? ChatKeyLast4 { get; init; }
+
+    /// <summary>Chat requests per window (its own budget; the account's unless an admin set one).</summary>
+    public int ChatRequestsPerSecond { get; init; }
+
+    /// <summary>The chat budget an admin set (null: the account's).</summary>
+    public int? ChatRequestsPerSecondSet { get; init; }
+
+    public DateTimeOffset? ChatTestedAt { get; init; }
+
+    public string? ChatProblem { get; init; }
 }
 
 /// <summary>An account was added, tested, changed or removed: caches drop their copy and the pages showing accounts reload.</summary>
@@ -44,6 +63,9 @@ public sealed record AccountGroup(Guid GroupId, int Priority);
 
 /// <summary>An account to create: from an admin's form or the configuration's seed.</summary>
 public sealed record AccountDraft(string Name, string BaseUrl, string? ApiKey, int RequestsPerSecond = 10, int RateWindowMilliseconds = 1050);
+
+/// <summary>An account's chat settings: the chat host (null: derived) and its own budget (null: the account's).</summary>
+public sealed record ChatSettings(string? ChatBaseUrl, int? ChatRequestsPerSecond);
 
 /// <summary>An account's settings an admin may change (the key has its own path: <see cref="UpstreamAccounts.SetKeyAsync"/>).</summary>
 public sealed record AccountSettings(string Name, string BaseUrl, int RequestsPerSecond, int RateWindowMilliseconds);
@@ -194,6 +216,76 @@ public sealed class UpstreamAccounts(
             a.RequestsPerSecond = settings.RequestsPerSecond;
             a.RateWindowMilliseconds = settings.RateWindowMilliseconds;
         }, cancellationToken);
+    }
+
+    /// <summary>Sets (rotates) the separate chat key; the chat host is tested again.</summary>
+    public Task SetChatKeyAsync(Guid id, string key, Actor by, CancellationToken cancellationToken)
+    {
+        var trimmed = key.Trim();
+        if (trimmed.Length == 0)
+        {
+            throw new ArgumentException("Enter the chat key.", nameof(key));
+        }
+
+        return UpdateAsync(id, by, "account.chat-key", a => $"Chat key of reAPI account \"{a.Name}\" set{Ending(trimmed)}", a =>
+        {
+            a.ProtectedChatKey = _protector.Protect(trimmed);
+            a.ChatTestedAt = null;
+            a.ChatProblem = null;
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes the separate chat key: chat uses the task key again.</summary>
+    public Task ClearChatKeyAsync(Guid id, Actor by, CancellationToken cancellationToken) =>
+        UpdateAsync(id, by, "account.chat-key-remove", a => $"Chat key of reAPI account \"{a.Name}\" removed (chat uses the task key)", a =>
+        {
+            a.ProtectedChatKey = null;
+            a.ChatTestedAt = null;
+            a.ChatProblem = null;
+        }, cancellationToken);
+
+    /// <summary>Sets the chat host (null: derived from the address) and the chat budget (null: the account's).</summary>
+    public Task UpdateChatSettingsAsync(Guid id, ChatSettings settings, Actor by, CancellationToken cancellationToken)
+    {
+        var chatBaseUrl = string.IsNullOrWhiteSpace(settings.ChatBaseUrl) ? null : CheckBaseUrl(settings.ChatBaseUrl);
+        if (settings.ChatRequestsPerSecond is { } perWindow)
+        {
+            CheckBudget(perWindow, 1000);
+        }
+
+        return UpdateAsync(id, by, "account.chat-settings",
+            a => $"Chat of reAPI account \"{a.Name}\": {chatBaseUrl ?? "address derived"}, {(settings.ChatRequestsPerSecond is { } n ? $"{n} requests per window" : "the account's budget")}", a =>
+            {
+                if (!string.Equals(a.ChatBaseUrl, chatBaseUrl, StringComparison.Ordinal))
+                {
+                    a.ChatTestedAt = null;
+                    a.ChatProblem = null;
+                }
+
+                a.ChatBaseUrl = chatBaseUrl;
+                a.ChatRequestsPerSecond = settings.ChatRequestsPerSecond;
+            }, cancellationToken);
+    }
+
+    /// <summary>Records a chat test's outcome (a null problem: it passed).</summary>
+    internal async Task RecordChatTestAsync(Guid id, string? problem, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            await db.UpstreamAccounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.ChatTestedAt, problem == null ? now : null)
+                .SetProperty(a => a.ChatProblem, problem), cancellationToken);
+            _cache.Drop();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        bus.Publish(new AccountsChanged());
     }
 
     public Task SetStateAsync(Guid id, UpstreamAccountState state, Actor by, CancellationToken cancellationToken) =>
@@ -360,11 +452,20 @@ public sealed class UpstreamAccounts(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var accounts = await db.UpstreamAccounts.AsNoTracking().Include(a => a.Groups)
                 .OrderBy(a => a.Position).ThenBy(a => a.CreatedAt).ToListAsync(cancellationToken);
-            var secrets = accounts.ToDictionary(a => a.Id, a => new Secret(a.Name, a.BaseUrl, a.ProtectedKey is null ? null : _protector.Unprotect(a.ProtectedKey)));
+            var secrets = accounts.ToDictionary(a => a.Id, SecretOf);
             var infos = accounts.Select(a => new AccountInfo(
                 a.Id, a.Name, a.BaseUrl, secrets[a.Id].Key is { } key ? Last4(key) : null, a.KeyTestedAt, a.KeyProblem,
                 a.RequestsPerSecond, a.RateWindowMilliseconds, a.State, a.Position,
-                [.. a.Groups.OrderBy(g => g.Priority).Select(g => new AccountGroup(g.GroupId, g.Priority))])).ToList();
+                [.. a.Groups.OrderBy(g => g.Priority).Select(g => new AccountGroup(g.GroupId, g.Priority))])
+            {
+                ChatBaseUrl = secrets[a.Id].ChatBaseUrl,
+                ChatBaseUrlSet = a.ChatBaseUrl,
+                ChatKeyLast4 = a.ProtectedChatKey is null ? null : Last4(secrets[a.Id].ChatKey!),
+                ChatRequestsPerSecond = a.ChatRequestsPerSecond ?? a.RequestsPerSecond,
+                ChatRequestsPerSecondSet = a.ChatRequestsPerSecond,
+                ChatTestedAt = a.ChatTestedAt,
+                ChatProblem = a.ChatProblem,
+            }).ToList();
             var snapshot = new Snapshot(infos, secrets);
             _cache.Keep(snapshot, generation);
             return snapshot;
@@ -378,9 +479,43 @@ public sealed class UpstreamAccounts(
     private async Task<Secret?> ReadSecretAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.UpstreamAccounts.AsNoTracking().Where(a => a.Id == id)
-            .Select(a => new { a.Name, a.BaseUrl, a.ProtectedKey }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Secret(row.Name, row.BaseUrl, row.ProtectedKey is null ? null : _protector.Unprotect(row.ProtectedKey));
+        var row = await db.UpstreamAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return row is null ? null : SecretOf(row);
+    }
+
+    private Secret SecretOf(UpstreamAccount a)
+    {
+        var key = a.ProtectedKey is null ? null : _protector.Unprotect(a.ProtectedKey);
+        return new Secret(a.Name, a.BaseUrl, key, a.ChatBaseUrl ?? DerivedChatBaseUrl(a.BaseUrl), a.ProtectedChatKey is null ? key : _protector.Unprotect(a.ProtectedChatKey));
+    }
+
+    /// <summary>
+    /// The chat host beside a task host: reAPI's <c>https://reapi.ai/api/v1</c> has its chat at <c>https://api.reapi.ai/v1</c>
+    /// (CONTRACT.md §3.5); any other address ending in <c>/api/v1</c> (a sandbox, a proxy) has it at <c>/v1</c> on the same host.
+    /// </summary>
+    public static string DerivedChatBaseUrl(string baseUrl)
+    {
+        var trimmed = baseUrl.TrimEnd('/');
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Host is "reapi.ai" or "www.reapi.ai")
+        {
+            return "https://api.reapi.ai/v1";
+        }
+
+        return trimmed.EndsWith("/api/v1", StringComparison.OrdinalIgnoreCase) ? trimmed[..^"/api/v1".Length] + "/v1" : trimmed;
+    }
+
+    /// <summary>Where account <paramref name="id"/>'s chat host is and its chat key, for one chat request; throws when it has none.</summary>
+    internal async ValueTask<ReApiConnection> ChatConnectionAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var secret = _shared ? await ReadSecretAsync(id, cancellationToken) : (await LoadAsync(cancellationToken)).Secrets.GetValueOrDefault(id);
+        if (secret is null)
+        {
+            throw new ReApiException(ReApiErrorKind.Authentication, "This reply's reAPI account was removed, so it cannot be reached.");
+        }
+
+        return secret.ChatKey is { } key
+            ? new ReApiConnection(new Uri(secret.ChatBaseUrl.TrimEnd('/') + "/"), key)
+            : throw new ReApiException(ReApiErrorKind.Authentication, $"The reAPI account \"{secret.Name}\" has no key. An admin can set one under Admin → Accounts.");
     }
 
     public void Dispose()
@@ -422,9 +557,9 @@ public sealed class UpstreamAccounts(
         }
     }
 
-    private sealed record Secret(string Name, string BaseUrl, string? Key)
+    private sealed record Secret(string Name, string BaseUrl, string? Key, string ChatBaseUrl, string? ChatKey)
     {
-        public override string ToString() => $"Secret {{ Name = {Name}, HasKey = {Key is not null} }}";
+        public override string ToString() => $"Secret {{ Name = {Name}, HasKey = {Key is not null}, HasChatKey = {ChatKey is not null} }}";
     }
 
     private sealed record Snapshot(IReadOnlyList<AccountInfo> Infos, IReadOnlyDictionary<Guid, Secret> Secrets)

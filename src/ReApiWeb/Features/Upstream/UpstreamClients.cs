@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReApi.Client;
+using ReApi.Client.Chat;
 using ReApi.Client.RateLimiting;
 
 namespace ReApiWeb.Features.Upstream;
@@ -23,6 +24,9 @@ public sealed class UpstreamClients : IDisposable
 {
     public const string SandboxPath = "/sandbox/api/v1";
 
+    /// <summary>The embedded sandbox's chat host, beside its task API.</summary>
+    public const string SandboxChatPath = "/sandbox/v1";
+
     private readonly UpstreamAccounts _accounts;
     private readonly IOptions<SandboxModeOptions> _sandboxOptions;
     private readonly SandboxKey _sandboxKey;
@@ -31,6 +35,9 @@ public sealed class UpstreamClients : IDisposable
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<Guid, Entry> _clients = new();
     private readonly Entry _sandbox;
+    private readonly ConcurrentDictionary<Guid, ChatEntry> _chatClients = new();
+    private readonly ReApiChatClient _sandboxChat;
+    private readonly HttpClient _chatHttp;
 
     private readonly IRateGates _gates;
 
@@ -48,6 +55,53 @@ public sealed class UpstreamClients : IDisposable
         };
         var sandboxGate = gates.Create("sandbox", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
         _sandbox = new Entry(new ReApiClient(_http, new SandboxConnection(this), sandboxGate, time), sandboxGate, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
+
+        // A streamed reply may last minutes: the chat client has no overall timeout (a stopped or abandoned reply is cancelled).
+        _chatHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var sandboxChatGate = gates.Create("sandbox:chat", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
+        _sandboxChat = new ReApiChatClient(_chatHttp, new SandboxChatConnection(this), sandboxChatGate);
+    }
+
+    /// <summary>The chat client of <paramref name="accountId"/> (null: the sandbox's chat host), behind the account's chat budget.</summary>
+    public async ValueTask<ReApiChatClient> ChatForAsync(Guid? accountId, CancellationToken cancellationToken)
+    {
+        if (accountId is not { } id)
+        {
+            return _sandboxChat;
+        }
+
+        var info = await _accounts.FindAsync(id, cancellationToken);
+        var (perWindow, window) = info is null ? (1, 1050) : (info.ChatRequestsPerSecond, info.RateWindowMilliseconds);
+        return _chatClients.AddOrUpdate(id,
+            _ => NewChatEntry(id, perWindow, window),
+            (_, existing) => existing.PerWindow == perWindow && existing.WindowMilliseconds == window ? existing : NewChatEntry(id, perWindow, window)).Client;
+    }
+
+    /// <summary>Tests the account's chat host and key with its model list (one request of its chat budget) and records the outcome.</summary>
+    public async Task<string?> TestChatAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        string? problem;
+        try
+        {
+            var models = await (await ChatForAsync(accountId, cancellationToken)).ListModelsAsync(cancellationToken);
+            problem = models.Count > 0 ? null : "The chat host lists no models for this key.";
+        }
+        catch (ReApiException e)
+        {
+            problem = e.Kind == ReApiErrorKind.Authentication ? $"The chat host refused the key: {e.Message}" : $"The chat test could not reach the chat host: {e.Message}";
+        }
+
+        await _accounts.RecordChatTestAsync(accountId, problem, cancellationToken);
+        return problem;
+    }
+
+    private ChatEntry NewChatEntry(Guid id, int perWindow, int windowMilliseconds)
+    {
+        var gate = _gates.Create(id.ToString("N") + ":chat", perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
+        return new ChatEntry(new ReApiChatClient(_chatHttp, new AccountChatConnection(_accounts, id), gate), perWindow, windowMilliseconds);
     }
 
     /// <summary>The client (and its gate) of <paramref name="accountId"/>; null: the sandbox.</summary>
@@ -132,9 +186,26 @@ public sealed class UpstreamClients : IDisposable
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _chatHttp.Dispose();
+    }
 
     private sealed record Entry(ReApiClient Client, IUpstreamRateGate Gate, int PerWindow, int WindowMilliseconds);
+
+    private sealed record ChatEntry(ReApiChatClient Client, int PerWindow, int WindowMilliseconds);
+
+    private sealed class AccountChatConnection(UpstreamAccounts accounts, Guid id) : IReApiConnectionSource
+    {
+        public ValueTask<ReApiConnection> GetAsync(CancellationToken cancellationToken) => accounts.ChatConnectionAsync(id, cancellationToken);
+    }
+
+    private sealed class SandboxChatConnection(UpstreamClients owner) : IReApiConnectionSource
+    {
+        public ValueTask<ReApiConnection> GetAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new ReApiConnection(new Uri(owner.SelfBaseUrl().TrimEnd('/') + SandboxChatPath + "/"), owner._sandboxKey.Value));
+    }
 
     private sealed class AccountConnection(UpstreamAccounts accounts, Guid id) : IReApiConnectionSource
     {

@@ -176,6 +176,122 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.ToTable("BalanceReadings");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.ChatMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<Guid>>("ImageIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("ReplyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReplyId");
+
+                    b.HasIndex("ConversationId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("ChatMessages");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.ChatReply", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("Credits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FirstTokenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("HeldCredits")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("UsageEstimated")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "InstanceId");
+
+                    b.HasIndex("UserId", "StartedAt");
+
+                    b.ToTable("ChatReplies");
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -252,6 +368,52 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.HasIndex("GroupId");
 
                     b.ToTable("CollectionShares");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MaxTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SharedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SystemPrompt")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<double?>("Temperature")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "UpdatedAt");
+
+                    b.ToTable("Conversations");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.CreditTotal", b =>
@@ -585,6 +747,9 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ChatReplyId")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("Credits")
                         .HasColumnType("bigint");
 
@@ -613,6 +778,9 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ChatReplyId", "Kind")
+                        .IsUnique();
 
                     b.HasIndex("JobId", "Kind")
                         .IsUnique();
@@ -878,6 +1046,18 @@ namespace ReApiWeb.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("ChatBaseUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChatProblem")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ChatRequestsPerSecond")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ChatTestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -895,6 +1075,9 @@ namespace ReApiWeb.Data.Migrations.Postgres
 
                     b.Property<int>("Position")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedChatKey")
+                        .HasColumnType("text");
 
                     b.Property<string>("ProtectedKey")
                         .HasColumnType("text");
@@ -1046,6 +1229,31 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.ChatMessage", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.Conversation", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.ChatReply", "Reply")
+                        .WithMany()
+                        .HasForeignKey("ReplyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Reply");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.ChatReply", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
                 {
                     b.HasOne("ReApiWeb.Data.JobOutput", null)
@@ -1094,6 +1302,17 @@ namespace ReApiWeb.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Group");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.User", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Favourite", b =>
@@ -1161,6 +1380,11 @@ namespace ReApiWeb.Data.Migrations.Postgres
 
             modelBuilder.Entity("ReApiWeb.Data.LedgerEntry", b =>
                 {
+                    b.HasOne("ReApiWeb.Data.ChatReply", null)
+                        .WithMany()
+                        .HasForeignKey("ChatReplyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReApiWeb.Data.Job", null)
                         .WithMany()
                         .HasForeignKey("JobId")
@@ -1244,6 +1468,11 @@ namespace ReApiWeb.Data.Migrations.Postgres
                     b.Navigation("Items");
 
                     b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.Navigation("Messages");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Group", b =>

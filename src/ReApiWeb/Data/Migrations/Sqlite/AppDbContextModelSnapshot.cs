@@ -166,6 +166,122 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.ToTable("BalanceReadings");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.ChatMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ImageIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReplyId");
+
+                    b.HasIndex("ConversationId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("ChatMessages");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.ChatReply", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Credits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstTokenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeldCredits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UsageEstimated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "InstanceId");
+
+                    b.HasIndex("UserId", "StartedAt");
+
+                    b.ToTable("ChatReplies");
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -242,6 +358,52 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.HasIndex("GroupId");
 
                     b.ToTable("CollectionShares");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SharedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SystemPrompt")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Temperature")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "UpdatedAt");
+
+                    b.ToTable("Conversations");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.CreditTotal", b =>
@@ -573,6 +735,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ChatReplyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Credits")
                         .HasColumnType("INTEGER");
 
@@ -601,6 +766,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ChatReplyId", "Kind")
+                        .IsUnique();
 
                     b.HasIndex("JobId", "Kind")
                         .IsUnique();
@@ -866,6 +1034,18 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ChatBaseUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChatProblem")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ChatRequestsPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ChatTestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -883,6 +1063,9 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedChatKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedKey")
                         .HasColumnType("TEXT");
@@ -1034,6 +1217,31 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("ReApiWeb.Data.ChatMessage", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.Conversation", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ReApiWeb.Data.ChatReply", "Reply")
+                        .WithMany()
+                        .HasForeignKey("ReplyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Reply");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.ChatReply", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ReApiWeb.Data.Collection", b =>
                 {
                     b.HasOne("ReApiWeb.Data.JobOutput", null)
@@ -1082,6 +1290,17 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Group");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.HasOne("ReApiWeb.Data.User", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Favourite", b =>
@@ -1149,6 +1368,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ReApiWeb.Data.LedgerEntry", b =>
                 {
+                    b.HasOne("ReApiWeb.Data.ChatReply", null)
+                        .WithMany()
+                        .HasForeignKey("ChatReplyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReApiWeb.Data.Job", null)
                         .WithMany()
                         .HasForeignKey("JobId")
@@ -1232,6 +1456,11 @@ namespace ReApiWeb.Data.Migrations.Sqlite
                     b.Navigation("Items");
 
                     b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("ReApiWeb.Data.Conversation", b =>
+                {
+                    b.Navigation("Messages");
                 });
 
             modelBuilder.Entity("ReApiWeb.Data.Group", b =>

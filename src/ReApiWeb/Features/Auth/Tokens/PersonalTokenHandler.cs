@@ -7,7 +7,7 @@ namespace ReApiWeb.Features.Auth.Tokens;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer rwp_…</c> on the reAPI-compatible API, and answers failures the way reAPI
-/// does: 401 with the error envelope and codes 10001 (no header), 10002 (not Bearer), 10003 (unknown), 10004 (revoked).
+/// does: 401 with the error envelope (OpenAI's under <c>/v1</c>) and codes 10001 (no header), 10002 (not Bearer), 10003 (unknown), 10004 (revoked).
 /// </summary>
 public sealed class PersonalTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -49,11 +49,19 @@ public sealed class PersonalTokenHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var (code, message) = Context.Items[RejectionItem] as (int, string)? ?? (10001, "Missing Authorization header");
-        return ApiErrors.Write(Context, StatusCodes.Status401Unauthorized, code, message);
+        return OpenAi
+            ? Chat.OpenAiCompatibleApi.Error(new Chat.ChatProblem(401, "invalid_request_error", "invalid_api_key",
+                $"{message}: send a personal access token as 'Authorization: Bearer <token>' (make one under Settings → Tokens).")).ExecuteAsync(Context)
+            : ApiErrors.Write(Context, StatusCodes.Status401Unauthorized, code, message);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiErrors.Write(Context, StatusCodes.Status403Forbidden, 10005, "This token may not do that");
+        OpenAi
+            ? Chat.OpenAiCompatibleApi.Error(new Chat.ChatProblem(403, "permission_error", "forbidden", "This token may not do that.")).ExecuteAsync(Context)
+            : ApiErrors.Write(Context, StatusCodes.Status403Forbidden, 10005, "This token may not do that");
+
+    /// <summary>Under the OpenAI-compatible routes the refusal is in OpenAI's envelope, elsewhere in reAPI's.</summary>
+    private bool OpenAi => Context.Request.Path.StartsWithSegments(Chat.OpenAiCompatibleApi.Prefix);
 
     private AuthenticateResult Reject(int code, string message)
     {
