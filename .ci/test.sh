@@ -47,6 +47,8 @@ if ! command -v node >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 (cd e2e/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
+# The chat API's end-to-end test drives it with the official OpenAI SDK (the npm package openai).
+(cd e2e/openai-client && npm ci --no-audit --no-fund --loglevel=error)
 
 dotnet tool restore
 dotnet build ReApiWeb.sln -c Release -warnaserror -nologo
