@@ -79,6 +79,9 @@ public sealed class Conversation
 {
     public const int MaxTitleLength = 120;
 
+    /// <summary>A new conversation's title until its first message names it.</summary>
+    public const string UntitledTitle = "New chat";
+
     public const int MaxSystemPromptLength = 20_000;
 
     public Guid Id { get; set; } = Guid.CreateVersion7();

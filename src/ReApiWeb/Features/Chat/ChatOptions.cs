@@ -10,7 +10,4 @@ public sealed class ChatOptions
 
     /// <summary>reAPI's <c>group</c> field sent with every chat request when set (e.g. "default"); a request's own wins.</summary>
     public string? Group { get; set; }
-
-    /// <summary>The largest image a person may attach to a message (it is sent inline to the chat host).</summary>
-    public long MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 }
