@@ -9,9 +9,9 @@ namespace ReApiWeb.Tests.Features.Credits;
 /// <summary>What must hold of the ledger whatever happened: checked against the jobs and against reAPI's (the sandbox's) own account.</summary>
 public static class LedgerInvariants
 {
-    /// <summary>What counts against an allowance, summed from the ledger itself: holds and adjustments, less releases and refunds.</summary>
+    /// <summary>What counts against an allowance, summed from the ledger itself: holds (and top-ups) and adjustments, less releases and refunds.</summary>
     public static Task<long> Consumed(IQueryable<LedgerEntry> entries, CancellationToken cancellationToken) =>
-        entries.SumAsync(e => e.Kind == LedgerEntryKind.Hold || e.Kind == LedgerEntryKind.Adjustment ? e.Credits
+        entries.SumAsync(e => e.Kind == LedgerEntryKind.Hold || e.Kind == LedgerEntryKind.TopUp || e.Kind == LedgerEntryKind.Adjustment ? e.Credits
             : e.Kind == LedgerEntryKind.Charge ? 0 : -e.Credits, cancellationToken);
 
     /// <param name="keys">With several accounts: each account's key; every job's task must be in its own account, and each account's drop must match its own jobs.</param>
