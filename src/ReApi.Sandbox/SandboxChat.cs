@@ -32,7 +32,8 @@ public sealed record SandboxChatError(int HttpStatus, string Type, string Code, 
 /// <summary>
 /// A reply the sandbox will stream: deterministic tokens (the same conversation always gets the same words), the
 /// prompt's token count, and how it ends. Triggers in the last user message: <c>[[long]]</c> (300 tokens),
-/// <c>[[slow]]</c> (200 ms per token), <c>[[fail-before]]</c> (a 500 before any token, nothing billed),
+/// <c>[[slow]]</c> (200 ms per token), <c>[[markdown]]</c> (a reply with emphasis, a list and a code block),
+/// <c>[[fail-before]]</c> (a 500 before any token, nothing billed),
 /// <c>[[fail-mid]]</c> (an error event halfway, the tokens sent billed).
 /// </summary>
 public sealed class SandboxChatPlan
@@ -92,6 +93,14 @@ public static class SandboxChatReplies
         var random = new Random(seed);
         var count = lastUser.Contains("[[long]]", StringComparison.Ordinal) ? 300 : 12 + random.Next(30);
         var tokens = new List<string> { "Sandbox ", "reply ", "from ", model.Id + ": " };
+        if (lastUser.Contains("[[markdown]]", StringComparison.Ordinal))
+        {
+            // Formatting to render: emphasis, a list and a code block, streamed a few characters at a time.
+            const string sample = "**bold** and `inline code`.\n\n- first\n- second\n\n```python\nprint(\"hello\")\n```\n";
+            tokens.AddRange(sample.Chunk(6).Select(c => new string(c)));
+            return tokens.Take(maxTokens).ToList();
+        }
+
         if (images > 0)
         {
             tokens.AddRange(["I ", "see ", images.ToString(CultureInfo.InvariantCulture) + " ", images == 1 ? "image. " : "images. "]);

@@ -176,7 +176,7 @@ public static partial class CircuitBenchmark
     }
 
     /// <summary>The app's managed heap after a full collection, as dotnet-gcdump (a local tool: dotnet tool restore) reports it.</summary>
-    private static async Task<long> HeapAsync(int processId)
+    internal static async Task<long> HeapAsync(int processId)
     {
         var file = Path.Combine(Path.GetTempPath(), $"reapiweb-{processId}-{Guid.NewGuid():N}.gcdump");
         try

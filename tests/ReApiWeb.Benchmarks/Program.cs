@@ -27,6 +27,12 @@ if (args.Contains("--circuits"))
     return await CircuitBenchmark.RunAsync(args);
 }
 
+// With --chat: time to first token added by the app, tokens/s with 50 streams, heap per open stream (ChatBenchmark).
+if (args.Contains("--chat"))
+{
+    return await ChatBenchmark.RunAsync(args);
+}
+
 // With --live: Generate → Processing and completion lag with K open pages, on the published app (LiveBenchmark).
 if (args.Contains("--live"))
 {

@@ -85,3 +85,21 @@ setInterval(() => {
     t.dataset.elapsedText = describeElapsed(Number(t.dataset.elapsedSeconds) + (Date.now() - Number(t.dataset.elapsedFrom)) / 1000);
   });
 }, 1000);
+
+// A chat reply's code blocks have a Copy button (see ChatMarkdown): it copies the block's code.
+document.addEventListener('click', async event => {
+  const button = event.target.closest && event.target.closest('.code-copy');
+  const code = button && button.closest('.code-block')?.querySelector('code');
+  if (!code) {
+    return;
+  }
+
+  try {
+    await navigator.clipboard.writeText(code.innerText);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Select and copy';
+  }
+
+  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+});

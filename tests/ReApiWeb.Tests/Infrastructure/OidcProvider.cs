@@ -66,7 +66,19 @@ public sealed class OidcProvider : IAsyncDisposable
         process.BeginErrorReadLine();
 
         // The provider closes when its stdin does, so a test run that dies leaves no provider behind.
-        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        // Node loads oidc-provider's modules first: on a busy two-core machine (the whole suite in parallel) that once took
+        // longer than 30 s, so the deadline is generous and a miss says what the provider wrote.
+        string? ready;
+        try
+        {
+            ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The test identity provider did not say READY within 90 s.\n{string.Join("\n", errors)}");
+        }
+
         if (ready != $"READY {issuer}")
         {
             process.Kill(entireProcessTree: true);

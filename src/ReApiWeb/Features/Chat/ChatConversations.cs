@@ -8,7 +8,11 @@ namespace ReApiWeb.Features.Chat;
 public sealed record ConversationSummary(Guid Id, string Title, string ModelId, DateTimeOffset UpdatedAt, bool Shared);
 
 /// <summary>A message as the page shows it, with its reply's tokens, cost and status when it is a model's.</summary>
-public sealed record ChatMessageView(Guid Id, int Index, ChatRole Role, string Content, string? ModelId, ChatReply? Reply);
+public sealed record ChatMessageView(Guid Id, int Index, ChatRole Role, string Content, string? ModelId, ChatReply? Reply)
+{
+    /// <summary>The images sent with a person's message (outputs' ids).</summary>
+    public IReadOnlyList<Guid> ImageIds { get; init; } = [];
+}
 
 /// <summary>A conversation as the page shows it; <see cref="IsMine"/> false: a teammate's, shared read-only.</summary>
 public sealed record ConversationView(
@@ -45,7 +49,7 @@ public sealed class ChatConversations(IDbContextFactory<AppDbContext> dbFactory,
         return conversation is null ? null : new ConversationView(
             conversation.Id, conversation.Title, conversation.ModelId, conversation.SystemPrompt, conversation.Temperature, conversation.MaxTokens,
             conversation.SharedAt is not null, conversation.OwnerId == userId, conversation.Owner?.DisplayName ?? "",
-            [.. conversation.Messages.OrderBy(m => m.Index).Select(m => new ChatMessageView(m.Id, m.Index, m.Role, m.Content, m.ModelId, m.Reply))]);
+            [.. conversation.Messages.OrderBy(m => m.Index).Select(m => new ChatMessageView(m.Id, m.Index, m.Role, m.Content, m.ModelId, m.Reply) { ImageIds = m.ImageIds })]);
     }
 
     public async Task<Guid> CreateAsync(Guid userId, string modelId, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReApi.Client;
+using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Chat;
 
@@ -49,6 +52,8 @@ public sealed class LiveReply(Guid messageId, Guid conversationId)
 public sealed partial class ChatLive(
     IDbContextFactory<AppDbContext> dbFactory,
     ChatGateway gateway,
+    MediaLibrary library,
+    IOptions<StorageOptions> storage,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ChatLive> logger)
@@ -65,12 +70,27 @@ public sealed partial class ChatLive(
     /// Adds the person's message and starts the model's reply. On a refusal (allowance, no account, upstream) the
     /// message is taken back and the problem returned, so the page can put the text back in the box.
     /// </summary>
-    public async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> SendAsync(Guid userId, Guid conversationId, string text, CancellationToken cancellationToken)
+    public async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> SendAsync(
+        CurrentUser user, Guid conversationId, string text, IReadOnlyList<Guid> imageIds, CancellationToken cancellationToken)
     {
+        var userId = user.Id;
         text = text.Trim();
         if (text.Length is 0 or > ChatMessage.MaxContentLength)
         {
             return (null, ChatProblem.Invalid($"Write a message of 1 to {ChatMessage.MaxContentLength:N0} characters."), []);
+        }
+
+        if (imageIds.Count > MaxImagesPerMessage)
+        {
+            return (null, ChatProblem.Invalid($"Send at most {MaxImagesPerMessage} images with a message."), []);
+        }
+
+        foreach (var id in imageIds)
+        {
+            if (await library.FindAsync(user, id, cancellationToken) is not { Kind: ReApi.Client.Catalog.MediaKind.Image })
+            {
+                return (null, ChatProblem.Invalid("One of the images is not an image you or the team can see any more."), []);
+            }
         }
 
         if (For(conversationId) is not null)
@@ -87,7 +107,7 @@ public sealed partial class ChatLive(
 
         var now = time.GetUtcNow();
         var first = conversation.Messages.Count == 0;
-        var mine = new ChatMessage { ConversationId = conversationId, Index = NextIndex(conversation), Role = ChatRole.User, Content = text, At = now };
+        var mine = new ChatMessage { ConversationId = conversationId, Index = NextIndex(conversation), Role = ChatRole.User, Content = text, ImageIds = [.. imageIds.Distinct()], At = now };
         db.ChatMessages.Add(mine);
         if (first && conversation.Title == Conversation.UntitledTitle)
         {
@@ -146,7 +166,7 @@ public sealed partial class ChatLive(
 
     private async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> StartReplyAsync(AppDbContext db, Guid userId, Conversation conversation, CancellationToken cancellationToken)
     {
-        var start = await gateway.StartAsync(userId, Body(conversation), ChatSource.Page, conversation.Id, cancellationToken);
+        var start = await gateway.StartAsync(userId, await BodyAsync(db, conversation, cancellationToken), ChatSource.Page, conversation.Id, cancellationToken);
         if (start.Run is not { } run)
         {
             return (null, start.Problem, []);
@@ -219,8 +239,8 @@ public sealed partial class ChatLive(
         live.End();
     }
 
-    /// <summary>The OpenAI request for the conversation's next reply: its system prompt, settings and every message.</summary>
-    private JsonObject Body(Conversation conversation)
+    /// <summary>The OpenAI request for the conversation's next reply: its system prompt, settings and every message (with its images).</summary>
+    private async Task<JsonObject> BodyAsync(AppDbContext db, Conversation conversation, CancellationToken cancellationToken)
     {
         var messages = new JsonArray();
         if (conversation.SystemPrompt.Length > 0)
@@ -230,7 +250,22 @@ public sealed partial class ChatLive(
 
         foreach (var message in conversation.Messages.OrderBy(m => m.Index).Where(m => m.Content.Length > 0))
         {
-            messages.Add(new JsonObject { ["role"] = message.Role == ChatRole.User ? "user" : "assistant", ["content"] = message.Content });
+            JsonNode content = message.Content;
+            if (message.ImageIds.Count > 0)
+            {
+                var parts = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = message.Content });
+                foreach (var id in message.ImageIds)
+                {
+                    if (await ImageUrlAsync(db, id, cancellationToken) is { } url)
+                    {
+                        parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url } });
+                    }
+                }
+
+                content = parts;
+            }
+
+            messages.Add(new JsonObject { ["role"] = message.Role == ChatRole.User ? "user" : "assistant", ["content"] = content });
         }
 
         var body = new JsonObject { ["model"] = conversation.ModelId, ["messages"] = messages, ["stream"] = true };
@@ -246,6 +281,48 @@ public sealed partial class ChatLive(
 
         return body;
     }
+
+    /// <summary>Images sent with one message at most.</summary>
+    public const int MaxImagesPerMessage = 4;
+
+    /// <summary>
+    /// An image for the chat host: the archived file inline as a data URL (the host cannot reach this app), its preview
+    /// when the file is larger than <see cref="ChatOptions.MaxImageBytes"/>, reAPI's own link while not archived; null
+    /// when the output is gone.
+    /// </summary>
+    private async Task<string?> ImageUrlAsync(AppDbContext db, Guid outputId, CancellationToken cancellationToken)
+    {
+        var output = await db.JobOutputs.AsNoTracking().SingleOrDefaultAsync(o => o.Id == outputId, cancellationToken);
+        if (output is null)
+        {
+            return null;
+        }
+
+        if (output.StoragePath is null)
+        {
+            return output.UpstreamUrl;
+        }
+
+        var folder = storage.Value.ResolvedOutputsDirectory;
+        var (path, type) = (Path.Combine(folder, output.StoragePath), output.ContentType ?? "image/png");
+        if (new FileInfo(path) is { Exists: true } file && file.Length > gateway.Options.MaxImageBytes && output.ThumbnailPath is { } thumbnail)
+        {
+            (path, type) = (Path.Combine(folder, thumbnail), "image/webp");
+        }
+
+        try
+        {
+            return $"data:{type};base64,{Convert.ToBase64String(await File.ReadAllBytesAsync(path, cancellationToken))}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogImageUnreadable(e, outputId);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The image {OutputId} of a chat message could not be read; the message is sent without it")]
+    private partial void LogImageUnreadable(Exception exception, Guid outputId);
 
     private static int NextIndex(Conversation conversation) => conversation.Messages.Count == 0 ? 0 : conversation.Messages.Max(m => m.Index) + 1;
 

@@ -10,4 +10,7 @@ public sealed class ChatOptions
 
     /// <summary>reAPI's <c>group</c> field sent with every chat request when set (e.g. "default"); a request's own wins.</summary>
     public string? Group { get; set; }
+
+    /// <summary>The largest image file sent inline with a message; a larger one is sent as its preview.</summary>
+    public long MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 }

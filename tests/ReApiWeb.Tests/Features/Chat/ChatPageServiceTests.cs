@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReApiWeb.Data;
+using ReApiWeb.Features.Auth;
 using ReApiWeb.Features.Chat;
 using ReApiWeb.Tests.Infrastructure;
 
@@ -12,6 +13,8 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
     private ChatConversations Conversations => App.Services.GetRequiredService<ChatConversations>();
 
     private ChatLive Live => App.Services.GetRequiredService<ChatLive>();
+
+    private static CurrentUser Person(Guid id) => new(id, "Person", IsAdmin: false);
 
     private static async Task UntilDoneAsync(LiveReply reply)
     {
@@ -36,7 +39,7 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         var admin = await App.AdminIdAsync();
         var id = await Conversations.CreateAsync(admin, "gpt-5.4", ct);
         var seen = new List<string>();
-        var (reply, problem, _) = await Live.SendAsync(admin, id, "Tell me about harbors", ct);
+        var (reply, problem, _) = await Live.SendAsync(Person(admin), id, "Tell me about harbors", [], ct);
         Assert.Null(problem);
         reply!.Changed += () => seen.Add(reply.Text);
         await UntilDoneAsync(reply);
@@ -51,7 +54,7 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         Assert.Equal(Assert.Single(Sandbox.State.Chats).Credits, answer.Reply.Credits);
 
         // The next reply is sent the whole conversation.
-        var (second, _, _) = await Live.SendAsync(admin, id, "And lighthouses?", ct);
+        var (second, _, _) = await Live.SendAsync(Person(admin), id, "And lighthouses?", [], ct);
         await UntilDoneAsync(second!);
         Assert.True(Sandbox.State.Chats[1].PromptTokens > Sandbox.State.Chats[0].PromptTokens);
     }
@@ -62,7 +65,7 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         var ct = TestContext.Current.CancellationToken;
         var admin = await App.AdminIdAsync();
         var id = await Conversations.CreateAsync(admin, "claude-opus-4-8", ct);
-        var (reply, _, _) = await Live.SendAsync(admin, id, "[[long]] [[slow]] a saga", ct);
+        var (reply, _, _) = await Live.SendAsync(Person(admin), id, "[[long]] [[slow]] a saga", [], ct);
         await TestApp.UntilAsync(() => reply!.Text.Split(' ').Length > 6, TimeSpan.FromSeconds(20), "a few words arrived");
         reply!.Stop();
         await UntilDoneAsync(reply);
@@ -92,12 +95,12 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         var owner = (await App.AddUsersAsync(1, "owner"))[0];
         var other = await App.AddLocalUserAsync("other@test.local", "other-password-1");
         var id = await Conversations.CreateAsync(owner, "deepseek-v4-flash", ct);
-        var (reply, _, _) = await Live.SendAsync(owner, id, "private thoughts", ct);
+        var (reply, _, _) = await Live.SendAsync(Person(owner), id, "private thoughts", [], ct);
         await UntilDoneAsync(reply!);
 
         Assert.Null(await Conversations.GetAsync(other, id, ct));
         Assert.Empty(await Conversations.ListAsync(other, null, ct));
-        var (none, refused, _) = await Live.SendAsync(other, id, "let me in", ct);
+        var (none, refused, _) = await Live.SendAsync(Person(other), id, "let me in", [], ct);
         Assert.Null(none);
         Assert.Equal(404, refused!.Status);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Conversations.RenameAsync(other, id, "mine now", ct));
@@ -116,5 +119,37 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         Assert.Equal(2, shared.Messages.Count);
         Assert.Null((await Live.RegenerateAsync(other, id, null, ct)).Reply);
         Assert.Single(Sandbox.State.Chats);
+    }
+
+    [Fact]
+    public async Task Images_from_the_gallery_go_to_a_vision_model_inline_and_a_teammates_private_one_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await App.AdminIdAsync();
+        var other = (await App.AddUsersAsync(1, "painter"))[0];
+        var mine = await App.AddJobAsync(admin, "a red kite");
+        await App.ArchiveAsync(DataDirectory, mine.Outputs[0]);
+        var theirs = await App.AddJobAsync(other, "a private sketch");
+        var id = await Conversations.CreateAsync(admin, "claude-sonnet-4-6", ct);
+
+        var (refused, problem, _) = await Live.SendAsync(Person(admin), id, "what is this?", [theirs.Outputs[0].Id], ct);
+        Assert.Null(refused);
+        Assert.Contains("not an image you or the team can see", problem!.Message, StringComparison.Ordinal);
+        Assert.Empty(Sandbox.State.Chats);
+
+        var (reply, _, _) = await Live.SendAsync(Person(admin), id, "what is this?", [mine.Outputs[0].Id], ct);
+        await UntilDoneAsync(reply!);
+        var view = (await Conversations.GetAsync(admin, id, ct))!;
+        Assert.Equal([mine.Outputs[0].Id], view.Messages[0].ImageIds);
+        Assert.Contains("I see 1 image.", view.Messages[1].Content, StringComparison.Ordinal);
+        Assert.True(Sandbox.State.Chats.Single().PromptTokens >= 765); // counted as an image by the chat host
+
+        // A model without vision refuses the conversation's image with a clear reason; nothing is held or sent.
+        await Conversations.SetSettingsAsync(admin, id, "deepseek-v4-flash", "", null, null, ct);
+        var (none, notVision, _) = await Live.SendAsync(Person(admin), id, "and now?", [], ct);
+        Assert.Null(none);
+        Assert.Contains("does not accept images", notVision!.Message, StringComparison.Ordinal);
+        Assert.Single(Sandbox.State.Chats);
+        Assert.Equal(2, (await Conversations.GetAsync(admin, id, ct))!.Messages.Count); // the refused message was taken back
     }
 }

@@ -15,7 +15,7 @@ namespace ReApiWeb.Tests.Features.Credits;
 /// <summary>
 /// Random job lifecycles against the sandbox: jobs accepted, refused for lack of credits, failed, completed, lost in a
 /// reset after reAPI created them, repeated failure reports from a second poller, admins resolving unconfirmed jobs,
-/// and app restarts in between. Whatever the sequence, the ledger's invariants hold and it matches reAPI's account.
+/// chat replies completed, stopped, failed before their first token or mid-stream, and app restarts in between. Whatever the sequence, the ledger's invariants hold and it matches reAPI's account.
 /// </summary>
 public sealed class LedgerPropertyTests(PostgresServer postgres)
 {
@@ -96,7 +96,12 @@ public sealed class LedgerPropertyTests(PostgresServer postgres)
                     var request = new JobRequest(Models[random.Next(Models.Length)], new JsonObject { ["prompt"] = prompt }, Guid.NewGuid());
                     pending.Add(SubmitSwallowingShutdownAsync(app, people[random.Next(people.Length)], request));
                 }
-                else if (roll < 0.7)
+                else if (roll < 0.72)
+                {
+                    // A chat reply: completed, stopped mid-stream, failed before its first token or mid-stream.
+                    pending.Add(ChatSwallowingShutdownAsync(app, people[random.Next(people.Length)], random.Next(4), $"seed {seed} step {step}"));
+                }
+                else if (roll < 0.8)
                 {
                     // A restart, possibly with submissions still on their way: those end with the old instance, and the
                     // new one's start-up finds any job caught mid-POST.
@@ -104,7 +109,7 @@ public sealed class LedgerPropertyTests(PostgresServer postgres)
                     await Task.WhenAll(pending);
                     app = TestApp.Start(data, settings);
                 }
-                else if (roll < 0.85)
+                else if (roll < 0.9)
                 {
                     await ReportFailuresTwiceAsync(app, sandbox);
                 }
@@ -116,6 +121,7 @@ public sealed class LedgerPropertyTests(PostgresServer postgres)
 
             await Task.WhenAll(pending);
             await WaitUntilSettledAsync(app, sandbox);
+            await app.Services.GetRequiredService<ReApiWeb.Features.Chat.ChatSweeper>().SweepAsync(TestContext.Current.CancellationToken); // replies a restart cut off
             await ReportFailuresTwiceAsync(app, sandbox);
             await using var db = await app.DbAsync();
             Assert.Contains(await db.Jobs.ToListAsync(TestContext.Current.CancellationToken), j => j.Status == JobStatus.Failed);
@@ -144,6 +150,51 @@ public sealed class LedgerPropertyTests(PostgresServer postgres)
         catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
             // The app was stopped under this submission; the next start finds its job Submitting and makes it Unconfirmed.
+        }
+    }
+
+    /// <summary>A chat reply of <paramref name="kind"/>: 0 completed, 1 stopped after a few chunks, 2 failed before any token, 3 failed mid-stream.</summary>
+    private static async Task ChatSwallowingShutdownAsync(TestApp app, Guid person, int kind, string prompt)
+    {
+        var trigger = kind switch { 1 => "[[long]] ", 2 => "[[fail-before]] ", 3 => "[[fail-mid]] ", _ => "" };
+        var body = new JsonObject
+        {
+            ["model"] = "deepseek-v4-flash",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = trigger + prompt }),
+            ["stream"] = true,
+            ["max_tokens"] = 400,
+        };
+        try
+        {
+            var start = await app.Services.GetRequiredService<ReApiWeb.Features.Chat.ChatGateway>().StartAsync(person, body, ChatSource.Api, null, CancellationToken.None);
+            if (start.Run is not { } run)
+            {
+                return; // refused: an allowance, reAPI's balance, or the failure before the first token
+            }
+
+            await using (run)
+            {
+                using var stop = new CancellationTokenSource();
+                var chunks = 0;
+                try
+                {
+                    await foreach (var chunk in run.ReadAsync(stop.Token))
+                    {
+                        if (chunk.Text is not null && ++chunks == 3 && kind == 1)
+                        {
+                            await stop.CancelAsync();
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Stopped on purpose.
+                }
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException or ReApiException)
+        {
+            // The app was stopped under this reply; the next start's sweep settles it if it was left streaming.
         }
     }
 

@@ -4,6 +4,7 @@ using ReApi.Client.Chat;
 using ReApiWeb.Components.Shared;
 using ReApiWeb.Data;
 using ReApiWeb.Features.Auth;
+using ReApiWeb.Features.Media;
 
 namespace ReApiWeb.Features.Chat.Pages;
 
@@ -26,6 +27,10 @@ public sealed partial class ChatPage
     private LiveReply? _live;
     private bool _editingLast;
     private bool _renaming;
+    private readonly List<MediaChoice> _images = [];
+    private IReadOnlyList<MediaChoice> _choices = [];
+    private bool _picking;
+    private string? _imageSearch;
     private string? _title;
     private int _renderQueued;
 
@@ -137,7 +142,13 @@ public sealed partial class ChatPage
 
         var text = _draft;
         _draft = null;
-        var (reply, problem, notices) = await Live.SendAsync(user.Id, _view.Id, text, CancellationToken.None);
+        var (reply, problem, notices) = await Live.SendAsync(user, _view.Id, text, [.. _images.Select(i => i.OutputId)], CancellationToken.None);
+        if (problem is null)
+        {
+            _images.Clear();
+            _picking = false;
+        }
+
         await AfterStartAsync(reply, problem, notices, text);
     }
 
@@ -192,6 +203,34 @@ public sealed partial class ChatPage
     }
 
     private void Stop() => _live?.Stop();
+
+    private async Task TogglePickerAsync()
+    {
+        _picking = !_picking;
+        if (_picking)
+        {
+            await SearchImagesAsync(_imageSearch);
+        }
+    }
+
+    private async Task SearchImagesAsync(string? search)
+    {
+        _imageSearch = search;
+        if (await UserAsync() is { } user)
+        {
+            _choices = await Library.SearchAsync(user, ReApi.Client.Catalog.MediaKind.Image, search, 0, 24, CancellationToken.None);
+        }
+    }
+
+    private void AddImage(MediaChoice choice)
+    {
+        if (_images.Count < ChatLive.MaxImagesPerMessage && _images.All(i => i.OutputId != choice.OutputId))
+        {
+            _images.Add(choice);
+        }
+
+        _picking = _images.Count < ChatLive.MaxImagesPerMessage && _picking;
+    }
 
     private async Task SaveSettingsAsync()
     {

@@ -31,6 +31,7 @@ public sealed partial class Accounts
     {
         Key,
         Settings,
+        Chat,
         Groups,
     }
 
@@ -50,6 +51,9 @@ public sealed partial class Accounts
     private AccountForm _form = new();
     private AccountForm _newAccount = new();
     private IReadOnlyCollection<Guid> _groupSelection = [];
+    private string? _chatUrl;
+    private string? _chatKey;
+    private int? _chatBudget;
     private int _groupPriority;
 
     [Inject]
@@ -120,6 +124,7 @@ public sealed partial class Accounts
         _fieldError = null;
         _newKey = null;
         _form = new AccountForm { Name = account.Name, BaseUrl = account.BaseUrl, RequestsPerSecond = account.RequestsPerSecond, RateWindowMilliseconds = account.RateWindowMilliseconds };
+        (_chatUrl, _chatKey, _chatBudget) = (account.ChatBaseUrlSet, null, account.ChatRequestsPerSecondSet);
         _groupSelection = account.Groups.Select(g => g.GroupId).ToList();
         _groupPriority = account.Groups.Count > 0 ? account.Groups[0].Priority : 0;
     }
@@ -157,6 +162,49 @@ public sealed partial class Accounts
         else
         {
             Show(Severity.Error, $"{what} \"{name}\", but the test failed: {test.Problem} It takes no jobs until a test passes.", id);
+        }
+    }
+
+    private Task TestChatAsync(AccountInfo account) => RunAsync(() => ReportChatTestAsync(account, "Tested the chat of"));
+
+    private async Task ReportChatTestAsync(AccountInfo account, string what)
+    {
+        var problem = await Clients.TestChatAsync(account.Id, CancellationToken.None);
+        Show(problem is null ? Severity.Success : Severity.Error,
+            problem is null ? $"{what} \"{account.Name}\": the chat host answered with its models." : $"{what} \"{account.Name}\", but the test failed: {problem}", account.Id);
+    }
+
+    private async Task SaveChatAsync(AccountInfo account)
+    {
+        _fieldError = string.IsNullOrWhiteSpace(_chatKey) ? null : KeyProblem(_chatKey);
+        if (_fieldError is not null)
+        {
+            return;
+        }
+
+        await RunAsync(async () =>
+        {
+            await Store.UpdateChatSettingsAsync(account.Id, new ChatSettings(_chatUrl, _chatBudget), Actor, CancellationToken.None);
+            if (!string.IsNullOrWhiteSpace(_chatKey))
+            {
+                await Store.SetChatKeyAsync(account.Id, _chatKey, Actor, CancellationToken.None);
+            }
+
+            _open = null;
+            await ReportChatTestAsync(account, "Saved the chat settings of");
+        }, error => _fieldError = error);
+    }
+
+    private async Task ClearChatKeyAsync(AccountInfo account)
+    {
+        if (await Dialogs.ConfirmAsync($"Remove the chat key of \"{account.Name}\"?", "Chat requests then go out with the account's task key. The chat key is not kept anywhere.", "Remove chat key"))
+        {
+            await RunAsync(async () =>
+            {
+                await Store.ClearChatKeyAsync(account.Id, Actor, CancellationToken.None);
+                _open = null;
+                await ReportChatTestAsync(account, "Removed the chat key of");
+            });
         }
     }
 
