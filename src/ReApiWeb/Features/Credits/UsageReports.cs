@@ -40,10 +40,12 @@ public sealed class UsageReports(IDbContextFactory<AppDbContext> dbFactory, Allo
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await Filtered(db, filter)
             .OrderByDescending(e => e.Id)
-            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { Row = new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note), e.AccountId })
+            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { Row = new LedgerRow(e.Id, e.At, e.UserId, u.Email, e.JobId, e.Kind, e.Credits, e.ModelId, e.Note), e.AccountId, e.ChatReplyId })
             .ToListAsync(cancellationToken);
         var names = await AccountNamesAsync(cancellationToken);
-        return [.. rows.Select(r => r.Row with { Account = r.Row.JobId is null ? null : names(r.AccountId) })];
+
+        // A job's or a chat reply's line was booked on an account; an adjustment's on none.
+        return [.. rows.Select(r => r.Row with { Account = r.Row.JobId is null && r.ChatReplyId is null ? null : names(r.AccountId) })];
     }
 
     /// <summary>An account's name by id (null: the sandbox), as reports show it.</summary>

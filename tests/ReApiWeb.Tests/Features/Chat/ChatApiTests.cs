@@ -283,4 +283,33 @@ public sealed class ChatApiTests() : SandboxedAppTest("rk_live_chat_tests", Time
         AssertSettled(settled, entries, 120);
         Assert.Equal(0, await App.Services.GetRequiredService<ChatSweeper>().SweepAsync(ct));
     }
+
+    [Fact]
+    public async Task An_admin_sees_chat_in_the_usage_reports_and_reconciliation_finds_no_drift()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var reconciliation = App.Services.GetRequiredService<ReApiWeb.Features.Credits.Reconciliation>();
+        var account = await App.DefaultAccountIdAsync();
+        Assert.True(await reconciliation.ReadAsync(ct)); // the balance before
+        using var http = await ClientAsync();
+        foreach (var model in new[] { "gpt-5.5", "claude-opus-4-8" })
+        {
+            using var response = await http.PostAsync("/v1/chat/completions", Json(Request("for the report", model)), ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await UntilSettledAsync(2);
+        Assert.True(await reconciliation.ReadAsync(ct)); // and after: what reAPI took is what the ledger booked on the account
+        var report = await reconciliation.ReportAsync(account, ct);
+        Assert.Equal(0, report.Drift);
+
+        var billed = Sandbox.State.Chats;
+        var usage = await App.Services.GetRequiredService<ReApiWeb.Features.Credits.UsageReports>()
+            .SummaryAsync(new ReApiWeb.Features.Credits.UsageFilter(null, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1)), ct);
+        Assert.Equal(billed.Sum(b => b.Credits), usage.Spent);
+        Assert.Equal(billed.Single(b => b.Model == "gpt-5.5").Credits, usage.ByModel.Single(r => r.Key == "gpt-5.5").Credits);
+        Assert.Equal(billed.Single(b => b.Model == "claude-opus-4-8").Credits, usage.ByModel.Single(r => r.Key == "claude-opus-4-8").Credits);
+        Assert.Equal(billed.Sum(b => b.Credits), Assert.Single(usage.ByPerson).Credits);
+        Assert.DoesNotContain(usage.ByAccount, r => r.Key == "(adjustment)");
+    }
 }

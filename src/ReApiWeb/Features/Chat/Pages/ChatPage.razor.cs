@@ -39,7 +39,13 @@ public sealed partial class ChatPage
     private double? _temperature;
     private int? _maxTokens;
 
-    protected override async Task OnInitializedAsync() => _prices = await Prices.ListChatAsync(CancellationToken.None);
+    /// <summary>The chat models the person may use (their groups' allow-lists) with their prices.</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        var allowed = await UserAsync() is { } user ? await Access.AllowedAsync(user.Id, CancellationToken.None) : null;
+        _prices = [.. (await Prices.ListChatAsync(CancellationToken.None)).Where(p => allowed is null || allowed.Contains(p.Model.Id))];
+        _model = _prices.Count > 0 ? _prices[0].Model.Id : _model;
+    }
 
     protected override async Task OnParametersSetAsync()
     {
