@@ -40,6 +40,13 @@ if ! command -v haproxy >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends haproxy >/dev/null
 fi
 
+# The metrics test has a real Prometheus scrape the app (Debian's prometheus, on a free port, its data in a temp folder).
+if ! command -v prometheus >/dev/null 2>&1; then
+  echo "Installing Debian's prometheus for the test of the /metrics endpoint..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
 # Sign-in tests run a real OpenID Connect provider (the npm package oidc-provider) on loopback.
 if ! command -v node >/dev/null 2>&1; then
   echo "Installing Debian's nodejs and npm for the test identity provider..."

@@ -13,6 +13,7 @@ using ReApiWeb.Features.Credits;
 using ReApiWeb.Features.Events;
 using ReApiWeb.Features.Jobs;
 using ReApiWeb.Features.Media;
+using ReApiWeb.Features.Telemetry;
 using ReApiWeb.Features.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +33,7 @@ builder.AddCollections();
 builder.AddPromptTemplates();
 builder.AddCredits();
 builder.AddChat();
+builder.AddTelemetry();
 builder.AddMedia();
 builder.AddApi();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -112,6 +114,7 @@ app.MapCredits();
 app.MapMedia();
 app.MapReApiCompatibleApi();
 app.MapChat();
+app.MapTelemetry();
 app.MapEmbeddedSandbox();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -93,6 +93,28 @@ public class AppDbContext : DbContext
         (_queuedEvents ??= []).Add(appEvent);
     }
 
+    private List<Action>? _afterCommit;
+
+    /// <summary>Runs <paramref name="action"/> (a metric, nothing that can fail) once this context's transaction commits; a rollback drops it.</summary>
+    public void AfterCommit(Action action)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            action();
+            return;
+        }
+
+        (_afterCommit ??= []).Add(action);
+    }
+
+    /// <summary>The actions queued for the commit, handed over once.</summary>
+    public IReadOnlyList<Action> TakeAfterCommit()
+    {
+        IReadOnlyList<Action> queued = _afterCommit ?? [];
+        _afterCommit = null;
+        return queued;
+    }
+
     /// <summary>The events queued so far, each once, handed over once (the commit publishes them; a rollback discards them).</summary>
     public IReadOnlyList<Features.Events.AppEvent> TakeQueuedEvents()
     {

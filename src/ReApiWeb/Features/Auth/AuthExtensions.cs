@@ -65,7 +65,7 @@ public static class AuthExtensions
 
     /// <summary>Paths called by programs (API, hub, file downloads) rather than browsed to.</summary>
     public static bool IsMachinePath(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/outputs") || path.StartsWithSegments("/sandbox");
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/outputs") || path.StartsWithSegments("/sandbox");
 
     /// <summary>Every request re-checks the session behind its cookie (see <see cref="SessionValidator"/>).</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)

@@ -31,6 +31,7 @@ public sealed partial class ChatGateway(
     PriceBook prices,
     ModelAccess access,
     InstanceRegistry instance,
+    Telemetry.AppMetrics metrics,
     IOptions<ChatOptions> options,
     TimeProvider time,
     ILogger<ChatGateway> logger)
@@ -151,6 +152,7 @@ public sealed partial class ChatGateway(
                 row.FirstTokenAt = reply.FirstTokenAt;
                 row.FinishedAt = reply.FinishedAt;
                 await ledger.SettleChatAsync(db, row, credits, cancellationToken);
+                db.AfterCommit(() => metrics.ChatTokens(row.ModelId, row.PromptTokens, row.CompletionTokens));
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }, cancellationToken);

@@ -19,7 +19,7 @@ public sealed record Admission(string? Refusal, IReadOnlyList<string> Notices)
 /// state change and its ledger line commit together; the unique index on (job, kind) makes a second hold, charge,
 /// release or refund of one job impossible, whatever runs concurrently.
 /// </summary>
-public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOptions<CreditsOptions> options, TimeProvider time)
+public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOptions<CreditsOptions> options, Telemetry.AppMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// Checks every allowance that applies to the jobs' owner and, if all of them together fit every allowance, adds a
@@ -178,6 +178,7 @@ public sealed class CreditLedger(Allowances allowances, CreditTotals totals, IOp
         db.Ledger.Add(entry);
         await totals.AddAsync(db, entry, cancellationToken);
         db.PublishOnCommit(new CreditsMoved(entry.UserId));
+        db.AfterCommit(() => metrics.Ledger(entry));
     }
 
     /// <summary>Tells the person once per period when this job (or reply) takes an allowance past the notice share.</summary>

@@ -6,20 +6,21 @@ namespace ReApiWeb.Features.Events;
 
 /// <summary>
 /// Publishes the events a transaction queued (<see cref="AppDbContext.PublishOnCommit"/>) once it has committed, so no
-/// subscriber reloads before the change is there to read; a rollback drops them.
+/// subscriber reloads before the change is there to read, and runs what waited for the commit
+/// (<see cref="AppDbContext.AfterCommit"/>); a rollback drops both.
 /// </summary>
 public sealed class EventsOnCommit(IEventBus bus) : IDbTransactionInterceptor
 {
     // Events left by a transaction that ended without a commit or a rollback (disposed) never go out with the next one.
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        (eventData.Context as AppDbContext)?.TakeQueuedEvents();
+        Drop(eventData.Context);
         return result;
     }
 
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        (eventData.Context as AppDbContext)?.TakeQueuedEvents();
+        Drop(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -31,11 +32,11 @@ public sealed class EventsOnCommit(IEventBus bus) : IDbTransactionInterceptor
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => (eventData.Context as AppDbContext)?.TakeQueuedEvents();
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Drop(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        (eventData.Context as AppDbContext)?.TakeQueuedEvents();
+        Drop(eventData.Context);
         return Task.CompletedTask;
     }
 
@@ -49,6 +50,20 @@ public sealed class EventsOnCommit(IEventBus bus) : IDbTransactionInterceptor
         foreach (var appEvent in db.TakeQueuedEvents())
         {
             bus.Publish(appEvent);
+        }
+
+        foreach (var action in db.TakeAfterCommit())
+        {
+            action();
+        }
+    }
+
+    private static void Drop(Microsoft.EntityFrameworkCore.DbContext? context)
+    {
+        if (context is AppDbContext db)
+        {
+            db.TakeQueuedEvents();
+            db.TakeAfterCommit();
         }
     }
 }

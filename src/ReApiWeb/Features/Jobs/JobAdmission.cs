@@ -16,7 +16,7 @@ public sealed record JobDraft(ModelSpec Model, JsonObject Body, PriceQuote Quote
 /// Admits jobs: the job rows and their credit holds are written together, after every allowance was checked, or not
 /// at all. A form's submission key makes a second admission of the same form return the first job.
 /// </summary>
-public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, InstanceRegistry instance, TimeProvider time)
+public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, AccountRouter router, InstanceRegistry instance, Telemetry.AppMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// Adds the job and its hold in one write transaction, after checking every allowance: admissions are serialised
@@ -110,6 +110,11 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
         JobStateMachine.Admitted(db, jobs);
+        foreach (var model in jobs.GroupBy(j => j.ModelId))
+        {
+            db.AfterCommit(() => metrics.JobsAdmitted(model.Key, model.Count()));
+        }
+
         return (jobs, admission);
     }
 

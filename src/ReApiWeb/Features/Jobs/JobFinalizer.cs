@@ -16,6 +16,7 @@ public sealed partial class JobFinalizer(
     JobStateMachine states,
     IEventBus bus,
     OutputArchiver archiver,
+    Telemetry.AppMetrics metrics,
     TimeProvider time,
     ILogger<JobFinalizer> logger) : IPollOutcomes
 {
@@ -58,6 +59,7 @@ public sealed partial class JobFinalizer(
         }
 
         LogCompleted(target.JobId, target.TaskId, outputs.Count);
+        metrics.DetectionDelay((upstreamDuration.AtMost - upstreamDuration.AtLeast) / 2);
         archiver.Enqueue(outputs.Select(o => o.Id));
         return true;
     }

@@ -56,7 +56,7 @@ public static class JobTransitions
 /// ledger entry that belongs to it, and queues the job's event for the commit (the ledger queues its own credit event).
 /// A caller that lost gets nothing back and nothing is written for that job.
 /// </summary>
-public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, TimeProvider time)
+public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, WriteGate writes, CreditLedger ledger, Telemetry.AppMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// Moves job <paramref name="jobId"/> along <paramref name="transition"/>. <paramref name="set"/> adds the columns
@@ -107,6 +107,11 @@ public sealed class JobStateMachine(IDbContextFactory<AppDbContext> dbFactory, W
 
                     await BookAsync(db, jobId, transition.Books, cancellationToken);
                     db.PublishOnCommit(new JobEvent(facts.Id, facts.OwnerId, facts.ModelId, transition.To, now, message, facts.Visibility == JobVisibility.Team));
+                    if (transition.To.IsTerminal())
+                    {
+                        db.AfterCommit(() => metrics.JobFinished(transition.To));
+                    }
+
                     moved.Add(facts);
                 }
 

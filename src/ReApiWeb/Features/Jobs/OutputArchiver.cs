@@ -24,6 +24,7 @@ public sealed partial class OutputArchiver(
     TimeProvider time,
     ILeadership leadership,
     InstanceRegistry instance,
+    Telemetry.AppMetrics metrics,
     ILogger<OutputArchiver> logger) : LeaderService(leadership)
 {
     public const string HttpClientName = "outputs";
@@ -188,6 +189,11 @@ public sealed partial class OutputArchiver(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (output.ArchivedAt is not null && output.ArchiveError is null)
+        {
+            metrics.Archived(output.SizeBytes ?? 0);
+        }
+
         bus.Publish(new JobEvent(output.JobId, job.OwnerId, job.ModelId, job.Status, time.GetUtcNow(), output.ArchiveError, job.Visibility == JobVisibility.Team));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReApi.Client;
 using ReApi.Client.Chat;
 using ReApi.Client.RateLimiting;
+using ReApiWeb.Features.Telemetry;
 
 namespace ReApiWeb.Features.Upstream;
 
@@ -40,27 +41,28 @@ public sealed class UpstreamClients : IDisposable
     private readonly HttpClient _chatHttp;
 
     private readonly IRateGates _gates;
+    private readonly AppMetrics _metrics;
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private readonly SocketsHttpHandler _chatHandler;
+    private readonly TimeSpan _timeout;
 
-    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, IRateGates gates, TimeProvider time)
+    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, IRateGates gates, AppMetrics metrics, TimeProvider time)
     {
+        _metrics = metrics;
+        _timeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds);
+        _chatHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = _timeout };
         _gates = gates;
         _accounts = accounts;
         _sandboxOptions = sandboxOptions;
         _sandboxKey = sandboxKey;
         _server = server;
         _time = time;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds),
-        };
+        _http = Http(_handler, SandboxLabel, _timeout);
         var sandboxGate = gates.Create("sandbox", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
         _sandbox = new Entry(new ReApiClient(_http, new SandboxConnection(this), sandboxGate, time), sandboxGate, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
 
         // A streamed reply may last minutes: the chat client has no overall timeout (a stopped or abandoned reply is cancelled).
-        _chatHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _chatHttp = Http(_chatHandler, SandboxLabel, Timeout.InfiniteTimeSpan);
         var sandboxChatGate = gates.Create("sandbox:chat", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
         _sandboxChat = new ReApiChatClient(_chatHttp, new SandboxChatConnection(this), sandboxChatGate);
     }
@@ -101,7 +103,7 @@ public sealed class UpstreamClients : IDisposable
     private ChatEntry NewChatEntry(Guid id, int perWindow, int windowMilliseconds)
     {
         var gate = _gates.Create(id.ToString("N") + ":chat", perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
-        return new ChatEntry(new ReApiChatClient(_chatHttp, new AccountChatConnection(_accounts, id), gate), perWindow, windowMilliseconds);
+        return new ChatEntry(new ReApiChatClient(Http(_chatHandler, id.ToString("N"), Timeout.InfiniteTimeSpan), new AccountChatConnection(_accounts, id), gate), perWindow, windowMilliseconds);
     }
 
     /// <summary>The client (and its gate) of <paramref name="accountId"/>; null: the sandbox.</summary>
@@ -164,7 +166,7 @@ public sealed class UpstreamClients : IDisposable
     private Entry NewEntry(Guid id, int perWindow, int windowMilliseconds)
     {
         var gate = _gates.Create(id.ToString("N"), perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
-        return new Entry(new ReApiClient(_http, new AccountConnection(_accounts, id), gate, _time), gate, perWindow, windowMilliseconds);
+        return new Entry(new ReApiClient(Http(_handler, id.ToString("N"), _timeout), new AccountConnection(_accounts, id), gate, _time), gate, perWindow, windowMilliseconds);
     }
 
     private string SelfBaseUrl()
@@ -186,10 +188,19 @@ public sealed class UpstreamClients : IDisposable
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
+    /// <summary>The label metrics give the built-in sandbox in place of an account id.</summary>
+    public const string SandboxLabel = "sandbox";
+
+    /// <summary>A client over the shared pool of connections that counts and times its requests under <paramref name="account"/>.</summary>
+    private HttpClient Http(SocketsHttpHandler pool, string account, TimeSpan timeout) =>
+        new(new UpstreamMetricsHandler(_metrics, account) { InnerHandler = pool }, disposeHandler: false) { Timeout = timeout };
+
     public void Dispose()
     {
         _http.Dispose();
         _chatHttp.Dispose();
+        _handler.Dispose();
+        _chatHandler.Dispose();
     }
 
     private sealed record Entry(ReApiClient Client, IUpstreamRateGate Gate, int PerWindow, int WindowMilliseconds);
