@@ -115,6 +115,16 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
             db.AfterCommit(() => metrics.JobsAdmitted(model.Key, model.Count()));
         }
 
+        // Each job's trace begins with its admission: from when it was made to the commit that holds its credits.
+        db.AfterCommit(() =>
+        {
+            foreach (var job in jobs)
+            {
+                using var span = Telemetry.JobTracing.Start("admit", job.Id, job.ModelId, job.AccountId);
+                span?.SetStartTime(job.CreatedAt.UtcDateTime);
+            }
+        });
+
         return (jobs, admission);
     }
 

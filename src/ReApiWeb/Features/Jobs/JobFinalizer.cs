@@ -37,6 +37,7 @@ public sealed partial class JobFinalizer(
 
     public async Task<bool> CompleteAsync(PollTarget target, ReApiTask task, UpstreamDuration upstreamDuration, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.JobTracing.Start("complete", target.JobId, target.ModelId, target.AccountId);
         var now = time.GetUtcNow();
         var outputs = OutputsOf(target.JobId, task);
         var output = task.Output?.ToJsonString();
@@ -66,6 +67,8 @@ public sealed partial class JobFinalizer(
 
     public async Task<bool> FailAsync(PollTarget target, ReApiTaskError? error, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.JobTracing.Start("fail", target.JobId, target.ModelId, target.AccountId);
+        Telemetry.JobTracing.Failed(span, error?.Message ?? "reAPI reported the task failed.");
         var now = time.GetUtcNow();
         var message = error?.Message ?? "reAPI reported the task as failed without a reason.";
         var code = error?.Code;

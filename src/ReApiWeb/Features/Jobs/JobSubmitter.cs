@@ -200,6 +200,7 @@ public sealed partial class JobSubmitter(
         List<Guid> tried = [];
         for (var attempt = 1; ; attempt++)
         {
+            using var span = Telemetry.JobTracing.Start("submit", job.Id, job.ModelId, job.AccountId, System.Diagnostics.ActivityKind.Client);
             SubmittedTask task;
             try
             {
@@ -226,6 +227,8 @@ public sealed partial class JobSubmitter(
             }
             catch (ReApiException e)
             {
+                Telemetry.JobTracing.Failed(span, $"{e.Kind}: {e.Message}");
+
                 // reAPI proved it made nothing (a refused key, too few credits): the person's next account is tried.
                 // An unknown outcome is never sent again, anywhere.
                 if (!e.OutcomeUnknown && job.AccountId is { } account && e.Kind is ReApiErrorKind.Authentication or ReApiErrorKind.InsufficientCredits
@@ -255,6 +258,7 @@ public sealed partial class JobSubmitter(
             }
 
             // reAPI accepted (and charged) the task: from here on its id must never be lost.
+            span?.SetTag("reapiweb.task.id", task.Id);
             LogAccepted(job.Id, task.Id);
             return await RecordAcceptedAsync(job, task);
         }

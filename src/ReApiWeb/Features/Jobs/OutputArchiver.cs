@@ -163,7 +163,9 @@ public sealed partial class OutputArchiver(
             return;
         }
 
-        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == output.JobId).Select(j => new { j.OwnerId, j.ModelId, j.Status, j.Visibility }).SingleAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == output.JobId).Select(j => new { j.OwnerId, j.ModelId, j.Status, j.Visibility, j.AccountId }).SingleAsync(cancellationToken);
+        using var span = Telemetry.JobTracing.Start("archive", output.JobId, job.ModelId, job.AccountId);
+        span?.SetTag("reapiweb.output.index", output.Index);
         output.ArchiveAttempts++;
         try
         {
@@ -182,6 +184,7 @@ public sealed partial class OutputArchiver(
             output.ArchiveError = $"Copying the output failed (attempt {output.ArchiveAttempts} of {MaxAttempts}): {reason}"
                 + (output.ArchiveAttempts < MaxAttempts ? " It will be tried again." : " It will not be tried again; reAPI's link is kept below.");
             LogArchiveFailed(output.JobId, output.Index, output.ArchiveAttempts, reason);
+            Telemetry.JobTracing.Failed(span, reason);
             if (output.ArchiveAttempts < MaxAttempts)
             {
                 RetryLater(output.Id, Backoff(output.ArchiveAttempts), cancellationToken);

@@ -120,6 +120,7 @@ public sealed partial class PollScheduler(
     /// <param name="slot">The slot taken for this poll: marked answered as soon as reAPI answers.</param>
     private async Task PollAsync(ReApiClient client, PollTarget target, IDisposable slot, IPollOutcomes outcomes, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.JobTracing.Start("poll", target.JobId, target.ModelId, target.AccountId, System.Diagnostics.ActivityKind.Client);
         try
         {
             var lastSeenRunning = board.LastPolledAt(target.JobId) ?? target.SubmittedAt;
@@ -135,6 +136,7 @@ public sealed partial class PollScheduler(
             }
 
             var now = time.GetUtcNow();
+            span?.SetTag("reapiweb.task.status", task.Status.ToString().ToLowerInvariant());
             switch (task.Status)
             {
                 case ReApiTaskStatus.Completed:
