@@ -49,6 +49,8 @@ public static class TelemetryExtensions
                 "Telemetry:Prometheus:Token must be set (16 characters or more) when Telemetry:Prometheus:Enabled is true: Prometheus sends it as a bearer token.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AppMetrics>();
+        builder.Services.AddSingleton<UpstreamActivity>();
+        builder.Services.AddSingleton<SystemStatus>();
 
         var prometheus = section.GetValue<bool>("Prometheus:Enabled");
         var otel = builder.Services.AddOpenTelemetry()

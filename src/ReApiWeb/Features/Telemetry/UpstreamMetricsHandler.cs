@@ -7,7 +7,7 @@ namespace ReApiWeb.Features.Telemetry;
 /// path) and answer status. One per account, over the connection pool all accounts share. Never records a URL's query,
 /// a key or a body.
 /// </summary>
-public sealed class UpstreamMetricsHandler(AppMetrics metrics, string account) : DelegatingHandler
+public sealed class UpstreamMetricsHandler(AppMetrics metrics, UpstreamActivity activity, string account) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -16,14 +16,20 @@ public sealed class UpstreamMetricsHandler(AppMetrics metrics, string account) :
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            metrics.UpstreamRequest(account, kind, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
+            Record(kind, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), started);
             return response;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            metrics.UpstreamRequest(account, kind, cancellationToken.IsCancellationRequested ? "cancelled" : "transport", Stopwatch.GetElapsedTime(started));
+            Record(kind, cancellationToken.IsCancellationRequested ? "cancelled" : "transport", started);
             throw;
         }
+    }
+
+    private void Record(string kind, string status, long started)
+    {
+        metrics.UpstreamRequest(account, kind, status, Stopwatch.GetElapsedTime(started));
+        activity.Record(account, kind, status);
     }
 
     /// <summary>submit, poll, balance, chat, chat_test or other, from the method and the path's last segments.</summary>

@@ -42,13 +42,15 @@ public sealed class UpstreamClients : IDisposable
 
     private readonly IRateGates _gates;
     private readonly AppMetrics _metrics;
+    private readonly UpstreamActivity _activity;
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
     private readonly SocketsHttpHandler _chatHandler;
     private readonly TimeSpan _timeout;
 
-    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, IRateGates gates, AppMetrics metrics, TimeProvider time)
+    public UpstreamClients(UpstreamAccounts accounts, IOptions<ReApiOptions> options, IOptions<SandboxModeOptions> sandboxOptions, SandboxKey sandboxKey, IServer server, IRateGates gates, AppMetrics metrics, UpstreamActivity activity, TimeProvider time)
     {
         _metrics = metrics;
+        _activity = activity;
         _timeout = TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds);
         _chatHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = _timeout };
         _gates = gates;
@@ -193,7 +195,7 @@ public sealed class UpstreamClients : IDisposable
 
     /// <summary>A client over the shared pool of connections that counts and times its requests under <paramref name="account"/>.</summary>
     private HttpClient Http(SocketsHttpHandler pool, string account, TimeSpan timeout) =>
-        new(new UpstreamMetricsHandler(_metrics, account) { InnerHandler = pool }, disposeHandler: false) { Timeout = timeout };
+        new(new UpstreamMetricsHandler(_metrics, _activity, account) { InnerHandler = pool }, disposeHandler: false) { Timeout = timeout };
 
     public void Dispose()
     {
