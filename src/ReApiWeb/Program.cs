@@ -16,6 +16,13 @@ using ReApiWeb.Features.Media;
 using ReApiWeb.Features.Telemetry;
 using ReApiWeb.Features.Templates;
 
+// dotnet ReApiWeb.dll backup FOLDER | restore FOLDER: a copy of the data while the app runs, or back into an empty data folder.
+if (args is ["backup" or "restore", ..])
+{
+    var tool = WebApplication.CreateBuilder([.. args.Skip(2)]);
+    return await Backups.RunCommandAsync(args, tool.Configuration, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Serves the static assets of referenced packages (MudBlazor) from the build output under `dotnet run` in every

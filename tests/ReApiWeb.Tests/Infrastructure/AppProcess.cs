@@ -42,7 +42,11 @@ public sealed class AppProcess : IDisposable
     public static AppProcess StartWithDotnetRun(string dataDirectory, IReadOnlyDictionary<string, string?> settings) =>
         Start(dataDirectory, settings, ["run", "--no-build", "-c", "Release", "--project", Path.Combine(TestApp.RepositoryRoot(), "src", "ReApiWeb"), "--"]);
 
-    private static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string[] arguments)
+    /// <summary>Runs the app's command <paramref name="arguments"/> (e.g. <c>backup FOLDER</c>) with the app's settings for <paramref name="dataDirectory"/>.</summary>
+    public static AppProcess StartCommand(string dataDirectory, IReadOnlyDictionary<string, string?> settings, params string[] arguments) =>
+        Start(dataDirectory, settings, [Path.Combine(AppContext.BaseDirectory, "ReApiWeb.dll"), .. arguments], listen: false);
+
+    private static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string[] arguments, bool listen = true)
     {
         var baseUri = new Uri($"http://127.0.0.1:{TestApp.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
@@ -57,8 +61,11 @@ public sealed class AppProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUri.AbsoluteUri);
+        if (listen)
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(baseUri.AbsoluteUri);
+        }
         foreach (var (key, value) in TestApp.Settings(dataDirectory, settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
