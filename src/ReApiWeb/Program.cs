@@ -41,6 +41,7 @@ builder.AddPromptTemplates();
 builder.AddCredits();
 builder.AddChat();
 builder.AddTelemetry();
+builder.AddRetention();
 builder.AddMedia();
 builder.AddApi();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
