@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ReApiWeb.Features.Auth.Tokens;
-using ReApiWeb.Features.Jobs;
 using ReApiWeb.Tests.Infrastructure;
 
 namespace ReApiWeb.Tests.Features.Telemetry;
@@ -19,6 +18,10 @@ public sealed class PrometheusTests
     private const string Key = "rk_live_prometheus_tests";
     private const string ScrapeToken = "scrape-token-0123456789";
 
+    /// <remarks>
+    /// The app runs as its own process: meters are matched by name across a process, so in-process test apps would see
+    /// each other's metrics (one app per process, as in production, sees only its own).
+    /// </remarks>
     [Fact]
     public async Task Prometheus_scrapes_the_apps_metrics_with_its_token_and_nobody_else_reads_them()
     {
@@ -28,12 +31,21 @@ public sealed class PrometheusTests
             o.ApiKeys.Add(Key);
             o.Durations[ReApi.Client.Catalog.OutputKind.Image] = TimeSpan.FromMilliseconds(300);
         });
+        var data = TestApp.NewDataDirectory();
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
         settings["Telemetry:Prometheus:Enabled"] = "true";
         settings["Telemetry:Prometheus:Token"] = ScrapeToken;
-        await using var app = TestApp.Start(TestApp.NewDataDirectory(), settings);
+        string token;
+        Guid account;
+        await using (var setup = TestApp.Start(data, settings))
+        {
+            token = (await setup.Services.GetRequiredService<PersonalTokens>().CreateAsync(await setup.AdminIdAsync(), "metrics", TimeSpan.FromDays(1), CancellationToken.None)).Secret;
+            account = (await setup.DefaultAccountIdAsync())!.Value;
+        }
 
-        using (var anonymous = app.AnonymousClient())
+        using var app = AppProcess.Start(data, settings);
+        await app.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        using (var anonymous = new HttpClient { BaseAddress = app.BaseUri })
         {
             using var refused = await anonymous.GetAsync("/metrics", ct);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -42,24 +54,27 @@ public sealed class PrometheusTests
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
-        // Work to measure: a job through to its archived output, and a chat reply.
-        var admin = await app.AdminIdAsync();
-        var job = await app.Services.GetRequiredService<JobSubmitter>().SubmitAsync(admin, new JobRequest("z-image", new JsonObject { ["prompt"] = "measured" }, Guid.NewGuid()), ct);
-        await app.WaitForJobAsync(job.JobId!.Value, j => j.Status == ReApiWeb.Data.JobStatus.Completed && j.Outputs.All(o => o.StoragePath != null));
-        var token = (await app.Services.GetRequiredService<PersonalTokens>().CreateAsync(admin, "metrics", TimeSpan.FromDays(1), CancellationToken.None)).Secret;
-        using (var http = app.AnonymousClient())
+        // Work to measure: a job through to its archived output, and a chat reply, both from a script.
+        using (var http = new HttpClient { BaseAddress = app.BaseUri })
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var submitted = await http.PostAsync("/api/v1/images/generations", new StringContent("""{"model":"z-image","prompt":"measured"}""", Encoding.UTF8, "application/json"), ct);
+            var taskId = JsonNode.Parse(await submitted.Content.ReadAsStringAsync(ct))!["id"]!.ToString();
+            await TestApp.UntilAsync(async () =>
+            {
+                var task = JsonNode.Parse(await http.GetStringAsync($"/api/v1/tasks/{taskId}", ct))!;
+                return task["status"]!.ToString() == "completed" && task["output"]!["image_urls"]!.AsArray().All(u => u!.ToString().Contains("/outputs/", StringComparison.Ordinal));
+            }, TimeSpan.FromSeconds(60), "the job completed and its output was archived");
             var body = """{"model":"deepseek-v4-flash","messages":[{"role":"user","content":"count me"}]}""";
             using var reply = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), ct);
             Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
         }
 
         await using var prometheus = await PrometheusServer.StartAsync(app.BaseUri, ScrapeToken);
-        var submits = await prometheus.UntilSeriesAsync("reapiweb_upstream_requests_total{kind=\"submit\",status=\"200\"}", ct);
-        Assert.Equal((await app.DefaultAccountIdAsync())!.Value.ToString("N"), submits[0]!["metric"]!["account"]!.ToString());
-        await prometheus.UntilSeriesAsync("reapiweb_upstream_requests_total{kind=\"poll\"}", ct);
-        await prometheus.UntilSeriesAsync("reapiweb_upstream_requests_total{kind=\"chat\",status=\"200\"}", ct);
+        var label = account.ToString("N");
+        await prometheus.UntilSeriesAsync($"reapiweb_upstream_requests_total{{account=\"{label}\",kind=\"submit\",status=\"200\"}}", ct);
+        await prometheus.UntilSeriesAsync($"reapiweb_upstream_requests_total{{account=\"{label}\",kind=\"poll\"}}", ct);
+        await prometheus.UntilSeriesAsync($"reapiweb_upstream_requests_total{{account=\"{label}\",kind=\"chat\",status=\"200\"}}", ct);
         await prometheus.UntilSeriesAsync("reapiweb_ledger_credits_total{kind=\"charge\",source=\"job\"}", ct);
         await prometheus.UntilSeriesAsync("reapiweb_ledger_credits_total{kind=\"charge\",source=\"chat\"}", ct);
         await prometheus.UntilSeriesAsync("reapiweb_jobs_admitted_total{model=\"z-image\"}", ct);
