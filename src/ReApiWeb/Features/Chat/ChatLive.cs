@@ -60,6 +60,9 @@ public sealed partial class ChatLive(
 {
     private readonly ConcurrentDictionary<Guid, LiveReply> _live = new();
 
+    // Conversations a send or regenerate is starting in now: a second (a double click) is refused, not raced.
+    private readonly ConcurrentDictionary<Guid, byte> _starting = new();
+
     /// <summary>The reply length a conversation without its own gets.</summary>
     public int DefaultMaxTokens => gateway.Options.DefaultMaxTokens;
 
@@ -71,6 +74,26 @@ public sealed partial class ChatLive(
     /// message is taken back and the problem returned, so the page can put the text back in the box.
     /// </summary>
     public async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> SendAsync(
+        CurrentUser user, Guid conversationId, string text, IReadOnlyList<Guid> imageIds, CancellationToken cancellationToken)
+    {
+        if (!_starting.TryAdd(conversationId, 0))
+        {
+            return (null, Busy, []);
+        }
+
+        try
+        {
+            return await SendOnceAsync(user, conversationId, text, imageIds, cancellationToken);
+        }
+        finally
+        {
+            _starting.TryRemove(conversationId, out _);
+        }
+    }
+
+    private static readonly ChatProblem Busy = ChatProblem.Invalid("A reply is still being written; stop it or wait for it first.");
+
+    private async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> SendOnceAsync(
         CurrentUser user, Guid conversationId, string text, IReadOnlyList<Guid> imageIds, CancellationToken cancellationToken)
     {
         var userId = user.Id;
@@ -95,7 +118,7 @@ public sealed partial class ChatLive(
 
         if (For(conversationId) is not null)
         {
-            return (null, ChatProblem.Invalid("A reply is still being written; stop it or wait for it first."), []);
+            return (null, Busy, []);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -129,9 +152,26 @@ public sealed partial class ChatLive(
     /// <summary>Writes the last reply again: the last model message (if it is last) is replaced by a new reply to the same messages.</summary>
     public async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> RegenerateAsync(Guid userId, Guid conversationId, string? editedLastMessage, CancellationToken cancellationToken)
     {
+        if (!_starting.TryAdd(conversationId, 0))
+        {
+            return (null, Busy, []);
+        }
+
+        try
+        {
+            return await RegenerateOnceAsync(userId, conversationId, editedLastMessage, cancellationToken);
+        }
+        finally
+        {
+            _starting.TryRemove(conversationId, out _);
+        }
+    }
+
+    private async Task<(LiveReply? Reply, ChatProblem? Problem, IReadOnlyList<string> Notices)> RegenerateOnceAsync(Guid userId, Guid conversationId, string? editedLastMessage, CancellationToken cancellationToken)
+    {
         if (For(conversationId) is not null)
         {
-            return (null, ChatProblem.Invalid("A reply is still being written; stop it or wait for it first."), []);
+            return (null, Busy, []);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -152,4 +152,18 @@ public sealed class ChatPageServiceTests() : SandboxedAppTest("rk_live_chat_page
         Assert.Single(Sandbox.State.Chats);
         Assert.Equal(2, (await Conversations.GetAsync(admin, id, ct))!.Messages.Count); // the refused message was taken back
     }
+
+    [Fact]
+    public async Task A_double_click_sends_one_message_and_starts_one_reply()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await App.AdminIdAsync();
+        var id = await Conversations.CreateAsync(admin, "gpt-5.4", ct);
+        var both = await Task.WhenAll(Live.SendAsync(Person(admin), id, "once", [], ct), Live.SendAsync(Person(admin), id, "once", [], ct));
+        var started = Assert.Single(both, b => b.Reply is not null);
+        Assert.Contains("still being written", Assert.Single(both, b => b.Reply is null).Problem!.Message, StringComparison.Ordinal);
+        await UntilDoneAsync(started.Reply!);
+        Assert.Equal(2, (await Conversations.GetAsync(admin, id, ct))!.Messages.Count);
+        Assert.Single(Sandbox.State.Chats);
+    }
 }
