@@ -93,10 +93,7 @@ public sealed partial class Retention(
 
                 foreach (var output in old)
                 {
-                    File.Delete(Path.Combine(folder, output.StoragePath!));
-                    output.StoragePath = null;
-                    output.EvictedAt = now;
-                    output.ArchiveError = $"Removed from the archive after {outputDays} days (Retention:ArchivedOutputDays); reAPI's link is kept below.";
+                    Jobs.OutputArchiver.Evict(output, folder, now, $"after {outputDays} days (Retention:ArchivedOutputDays)");
                 }
 
                 await db.SaveChangesAsync(cancellationToken);

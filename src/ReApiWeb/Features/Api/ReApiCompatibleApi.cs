@@ -267,7 +267,8 @@ public static class ReApiCompatibleApi
     };
 
     /// <summary>What a client sent, echoed in a message, but not without bound.</summary>
-    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
+    /// <summary>A client's text quoted back in an error, cut at 100 characters.</summary>
+    internal static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private static string BaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
 }

@@ -33,7 +33,7 @@ public static class ChatRequestCheck
 
         if (ChatModels.Find(modelId) is not { } model)
         {
-            return (null, new ChatProblem(404, "invalid_request_error", "model_not_found", $"The model '{Shorten(modelId)}' does not exist or is not a chat model. GET /v1/models lists them.", "model"));
+            return (null, new ChatProblem(404, "invalid_request_error", "model_not_found", $"The model '{Api.ReApiCompatibleApi.Shorten(modelId)}' does not exist or is not a chat model. GET /v1/models lists them.", "model"));
         }
 
         if (request["messages"] is not JsonArray { Count: > 0 } messages)
@@ -130,6 +130,4 @@ public static class ChatRequestCheck
 
         return (new CheckedChatRequest(model, body, maxTokens, stream.Value, clientWantsUsage), null);
     }
-
-    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

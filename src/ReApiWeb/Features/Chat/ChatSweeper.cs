@@ -48,11 +48,7 @@ public sealed partial class ChatSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var live = Leadership.Shared ? await instance.LiveAsync(db, cancellationToken) : [instance.Id];
-        if (!live.Contains(instance.Id))
-        {
-            live.Add(instance.Id);
-        }
+        var live = await instance.LiveNowAsync(db, cancellationToken);
 
         var orphans = await db.ChatReplies.AsNoTracking()
             .Where(r => r.Status == ChatReplyStatus.Streaming && (r.InstanceId == null || !live.Contains(r.InstanceId.Value)))

@@ -27,9 +27,9 @@ public static class OpenAiCompatibleApi
         api.MapGet("/models", Models);
         api.MapGet("/models/{**id}", (string id) => ChatModels.Find(id) is { } model
             ? Results.Json(ModelJson(model))
-            : Error(new ChatProblem(404, "invalid_request_error", "model_not_found", $"The model '{Shorten(id)}' does not exist.", "model")));
+            : Error(new ChatProblem(404, "invalid_request_error", "model_not_found", $"The model '{Api.ReApiCompatibleApi.Shorten(id)}' does not exist.", "model")));
         api.MapFallback("{**path}", (HttpContext context) =>
-            Error(new ChatProblem(404, "invalid_request_error", "unknown_url", $"No such endpoint: {context.Request.Method} {Shorten(context.Request.Path.Value ?? "")}")));
+            Error(new ChatProblem(404, "invalid_request_error", "unknown_url", $"No such endpoint: {context.Request.Method} {Api.ReApiCompatibleApi.Shorten(context.Request.Path.Value ?? "")}")));
         return endpoints;
     }
 
@@ -154,8 +154,6 @@ public static class OpenAiCompatibleApi
         ["param"] = problem.Param,
         ["code"] = problem.Code,
     };
-
-    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private sealed class ErrorResult(ChatProblem problem) : IResult
     {

@@ -100,6 +100,21 @@ public sealed partial class InstanceRegistry(
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The instances alive now, this one always among them: alone (SQLite) only this one, so whatever another instance
+    /// id holds (a claim, a reply in progress) was left by a process that is gone.
+    /// </summary>
+    public async Task<List<Guid>> LiveNowAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var live = leadership.Shared ? await LiveAsync(db, cancellationToken) : [];
+        if (!live.Contains(Id))
+        {
+            live.Add(Id);
+        }
+
+        return live;
+    }
+
     private async Task<bool> RegisterAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

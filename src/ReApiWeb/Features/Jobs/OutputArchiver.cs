@@ -102,11 +102,7 @@ public sealed partial class OutputArchiver(
 
         // A claim holds only while its instance lives: alone on SQLite every other claim was left by a process that is
         // gone (killed mid-copy, or stopped before it could give the claim up); with others, a claimant not seen lately.
-        var live = Leadership.Shared ? await instance.LiveAsync(db, cancellationToken) : [instance.Id];
-        if (!live.Contains(instance.Id))
-        {
-            live.Add(instance.Id);
-        }
+        var live = await instance.LiveNowAsync(db, cancellationToken);
 
         try
         {
@@ -252,16 +248,25 @@ public sealed partial class OutputArchiver(
 
             foreach (var victim in oldest.TakeWhile(_ => used + incomingBytes > limit))
             {
-                File.Delete(Path.Combine(storage.Value.ResolvedOutputsDirectory, victim.StoragePath!));
                 used -= victim.SizeBytes ?? 0;
-                victim.StoragePath = null;
-                victim.EvictedAt = time.GetUtcNow();
-                victim.ArchiveError = $"Removed from the archive to keep it under its limit of {LimitedFileCopy.Describe(limit)}; reAPI's link is kept below.";
+                Evict(victim, storage.Value.ResolvedOutputsDirectory, time.GetUtcNow(), $"to keep it under its limit of {LimitedFileCopy.Describe(limit)}");
                 LogEvicted(victim.JobId, victim.Index, victim.SizeBytes ?? 0);
             }
 
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Deletes an archived output's file (its preview stays) and says why on the output, which keeps reAPI's link:
+    /// the archive's size limit, or retention. The caller saves the change.
+    /// </summary>
+    internal static void Evict(JobOutput output, string outputsFolder, DateTimeOffset at, string why)
+    {
+        File.Delete(Path.Combine(outputsFolder, output.StoragePath!));
+        output.StoragePath = null;
+        output.EvictedAt = at;
+        output.ArchiveError = $"Removed from the archive {why}; reAPI's link is kept below.";
     }
 
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(2 * Math.Pow(3, attempt - 1));
