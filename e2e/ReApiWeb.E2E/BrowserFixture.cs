@@ -26,6 +26,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Sandbox:Durations:Audio"] = "00:00:02",
             ["Sandbox:Durations:Text"] = "00:00:02",
             ["Sandbox:ModelDurations:gpt-image-2"] = "00:00:02",
+            // A failed event on a page names its exception in the browser's console, which a failure prints.
+            ["DetailedErrors"] = "true",
         });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -82,7 +84,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is not E2EFailure)
         {
-            throw new E2EFailure(await DescribeAsync(page, log), e);
+            throw new E2EFailure(await DescribeAsync(page, log, App.LogLines), e);
         }
         finally
         {
@@ -90,7 +92,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<string> DescribeAsync(IPage page, IEnumerable<string> log)
+    private static async Task<string> DescribeAsync(IPage page, IEnumerable<string> log, IEnumerable<string> appLog)
     {
         var screenshot = Path.Combine(Path.GetTempPath(), "reapiweb-e2e", $"{DateTime.UtcNow:HHmmss-fff}.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
@@ -111,6 +113,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             {(text.Length > 3000 ? text[..3000] + "…" : text)}
             What the browser logged:
             {string.Join(Environment.NewLine, log.TakeLast(40))}
+            What the app logged last (warnings and errors, every test's):
+            {string.Join(Environment.NewLine, appLog.TakeLast(20).Select(line => line.Length > 1500 ? line[..1500] + "…" : line))}
             """;
     }
 

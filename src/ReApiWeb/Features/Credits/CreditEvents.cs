@@ -22,3 +22,11 @@ public sealed record PricesChanged : AppEvent
 
     public override object? CoalesceKey => nameof(PricesChanged);
 }
+
+/// <summary>A reAPI balance was read and stored: the warnings drawn from balances (drift, runway) are read again.</summary>
+public sealed record BalanceRead : AppEvent
+{
+    public override IReadOnlyList<EventTopic> Topics => [EventTopic.Balances];
+
+    public override object? CoalesceKey => nameof(BalanceRead);
+}

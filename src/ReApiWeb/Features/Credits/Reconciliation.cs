@@ -43,6 +43,7 @@ public sealed partial class Reconciliation(
     UpstreamMode mode,
     CreditTotals totals,
     IOptions<CreditsOptions> options,
+    Events.IEventBus bus,
     TimeProvider time,
     ILogger<Reconciliation> logger)
 {
@@ -88,6 +89,8 @@ public sealed partial class Reconciliation(
             db.BalanceReadings.Add(new BalanceReading { At = now, Balance = balance, AccountId = accountId, Booked = booked.Spent });
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        bus.Publish(new BalanceRead());
 
         var report = await ReportAsync(accountId, cancellationToken);
         if (report.Warning)

@@ -52,6 +52,9 @@ public enum TopicKind
 
     /// <summary>What this instance can reach of what instances share (Redis).</summary>
     Cluster,
+
+    /// <summary>A reAPI balance was read (reconciliation): the warnings drawn from balances change.</summary>
+    Balances,
 }
 
 /// <summary>A topic: a kind, and the job or person it is about (<see cref="Guid.Empty"/> when it is about neither).</summary>
@@ -79,4 +82,6 @@ public readonly record struct EventTopic(TopicKind Kind, Guid Id)
     public static readonly EventTopic Access = new(TopicKind.Access, Guid.Empty);
 
     public static readonly EventTopic Cluster = new(TopicKind.Cluster, Guid.Empty);
+
+    public static readonly EventTopic Balances = new(TopicKind.Balances, Guid.Empty);
 }

@@ -118,8 +118,10 @@ public sealed class JobAdmission(IDbContextFactory<AppDbContext> dbFactory, Writ
         // Each job's trace begins with its admission: from when it was made to the commit that holds its credits.
         db.AfterCommit(() =>
         {
+            var committed = time.GetUtcNow();
             foreach (var job in jobs)
             {
+                metrics.Admitted(committed - job.CreatedAt);
                 using var span = Telemetry.JobTracing.Start("admit", job.Id, job.ModelId, job.AccountId);
                 span?.SetStartTime(job.CreatedAt.UtcDateTime);
             }

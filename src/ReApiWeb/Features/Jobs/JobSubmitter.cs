@@ -75,6 +75,7 @@ public sealed partial class JobSubmitter(
     AccountRouter router,
     PollSchedules schedules,
     InstanceRegistry instance,
+    Telemetry.AppMetrics metrics,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
 {
@@ -211,6 +212,10 @@ public sealed partial class JobSubmitter(
                     // The slot is ours: the next person may queue for the gate while this POST is recorded and sent.
                     turn.Dispose();
                     await RecordPostStartAsync(job, ct);
+                    if (attempt == 1)
+                    {
+                        metrics.SubmissionWait(time.GetUtcNow() - job.CreatedAt);
+                    }
                 }, cancellationToken);
             }
             catch (PostAlreadyStartedException)

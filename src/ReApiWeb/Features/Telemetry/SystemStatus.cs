@@ -40,14 +40,11 @@ public sealed class SystemStatus(
     UpstreamAccounts accounts,
     UpstreamMode mode,
     UpstreamActivity activity,
-    Reconciliation reconciliation,
+    OperationsWarnings warnings,
     ILeadership leadership,
     InstanceRegistry instance,
     TimeProvider time)
 {
-    /// <summary>A runway shorter than this is a warning.</summary>
-    public static readonly TimeSpan ShortRunway = TimeSpan.FromDays(1);
-
     public async Task<SystemSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -82,27 +79,7 @@ public sealed class SystemStatus(
         var archive = await db.JobOutputs.Where(o => o.StoragePath != null).SumAsync(o => o.SizeBytes ?? 0, cancellationToken);
         var live = leadership.Shared ? (await instance.LiveAsync(db, cancellationToken)).Count : 1;
         return new SystemSnapshot(list, InstanceRegistry.Name, leadership.IsLeading, live, await DatabaseBytesAsync(db, cancellationToken), archive,
-            gaps.Count == 0 ? null : gaps[gaps.Count / 2], gaps.Count, await WarningsAsync(cancellationToken), now);
-    }
-
-    /// <summary>The warnings that today sit on the Reconciliation page: drift past its threshold, a balance running out within a day.</summary>
-    public async Task<IReadOnlyList<string>> WarningsAsync(CancellationToken cancellationToken)
-    {
-        var warnings = new List<string>();
-        foreach (var report in await reconciliation.ReportsAsync(cancellationToken))
-        {
-            if (report.Warning)
-            {
-                warnings.Add($"{report.Account}: reAPI's balance fell {report.Drift:N0} credits more than the ledger explains.");
-            }
-
-            if (report.Runway is { } runway && runway < ShortRunway)
-            {
-                warnings.Add($"{report.Account}: at the last day's pace the balance ({report.Balance:N0} credits) runs out in {Math.Max(1, (int)runway.TotalHours)} h.");
-            }
-        }
-
-        return warnings;
+            gaps.Count == 0 ? null : gaps[gaps.Count / 2], gaps.Count, (await warnings.ReadAsync(cancellationToken)).ForAdmins, now);
     }
 
     private static async Task<long?> DatabaseBytesAsync(AppDbContext db, CancellationToken cancellationToken)

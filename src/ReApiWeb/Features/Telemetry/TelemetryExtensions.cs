@@ -49,8 +49,11 @@ public static class TelemetryExtensions
                 "Telemetry:Prometheus:Token must be set (16 characters or more) when Telemetry:Prometheus:Enabled is true: Prometheus sends it as a bearer token.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AppMetrics>();
+        builder.Services.AddSingleton<ActiveJobCounts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ActiveJobCounts>());
         builder.Services.AddSingleton<UpstreamActivity>();
         builder.Services.AddSingleton<SystemStatus>();
+        builder.Services.AddSingleton<OperationsWarnings>();
 
         var prometheus = section.GetValue<bool>("Prometheus:Enabled");
         var otel = builder.Services.AddOpenTelemetry()
@@ -66,7 +69,8 @@ public static class TelemetryExtensions
             .WithTracing(tracing => tracing
                 .AddSource(JobTracing.SourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath) && !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             otel.UseOtlpExporter();

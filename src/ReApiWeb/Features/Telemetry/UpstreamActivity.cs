@@ -21,7 +21,31 @@ public sealed class UpstreamActivity(TimeProvider time)
     /// <summary>The span the "now" rates are averaged over.</summary>
     public const int RecentSeconds = 5;
 
+    /// <summary>The budget of an account's task calls (submissions, polls, balance reads).</summary>
+    public const string TasksBudget = "tasks";
+
+    /// <summary>The budget of an account's chat host (replies and key tests).</summary>
+    public const string ChatBudget = "chat";
+
     private readonly ConcurrentDictionary<string, Account> _accounts = new();
+    private readonly ConcurrentDictionary<(string Account, string Budget), double> _allowedPerSecond = new();
+
+    /// <summary>Says what <paramref name="budget"/> of <paramref name="account"/> allows: <paramref name="perWindow"/> calls in each window.</summary>
+    public void Budget(string account, string budget, int perWindow, int windowMilliseconds) =>
+        _allowedPerSecond[(account, budget)] = perWindow * 1000.0 / Math.Max(1, windowMilliseconds);
+
+    /// <summary>
+    /// For each budget known: the share of it in use, as the calls of the last <see cref="RecentSeconds"/> seconds per
+    /// second over the calls a second it allows (1 is a saturated budget).
+    /// </summary>
+    public IEnumerable<(string Account, string Budget, double Utilization)> Utilization()
+    {
+        foreach (var ((account, budget), allowed) in _allowedPerSecond)
+        {
+            var recent = For(account).RecentRateByKind.Where(k => (k.Key is "chat" or "chat_test") == (budget == ChatBudget)).Sum(k => k.Value);
+            yield return (account, budget, recent / allowed);
+        }
+    }
 
     public void Record(string account, string kind, string status)
     {

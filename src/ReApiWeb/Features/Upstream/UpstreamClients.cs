@@ -60,12 +60,12 @@ public sealed class UpstreamClients : IDisposable
         _server = server;
         _time = time;
         _http = Http(_handler, SandboxLabel, _timeout);
-        var sandboxGate = gates.Create("sandbox", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
+        var sandboxGate = Gate(SandboxLabel, UpstreamActivity.TasksBudget, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
         _sandbox = new Entry(new ReApiClient(_http, new SandboxConnection(this), sandboxGate, time), sandboxGate, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
 
         // A streamed reply may last minutes: the chat client has no overall timeout (a stopped or abandoned reply is cancelled).
         _chatHttp = Http(_chatHandler, SandboxLabel, Timeout.InfiniteTimeSpan);
-        var sandboxChatGate = gates.Create("sandbox:chat", options.Value.RequestsPerSecond, TimeSpan.FromMilliseconds(options.Value.RateWindowMilliseconds));
+        var sandboxChatGate = Gate(SandboxLabel, UpstreamActivity.ChatBudget, options.Value.RequestsPerSecond, options.Value.RateWindowMilliseconds);
         _sandboxChat = new ReApiChatClient(_chatHttp, new SandboxChatConnection(this), sandboxChatGate);
     }
 
@@ -104,7 +104,7 @@ public sealed class UpstreamClients : IDisposable
 
     private ChatEntry NewChatEntry(Guid id, int perWindow, int windowMilliseconds)
     {
-        var gate = _gates.Create(id.ToString("N") + ":chat", perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
+        var gate = Gate(id.ToString("N"), UpstreamActivity.ChatBudget, perWindow, windowMilliseconds);
         return new ChatEntry(new ReApiChatClient(Http(_chatHandler, id.ToString("N"), Timeout.InfiniteTimeSpan), new AccountChatConnection(_accounts, id), gate), perWindow, windowMilliseconds);
     }
 
@@ -167,8 +167,19 @@ public sealed class UpstreamClients : IDisposable
 
     private Entry NewEntry(Guid id, int perWindow, int windowMilliseconds)
     {
-        var gate = _gates.Create(id.ToString("N"), perWindow, TimeSpan.FromMilliseconds(windowMilliseconds));
+        var gate = Gate(id.ToString("N"), UpstreamActivity.TasksBudget, perWindow, windowMilliseconds);
         return new Entry(new ReApiClient(Http(_handler, id.ToString("N"), _timeout), new AccountConnection(_accounts, id), gate, _time), gate, perWindow, windowMilliseconds);
+    }
+
+    /// <summary>
+    /// The gate of one budget of an account (its tasks', or its chat host's: "{account}:chat" shares it between
+    /// instances), measured: the wait for a slot and the share of the budget in use go to the metrics.
+    /// </summary>
+    private MeasuredRateGate Gate(string account, string budget, int perWindow, int windowMilliseconds)
+    {
+        _activity.Budget(account, budget, perWindow, windowMilliseconds);
+        var scope = budget == UpstreamActivity.ChatBudget ? account + ":chat" : account;
+        return new MeasuredRateGate(_gates.Create(scope, perWindow, TimeSpan.FromMilliseconds(windowMilliseconds)), account, budget, _metrics, _time);
     }
 
     private string SelfBaseUrl()

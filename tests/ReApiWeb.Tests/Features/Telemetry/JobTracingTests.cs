@@ -12,6 +12,8 @@ namespace ReApiWeb.Tests.Features.Telemetry;
 /// <summary>A job's stages, run by different loops, form one trace; the traces and metrics leave by OTLP when its endpoint is set.</summary>
 public sealed class JobTracingTests() : SandboxedAppTest("rk_live_tracing_tests", TimeSpan.FromMilliseconds(800))
 {
+    private const string EntityFrameworkSource = "OpenTelemetry.Instrumentation.EntityFrameworkCore";
+
     [Fact]
     public async Task Admission_submission_polls_outcome_and_archive_are_one_trace_without_the_prompt()
     {
@@ -19,7 +21,7 @@ public sealed class JobTracingTests() : SandboxedAppTest("rk_live_tracing_tests"
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == JobTracing.SourceName,
+            ShouldListenTo = source => source.Name is JobTracing.SourceName or EntityFrameworkSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
@@ -38,6 +40,12 @@ public sealed class JobTracingTests() : SandboxedAppTest("rk_live_tracing_tests"
         Assert.Single(mine.Select(s => s.ParentSpanId).Distinct()); // all under the job's root
         Assert.Contains(mine, s => s.DisplayName == "job submit" && s.GetTagItem("reapiweb.task.id") is string);
         Assert.DoesNotContain(mine.SelectMany(s => s.TagObjects), tag => tag.Value?.ToString()?.Contains("secret plan", StringComparison.Ordinal) == true);
+
+        // The database's commands inside the job's stages are spans of its trace, with their SQL and never its values.
+        var database = spans.Where(s => s.Source.Name == EntityFrameworkSource && s.TraceId == JobTracing.TraceId(jobId)).ToList();
+        Assert.NotEmpty(database);
+        Assert.Contains(database, s => (s.GetTagItem("db.statement") ?? s.GetTagItem("db.query.text")) is string text && text.Contains("UPDATE", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(database.SelectMany(s => s.TagObjects), tag => tag.Value?.ToString()?.Contains("secret plan", StringComparison.Ordinal) == true);
     }
 }
 
