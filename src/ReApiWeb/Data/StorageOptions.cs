@@ -23,5 +23,10 @@ public sealed class StorageOptions
     /// </summary>
     public List<string> ArchiveAllowedHosts { get; set; } = [];
 
+    /// <summary>Where "Back up now" on the System page writes (one folder per backup); defaults to <c>{DataDirectory}/backups</c>.</summary>
+    public string? BackupsDirectory { get; set; }
+
     public string ResolvedOutputsDirectory => Path.GetFullPath(OutputsDirectory ?? Path.Combine(DataDirectory, "outputs"));
+
+    public string ResolvedBackupsDirectory => Path.GetFullPath(BackupsDirectory ?? Path.Combine(DataDirectory, "backups"));
 }

@@ -10,6 +10,9 @@ public static class RetentionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention>());
+
+        // Keeping data safe the other way: backups made from the System page.
+        builder.Services.AddSingleton<AdminBackups>();
         return builder;
     }
 }

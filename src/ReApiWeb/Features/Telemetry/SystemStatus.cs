@@ -16,7 +16,7 @@ public sealed record AccountStatus(
     int QueuedSubmissions,
     int Unconfirmed);
 
-/// <summary>The whole System page: accounts, the instance(s), storage, the recent detection delay and the warnings.</summary>
+/// <summary>The whole System page: accounts, the instance(s), storage and the recent detection delay.</summary>
 public sealed record SystemSnapshot(
     IReadOnlyList<AccountStatus> Accounts,
     string ThisInstance,
@@ -26,21 +26,19 @@ public sealed record SystemSnapshot(
     long ArchiveBytes,
     double? DetectionDelayMedianSeconds,
     int FinishedLastHour,
-    IReadOnlyList<string> Warnings,
     DateTimeOffset At);
 
 /// <summary>
 /// What the System page shows an admin, read afresh at each refresh: per account the requests of the last minute by
 /// kind (this instance's, from <see cref="UpstreamActivity"/>), tasks in flight and queued submissions (the database's,
 /// for every instance), the last 429 and error; the leader, database and archive size, how late finished tasks were
-/// seen over the last hour, and the warnings reconciliation raises (drift, runway under a day).
+/// seen over the last hour. The warnings reconciliation raises are <see cref="OperationsWarnings"/>' (a banner on every admin page).
 /// </summary>
 public sealed class SystemStatus(
     IDbContextFactory<AppDbContext> dbFactory,
     UpstreamAccounts accounts,
     UpstreamMode mode,
     UpstreamActivity activity,
-    OperationsWarnings warnings,
     ILeadership leadership,
     InstanceRegistry instance,
     TimeProvider time)
@@ -79,7 +77,7 @@ public sealed class SystemStatus(
         var archive = await db.JobOutputs.Where(o => o.StoragePath != null).SumAsync(o => o.SizeBytes ?? 0, cancellationToken);
         var live = leadership.Shared ? (await instance.LiveAsync(db, cancellationToken)).Count : 1;
         return new SystemSnapshot(list, InstanceRegistry.Name, leadership.IsLeading, live, await DatabaseBytesAsync(db, cancellationToken), archive,
-            gaps.Count == 0 ? null : gaps[gaps.Count / 2], gaps.Count, (await warnings.ReadAsync(cancellationToken)).ForAdmins, now);
+            gaps.Count == 0 ? null : gaps[gaps.Count / 2], gaps.Count, now);
     }
 
     private static async Task<long?> DatabaseBytesAsync(AppDbContext db, CancellationToken cancellationToken)
