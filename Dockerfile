@@ -21,4 +21,6 @@ COPY --from=build /app .
 USER $APP_UID
 VOLUME /data
 EXPOSE 8080
+# Readiness (/health: database, migrations, Redis when configured), asked by the app itself: the image has no curl.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["dotnet", "ReApiWeb.dll", "health"]
 ENTRYPOINT ["dotnet", "ReApiWeb.dll"]

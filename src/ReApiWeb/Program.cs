@@ -23,6 +23,12 @@ if (args is ["backup" or "restore", ..])
     return await Backups.RunCommandAsync(args, tool.Configuration, Console.Out, Console.Error);
 }
 
+// dotnet ReApiWeb.dll health [URL]: whether a running app is ready (the container's health check).
+if (args is ["health", ..])
+{
+    return await HealthProbe.RunCommandAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Serves the static assets of referenced packages (MudBlazor) from the build output under `dotnet run` in every
