@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using ReApi.Client.Catalog;
 using ReApi.Client.Pricing;
 using ReApiWeb.Data;
@@ -19,20 +20,38 @@ namespace ReApiWeb.Benchmarks;
 /// transaction) over a ledger with history. Prints admissions per second and latency percentiles, and checks no
 /// allowance was passed.
 /// </summary>
+/// <summary>One admission run's figures: admissions a second, latency percentiles in ms, allowances passed.</summary>
+internal sealed record AdmissionFigures(double PerSecond, double P50, double P95, double P99, int Overspent);
+
 public static class AdmissionBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var (workers, total, history, server) = Settings(args);
+        var figures = await MeasureAsync(workers, total, history, server, telemetry: true, say: true);
+        return figures.Overspent == 0 ? 0 : 1;
+    }
+
+    /// <summary>What <c>--workers</c>, <c>--count</c>, <c>--history</c> and <c>--postgres</c> say (64, 3,000, 50,000, SQLite).</summary>
+    internal static (int Workers, int Total, int History, string? Server) Settings(string[] args)
+    {
         int Arg(string name, int fallback) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        var workers = Arg("workers", 64);
-        var total = Arg("count", 3000);
-        var history = Arg("history", 50_000);
+        var server = Array.IndexOf(args, "--postgres") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
+        return (Arg("workers", 64), Arg("count", 3000), Arg("history", 50_000), server);
+    }
+
+    /// <summary>
+    /// One run on a database of its own: <paramref name="workers"/> people admitting <paramref name="total"/> jobs at
+    /// once. With <paramref name="telemetry"/>, the app's metrics and traces are collected as in the app and exported by
+    /// OTLP (to a port nobody listens on: the collection is what costs, export is in the background).
+    /// </summary>
+    internal static async Task<AdmissionFigures> MeasureAsync(int workers, int total, int history, string? server, bool telemetry, bool say)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "reapiweb-admission-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var server = Array.IndexOf(args, "--postgres") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
         await using var database = server is null ? null : await PostgresDatabase.CreateAsync(server);
 
-        await using var provider = Services(directory, database?.ConnectionString);
+        await using var provider = Services(directory, database?.ConnectionString, telemetry);
         await provider.MigrateDatabaseAsync();
 
         var people = await SeedAsync(provider, workers, history);
@@ -42,8 +61,12 @@ public static class AdmissionBenchmark
         var body = new JsonObject { ["model"] = model.Id, ["prompt"] = "benchmark" };
         var quote = PriceList.Quote(model, body);
 
-        Console.WriteLine($"Admission benchmark: {workers} concurrent submitters, {total} submissions, {history} ledger entries of history, " +
-                          $"3 allowances checked per submission (person daily, group weekly, team monthly), {quote.Credits} credits each; {(database is null ? "SQLite WAL" : "PostgreSQL")}.");
+        if (say)
+        {
+            Console.WriteLine($"Admission benchmark: {workers} concurrent submitters, {total} submissions, {history} ledger entries of history, " +
+                              $"3 allowances checked per submission (person daily, group weekly, team monthly), {quote.Credits} credits each; {(database is null ? "SQLite WAL" : "PostgreSQL")}; telemetry {(telemetry ? "on" : "off")}.");
+        }
+
         var latencies = new double[total];
         var admitted = 0;
         var refused = 0;
@@ -64,24 +87,38 @@ public static class AdmissionBenchmark
 
         Array.Sort(latencies);
         double Percentile(double p) => latencies[Math.Min(total - 1, (int)Math.Ceiling(p * total) - 1)];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"admitted {admitted}, refused at a limit {refused}, in {clock.Elapsed.TotalSeconds:0.00} s: {total / clock.Elapsed.TotalSeconds:0} admissions/s; " +
-            $"latency p50 {Percentile(0.5):0.0} ms, p95 {Percentile(0.95):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
-
         var overspent = await OverspentAsync(provider, people);
-        Console.WriteLine(overspent == 0 ? "every allowance held: no person, group or team past its limit" : $"OVERSPENT: {overspent} allowances past their limit");
+        var figures = new AdmissionFigures(total / clock.Elapsed.TotalSeconds, Percentile(0.5), Percentile(0.95), Percentile(0.99), overspent);
+        if (say)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"admitted {admitted}, refused at a limit {refused}, in {clock.Elapsed.TotalSeconds:0.00} s: {figures.PerSecond:0} admissions/s; " +
+                $"latency p50 {figures.P50:0.0} ms, p95 {figures.P95:0.0} ms, p99 {figures.P99:0.0} ms, max {latencies[^1]:0.0} ms"));
+            Console.WriteLine(overspent == 0 ? "every allowance held: no person, group or team past its limit" : $"OVERSPENT: {overspent} allowances past their limit");
+        }
+
         Directory.Delete(directory, recursive: true);
-        return overspent == 0 ? 0 : 1;
+        return figures;
     }
 
     /// <summary>
     /// The app's credit services on a SQLite file in <paramref name="directory"/> (or on PostgreSQL), as the app wires
     /// them; jobs go to the sandbox (no account), so admission's routing needs no upstream.
     /// </summary>
-    internal static ServiceProvider Services(string directory, string? postgres = null)
+    internal static ServiceProvider Services(string directory, string? postgres = null, bool telemetry = false)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddMetrics();
+        services.AddSingleton<ReApiWeb.Features.Telemetry.UpstreamActivity>();
+        services.AddSingleton<ReApiWeb.Features.Telemetry.ActiveJobCounts>();
+        services.AddSingleton<ReApiWeb.Features.Telemetry.AppMetrics>();
+        if (telemetry)
+        {
+            ReApiWeb.Features.Telemetry.TelemetryExtensions.AddAppTelemetry(services, prometheus: false)
+                .UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf, new Uri("http://127.0.0.1:9/"));
+        }
+
         services.AddDataProtection();
         if (postgres is null)
         {
@@ -110,7 +147,12 @@ public static class AdmissionBenchmark
         services.AddSingleton(Options.Create(new ReApiWeb.Features.Cluster.ClusterOptions()));
         services.AddSingleton<ReApiWeb.Features.Cluster.InstanceRegistry>();
         services.AddSingleton<JobAdmission>();
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+
+        // Without a host nothing starts OpenTelemetry's providers: build them, as the app's host does at start.
+        _ = provider.GetService<OpenTelemetry.Metrics.MeterProvider>();
+        _ = provider.GetService<OpenTelemetry.Trace.TracerProvider>();
+        return provider;
     }
 
     /// <summary>People in 8 groups, with daily, weekly and team allowances that some submitters reach, and a ledger history.</summary>

@@ -9,6 +9,18 @@ if (args.Contains("--admissions"))
     return await AdmissionBenchmark.RunAsync(args);
 }
 
+// With --telemetry --app DIR/ReApiWeb.dll: admission and page loads with telemetry off and on (TelemetryBenchmark).
+if (args.Contains("--telemetry"))
+{
+    return await TelemetryBenchmark.RunAsync(args);
+}
+
+// With --backup: the backup of a 1 GB SQLite database under write load (BackupBenchmark).
+if (args.Contains("--backup"))
+{
+    return await BackupBenchmark.RunAsync(args);
+}
+
 // With --balance: what one person's balance costs at 100, 10,000 and 1,000,000 ledger rows (BalanceBenchmark).
 if (args.Contains("--balance"))
 {

@@ -12,6 +12,9 @@ public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
+    /// <summary>Off: no metrics or traces are collected or exported at all (the System page works either way).</summary>
+    public bool Enabled { get; set; } = true;
+
     public PrometheusScrapeOptions Prometheus { get; set; } = new();
 }
 
@@ -45,6 +48,7 @@ public static class TelemetryExtensions
     {
         var section = builder.Configuration.GetSection(TelemetryOptions.SectionName);
         builder.Services.AddOptions<TelemetryOptions>().Bind(section)
+            .Validate(o => !o.Prometheus.Enabled || o.Enabled, "Telemetry:Prometheus:Enabled needs Telemetry:Enabled (metrics are not collected while telemetry is off).")
             .Validate(o => !o.Prometheus.Enabled || o.Prometheus.Token is { Length: >= 16 },
                 "Telemetry:Prometheus:Token must be set (16 characters or more) when Telemetry:Prometheus:Enabled is true: Prometheus sends it as a bearer token.")
             .ValidateOnStart();
@@ -55,8 +59,26 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<SystemStatus>();
         builder.Services.AddSingleton<OperationsWarnings>();
 
-        var prometheus = section.GetValue<bool>("Prometheus:Enabled");
-        var otel = builder.Services.AddOpenTelemetry()
+        if (!section.GetValue("Enabled", true))
+        {
+            return builder;
+        }
+
+        var otel = builder.Services.AddAppTelemetry(prometheus: section.GetValue<bool>("Prometheus:Enabled"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// What the app measures and traces: its meter and the framework's, requests, upstream calls, database commands and
+    /// each job's trace; exporters are added by the caller (the benchmark adds OTLP too, to measure the cost).
+    /// </summary>
+    public static IOpenTelemetryBuilder AddAppTelemetry(this IServiceCollection services, bool prometheus) =>
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("reapiweb", serviceInstanceId: $"{Environment.MachineName}/{Environment.ProcessId}"))
             .WithMetrics(metrics =>
             {
@@ -71,13 +93,6 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath) && !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()
                 .AddEntityFrameworkCoreInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
-
-        return builder;
-    }
 
     /// <summary>Serves <c>/metrics</c> when enabled: a request without the right bearer token gets 401 and nothing else.</summary>
     public static WebApplication MapTelemetry(this WebApplication app)
