@@ -95,8 +95,12 @@ public sealed partial class CreditTotals(IDbContextFactory<AppDbContext> dbFacto
     public async Task<IReadOnlyList<string>> VerifyAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var expected = await ComputeAsync(db, cancellationToken);
-        var stored = await db.CreditTotals.AsNoTracking().ToDictionaryAsync(t => new TotalKey(t.UserId, t.AccountId, t.Period, t.PeriodStart), cancellationToken);
+
+        // Both tables as of one moment: read one after the other while entries are booked, the totals could hold an
+        // entry the ledger read just before did not (CI caught it on a restored app resuming its jobs).
+        var (expected, stored) = await db.InSnapshotAsync(async () => (
+            await ComputeAsync(db, cancellationToken),
+            await db.CreditTotals.AsNoTracking().ToDictionaryAsync(t => new TotalKey(t.UserId, t.AccountId, t.Period, t.PeriodStart), cancellationToken)), cancellationToken);
         var differences = new List<string>();
         foreach (var key in expected.Keys.Union(stored.Keys))
         {
