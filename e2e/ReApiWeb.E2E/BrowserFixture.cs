@@ -29,6 +29,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             // A failed event on a page names its exception in the browser's console, which a failure prints.
             ["DetailedErrors"] = "true",
         });
+        // Waits on the page as long as actions wait (the context's 30 s): Playwright's 5 s default for Expect was short for a
+        // reply or a job under the whole suite on two cores (a chat reply was still streaming at 5 s once in CI).
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

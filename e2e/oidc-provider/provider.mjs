@@ -22,6 +22,8 @@ if (!configPath) {
   process.exit(2);
 }
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
+// Each step of the start to stderr: a start that does not reach READY says where it stopped (the test prints stderr).
+log(`started: modules loaded, config read (port ${config.port})`);
 
 // Mutable user table: the test-control endpoint changes it, and every token
 // issuance (including refresh) reads the current values through findAccount.
@@ -35,6 +37,8 @@ const signingKey = {
   ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
   kid: `e2e-${randomBytes(6).toString('hex')}`, use: 'sig', alg: 'RS256',
 };
+
+log('signing key made');
 
 const html = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -264,6 +268,7 @@ server.on('error', (err) => {
   log('cannot listen:', err.message);
   process.exit(1);
 });
+log('listening…');
 server.listen(config.port, '127.0.0.1', () => {
   process.stdout.write(`READY ${config.issuer}\n`);
 });

@@ -173,5 +173,19 @@ public static class Backups
         return count;
     }
 
-    private sealed record Manifest(DateTimeOffset Started, DateTimeOffset Finished, string Provider, bool HasDatabase, int KeyRingFiles, int Outputs, int Uploads);
+    /// <summary>What <see cref="ManifestFile"/> says of a backup; null when the folder holds none (or an unreadable one).</summary>
+    public static Manifest? ReadManifest(string folder)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(folder, ManifestFile)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A backup's description, written last (a folder without one is not a finished backup).</summary>
+    public sealed record Manifest(DateTimeOffset Started, DateTimeOffset Finished, string Provider, bool HasDatabase, int KeyRingFiles, int Outputs, int Uploads);
 }

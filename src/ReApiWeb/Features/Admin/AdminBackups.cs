@@ -6,8 +6,8 @@ using ReApiWeb.Features.Auth;
 
 namespace ReApiWeb.Features.Admin;
 
-/// <summary>A backup made from the System page: its folder's name and when it was made.</summary>
-public sealed record BackupFolder(string Name, DateTimeOffset At, long Bytes);
+/// <summary>A finished backup in the backups folder: its name, when it finished, its database's size (none: PostgreSQL's), its files.</summary>
+public sealed record BackupFolder(string Name, DateTimeOffset At, long? DatabaseBytes, int Files);
 
 /// <summary>
 /// "Back up now" on the System page: the same backup as <c>dotnet ReApiWeb.dll backup FOLDER</c>
@@ -31,7 +31,10 @@ public sealed partial class AdminBackups(
     /// <summary>Whether a backup holds the database (SQLite); PostgreSQL's is <c>pg_dump</c>'s.</summary>
     public bool HasDatabase => BackupPlaces.From(configuration).SqliteFile is not null;
 
-    /// <summary>The backups in <see cref="Folder"/>, newest first (those with a manifest: finished ones).</summary>
+    /// <summary>
+    /// The finished backups in <see cref="Folder"/> (those with a manifest), newest first: read from their manifests and
+    /// database file, never by walking their outputs (a page shows this).
+    /// </summary>
     public IReadOnlyList<BackupFolder> List(int take = 10)
     {
         if (!Directory.Exists(Folder))
@@ -39,10 +42,17 @@ public sealed partial class AdminBackups(
             return [];
         }
 
-        return [.. new DirectoryInfo(Folder).EnumerateDirectories()
-            .Where(d => File.Exists(Path.Combine(d.FullName, Backups.ManifestFile)))
-            .Select(d => new BackupFolder(d.Name, File.GetLastWriteTimeUtc(Path.Combine(d.FullName, Backups.ManifestFile)), d.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)))
-            .OrderByDescending(b => b.At).Take(take)];
+        var list = new List<BackupFolder>();
+        foreach (var folder in new DirectoryInfo(Folder).EnumerateDirectories())
+        {
+            if (Backups.ReadManifest(folder.FullName) is { } manifest)
+            {
+                var database = new FileInfo(Path.Combine(folder.FullName, Backups.DatabaseFile));
+                list.Add(new BackupFolder(folder.Name, manifest.Finished, database.Exists ? database.Length : null, manifest.KeyRingFiles + manifest.Outputs + manifest.Uploads));
+            }
+        }
+
+        return [.. list.OrderByDescending(b => b.At).Take(take)];
     }
 
     /// <summary>Makes a backup now; what it copied, as the command line says it. Refused while another runs.</summary>

@@ -27,7 +27,7 @@ public sealed class AdminBackupsTests
         var made = Assert.Single(backups.List());
         var folder = Path.Combine(data, "backups", made.Name);
         Assert.True(File.Exists(Path.Combine(folder, Backups.ManifestFile)));
-        Assert.True(made.Bytes > 0);
+        Assert.True(made.DatabaseBytes > 0);
 
         // The copy is a database of its own, with the entry that says who made it.
         await using var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, Backups.DatabaseFile)};Mode=ReadOnly;Pooling=False");
