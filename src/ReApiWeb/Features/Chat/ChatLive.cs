@@ -14,6 +14,7 @@ public sealed class LiveReply(Guid messageId, Guid conversationId)
 {
     private readonly CancellationTokenSource _stop = new();
     private volatile string _text = "";
+    private volatile bool _done;
 
     public Guid MessageId { get; } = messageId;
 
@@ -21,7 +22,7 @@ public sealed class LiveReply(Guid messageId, Guid conversationId)
 
     public string Text => _text;
 
-    public bool Done { get; private set; }
+    public bool Done => _done;
 
     /// <summary>Raised (on the streaming thread) as text arrives and once when the reply ended.</summary>
     public event Action? Changed;
@@ -38,7 +39,11 @@ public sealed class LiveReply(Guid messageId, Guid conversationId)
 
     internal void End()
     {
-        Done = true;
+        _done = true;
+
+        // A page subscribes and then reads Done; this sets Done and then reads the subscribers. Without a full fence
+        // between the two the processor may let each miss the other's write (the page would wait for an end already past).
+        Interlocked.MemoryBarrier();
         Changed?.Invoke();
         _stop.Dispose();
     }

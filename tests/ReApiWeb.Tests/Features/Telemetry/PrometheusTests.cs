@@ -35,6 +35,9 @@ public sealed class PrometheusTests
         var settings = TestApp.UpstreamSettings(sandbox.BaseUri, Key);
         settings["Telemetry:Prometheus:Enabled"] = "true";
         settings["Telemetry:Prometheus:Token"] = ScrapeToken;
+        // The script below asks every 100 ms and then chats at once: past the API's 10 requests a second per person
+        // (reAPI's, tested on its own), which would answer 429 here. This test is about what gets measured.
+        settings["Api:RequestsPerSecondPerPerson"] = "1000";
         string token;
         Guid account;
         await using (var setup = TestApp.Start(data, settings))
@@ -62,15 +65,7 @@ public sealed class PrometheusTests
             var taskId = JsonNode.Parse(await submitted.Content.ReadAsStringAsync(ct))!["id"]!.ToString();
             await TestApp.UntilAsync(async () =>
             {
-                // The API holds a person to reAPI's 10 requests a second; asking every 100 ms right after the submit can pass
-                // it, and a 429 then only means "ask again later", as it does for any reAPI client.
-                using var polled = await http.GetAsync($"/api/v1/tasks/{taskId}", ct);
-                if (polled.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    return false;
-                }
-
-                var task = JsonNode.Parse(await polled.EnsureSuccessStatusCode().Content.ReadAsStringAsync(ct))!;
+                var task = JsonNode.Parse(await http.GetStringAsync($"/api/v1/tasks/{taskId}", ct))!;
                 return task["status"]!.ToString() == "completed" && task["output"]!["image_urls"]!.AsArray().All(u => u!.ToString().Contains("/outputs/", StringComparison.Ordinal));
             }, TimeSpan.FromSeconds(60), "the job completed and its output was archived");
             var body = """{"model":"deepseek-v4-flash","messages":[{"role":"user","content":"count me"}]}""";
