@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReApiWeb.Data;
-using ReApiWeb.Features.Auth;
 
 namespace ReApiWeb.Features.Admin;
 

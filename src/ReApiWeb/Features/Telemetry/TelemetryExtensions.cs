@@ -54,7 +54,6 @@ public static class TelemetryExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AppMetrics>();
         builder.Services.AddSingleton<ActiveJobCounts>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ActiveJobCounts>());
         builder.Services.AddSingleton<UpstreamActivity>();
         builder.Services.AddSingleton<SystemStatus>();
         builder.Services.AddSingleton<OperationsWarnings>();
@@ -63,6 +62,9 @@ public static class TelemetryExtensions
         {
             return builder;
         }
+
+        // The active jobs' gauge counts in the database every 10 s: only while someone may read it.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ActiveJobCounts>());
 
         var otel = builder.Services.AddAppTelemetry(prometheus: section.GetValue<bool>("Prometheus:Enabled"));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
