@@ -20,14 +20,21 @@ public sealed partial class ActiveJobCounts(IDbContextFactory<AppDbContext> dbFa
 
     public IReadOnlyList<(string Account, string Status, long Count)> Current => _current;
 
-    /// <summary>Counts now (the loop calls it; a test may too).</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>The jobs not at an end, by account (null: the sandbox) and status, as the database holds them now: this gauge's and the System page's one query.</summary>
+    public static async Task<IReadOnlyList<(Guid? AccountId, JobStatus Status, long Count)>> CountAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var active = Statuses.Select(s => s.Status).ToList();
         var counts = await db.Jobs.AsNoTracking().Where(j => active.Contains(j.Status))
             .GroupBy(j => new { j.AccountId, j.Status }).Select(g => new { g.Key.AccountId, g.Key.Status, Count = g.LongCount() })
             .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => (c.AccountId, c.Status, c.Count))];
+    }
+
+    /// <summary>Counts now (the loop calls it; a test may too).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await CountAsync(db, cancellationToken);
         var accounts = await db.UpstreamAccounts.AsNoTracking().Select(a => (Guid?)a.Id).ToListAsync(cancellationToken);
         var list = new List<(string, string, long)>();
         foreach (var account in accounts.Prepend(null).Union(counts.Select(c => c.AccountId)))

@@ -47,11 +47,8 @@ public sealed class SystemStatus(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var work = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Processing || j.Status == JobStatus.Stalled || j.Status == JobStatus.Submitting || j.Status == JobStatus.Unconfirmed)
-            .GroupBy(j => new { j.AccountId, j.Status }).Select(g => new { g.Key.AccountId, g.Key.Status, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        int Count(Guid? account, params JobStatus[] statuses) => work.Where(w => w.AccountId == account && statuses.Contains(w.Status)).Sum(w => w.Count);
+        var work = await ActiveJobCounts.CountAsync(db, cancellationToken);
+        int Count(Guid? account, params JobStatus[] statuses) => (int)work.Where(w => w.AccountId == account && statuses.Contains(w.Status)).Sum(w => w.Count);
 
         var list = new List<AccountStatus>();
         foreach (var account in await accounts.ListAsync(cancellationToken))
